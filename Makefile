@@ -1,0 +1,39 @@
+# Two commands for a new machine: `make run` and `make test`. Everything else is their plumbing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test setup lint format clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(INSTALLED)
+
+setup: $(INSTALLED)
+
+## Set up, migrate, load the demo county (once) and serve on http://127.0.0.1:5000
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) framework publish pledges/frameworks/derbyshire-v1.json
+	$(FLASK) demo
+	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C stops it)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## Set up and run the whole test suite (TEST_DATABASE_URL picks PostgreSQL)
+test: setup lint
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) instance/pledges.sqlite .pytest_cache

@@ -1,0 +1,53 @@
+"""The application factory: it composes the app from configuration, extensions and blueprints."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from flask_migrate import Migrate
+
+import config as config_module
+from core import errors_pages, formatting, security
+from core.auth import csrf, login_manager
+from core.database import MIGRATION_OPTIONS, db
+
+migrate = Migrate()
+
+
+def create_app(config: type | dict[str, Any] | None = None) -> Flask:
+    """Build the app. `config` is a config class, or settings laid over the environment's class."""
+    app = Flask(__name__, instance_relative_config=True)
+    config_class = config_module.config_from_environment()
+    if isinstance(config, type):
+        config_class = config
+    app.config.from_object(config_class)
+    if isinstance(config, dict):
+        app.config.update(config)
+    if config_class is config_module.ProductionConfig:
+        config_module.ProductionConfig.check(app.config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        config_module.INSTANCE_DIR.mkdir(exist_ok=True)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+    db.init_app(app)
+    migrate.init_app(app, db, **MIGRATION_OPTIONS)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    security.init_app(app)
+    formatting.register_filters(app)
+    errors_pages.init_app(app)
+
+    from demo.cli import demo_command
+    from people import bp as people_bp
+    from pledges import bp as pledges_bp
+    from pledges.cli import framework_group
+
+    app.register_blueprint(people_bp)
+    app.register_blueprint(pledges_bp)
+    app.cli.add_command(framework_group)
+    app.cli.add_command(demo_command)
+    return app

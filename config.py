@@ -1,0 +1,118 @@
+"""Configuration read from the environment, with safe development defaults.
+
+`create_app()` picks the class named by `APP_ENV` (development, test, production).
+Production refuses to start without the settings a real deployment must choose.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+# The development key is public (it is in this file): production refuses it.
+DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
+DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'pledges.sqlite'}"
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url_from_environment(default: str) -> str:
+    """The SQLAlchemy URL: `DATABASE_URL`, with a plain postgres URL given the psycopg 3 driver."""
+    url = os.environ.get("DATABASE_URL") or default
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = database_url_from_environment(DEFAULT_DATABASE_URL)
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # The six-month review (stage 2) is due this many calendar months after stage 1 sign-off.
+    REVIEW_INTERVAL_MONTHS = _int("REVIEW_INTERVAL_MONTHS", 6)
+
+    # Mail: in development messages go to the log unless MAIL_SERVER is set.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "pledges@localhost")
+    # Links in emails and prompts need the public address of the service.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    # A record's free text is generous but bounded: 10,000 characters a field.
+    FIELD_MAX_CHARACTERS = 10_000
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = 8 * 60 * 60  # a working day: forms left open over lunch still save
+    DEMO_PASSWORD_ALLOWED = True
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    SECRET_KEY = "test-secret-key"
+    # Most tests post forms directly; the CSRF tests turn protection back on.
+    WTF_CSRF_ENABLED = False
+    # Argon2 at full strength makes each sign-in in a test cost ~50 ms; keep it light in tests.
+    PASSWORD_HASH_FAST = True
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-session"
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    DEMO_PASSWORD_ALLOWED = False
+
+    @staticmethod
+    def check(settings) -> None:
+        """Refuse to run with settings that are only safe on a developer's machine."""
+        problems = []
+        secret = settings.get("SECRET_KEY") or ""
+        if secret == DEVELOPMENT_SECRET_KEY or len(secret) < 32:
+            problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
+        if settings.get("SQLALCHEMY_DATABASE_URI") == DEFAULT_DATABASE_URL:
+            problems.append("DATABASE_URL must name the production database")
+        if problems:
+            raise RuntimeError("Refusing to start: " + "; ".join(problems))
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_environment() -> type[Config]:
+    name = os.environ.get("APP_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from None

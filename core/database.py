@@ -1,0 +1,90 @@
+"""The database object, the declarative base and the column types every model shares."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.orm import DeclarativeBase, registry
+
+# Named constraints from the first migration on: SQLite batch mode can only drop what has a name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timezone-aware UTC datetime on SQLite and PostgreSQL alike.
+
+    SQLite keeps no time zone, so values are stored as naive UTC and handed back aware.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored: use core.clock.utcnow()")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    registry = registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+def enum_column(enum_class: type[enum.Enum], name: str) -> sa.Enum:
+    """A string column holding an enum's values, with a check constraint the database enforces."""
+    return sa.Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(member.value) for member in enum_class),
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+# Tables that other libraries own (APScheduler's job store): never offered for dropping.
+TABLES_OUTSIDE_MIGRATIONS = frozenset({"apscheduler_jobs"})
+
+
+def include_in_migrations(object_, name, type_, reflected, compare_to) -> bool:
+    return not (type_ == "table" and name in TABLES_OUTSIDE_MIGRATIONS)
+
+
+def render_migration_type(type_, object_, autogen_context):
+    """Write our own column types into migrations as plain SQLAlchemy, so they never import app code."""
+    if type_ == "type" and isinstance(object_, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+MIGRATION_OPTIONS = {
+    "render_as_batch": True,
+    "compare_type": True,
+    "include_object": include_in_migrations,
+    "render_item": render_migration_type,
+}

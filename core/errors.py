@@ -1,0 +1,15 @@
+"""Errors that operations raise when a rule of the domain refuses an action.
+
+Views turn them into a message on the page; they never become a 500.
+"""
+
+from __future__ import annotations
+
+
+class ActionRefused(Exception):
+    """An operation was asked for something the rules do not allow. The message is for users."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []

@@ -1,0 +1,1 @@
+"""The demo county, for trying the app and for `make run`."""

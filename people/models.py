@@ -1,0 +1,177 @@
+"""People and the organisation they work in: agencies, districts, teams and line management."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.clock import utcnow
+from core.database import db, enum_column
+
+
+class Role(enum.Enum):
+    """Roles held on top of being a practitioner. Line managers are those who have supervisees."""
+
+    DISTRICT_TEAM = "district_team"
+    TRAINING_TEAM = "training_team"
+    ADMINISTRATOR = "administrator"
+
+    @property
+    def label(self) -> str:
+        return {
+            Role.DISTRICT_TEAM: "District safeguarding team",
+            Role.TRAINING_TEAM: "Training team",
+            Role.ADMINISTRATOR: "Administrator",
+        }[self]
+
+
+class Agency(db.Model):
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Agency {self.name}>"
+
+
+class District(db.Model):
+    __tablename__ = "districts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<District {self.name}>"
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "line_manager_id IS NULL OR line_manager_id <> id", name="not_own_line_manager"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    job_title: Mapped[str] = mapped_column(sa.String(120), default="")
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"), index=True)
+    work_base_address: Mapped[str] = mapped_column(sa.Text, default="")
+    telephone: Mapped[str] = mapped_column(sa.String(40), default="")
+    line_manager_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    # Flask-Login's "alternative id": rotated on sign-out so every copy of the cookie dies.
+    session_token: Mapped[str] = mapped_column(
+        sa.String(64), unique=True, default=new_session_token
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    agency: Mapped[Agency | None] = relationship()
+    district: Mapped[District | None] = relationship()
+    line_manager: Mapped[User | None] = relationship(remote_side=[id], back_populates="supervisees")
+    supervisees: Mapped[list[User]] = relationship(
+        back_populates="line_manager", order_by="User.name"
+    )
+    role_grants: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+    memberships: Mapped[list[TeamMembership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+    managed_teams: Mapped[list[Team]] = relationship(back_populates="manager", order_by="Team.name")
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account
+
+    @property
+    def roles(self) -> set[Role]:
+        return {grant.role for grant in self.role_grants}
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+    @property
+    def teams(self) -> list[Team]:
+        return sorted((m.team for m in self.memberships), key=lambda team: team.name)
+
+    @property
+    def is_line_manager(self) -> bool:
+        return bool(self.supervisees) or bool(self.managed_teams)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+    __table_args__ = (sa.UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+
+    user: Mapped[User] = relationship(back_populates="role_grants")
+
+
+class Team(db.Model):
+    """A real or 'virtual' multi-agency group that completes one shared record."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(160), unique=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"), index=True)
+    manager_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+
+    agency: Mapped[Agency | None] = relationship()
+    district: Mapped[District | None] = relationship()
+    manager: Mapped[User | None] = relationship(back_populates="managed_teams")
+    memberships: Mapped[list[TeamMembership]] = relationship(
+        back_populates="team", cascade="all, delete-orphan"
+    )
+
+    @property
+    def members(self) -> list[User]:
+        return sorted((m.user for m in self.memberships), key=lambda user: user.name)
+
+    def has_member(self, user: User) -> bool:
+        return any(m.user_id == user.id for m in self.memberships)
+
+    @property
+    def is_multi_agency(self) -> bool:
+        return self.agency_id is None
+
+    def __repr__(self) -> str:
+        return f"<Team {self.name}>"
+
+
+class TeamMembership(db.Model):
+    __tablename__ = "team_memberships"
+    __table_args__ = (sa.UniqueConstraint("team_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    team: Mapped[Team] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship(back_populates="memberships")

@@ -1,0 +1,93 @@
+"""Changes to people: creating them, checking a sign-in, ending sessions."""
+
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+
+from core.database import db
+from people.models import (
+    Agency,
+    District,
+    Role,
+    Team,
+    TeamMembership,
+    User,
+    UserRole,
+    new_session_token,
+)
+from people.passwords import hash_password, needs_rehash, verify_password
+
+log = logging.getLogger(__name__)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    password: str | None = None,
+    job_title: str = "",
+    agency: Agency | None = None,
+    district: District | None = None,
+    line_manager: User | None = None,
+    work_base_address: str = "",
+    telephone: str = "",
+    roles: set[Role] | frozenset[Role] = frozenset(),
+) -> User:
+    """Create a person. Refuses nothing itself: callers check the email is free first."""
+    user = User(
+        email=normalise_email(email),
+        name=name.strip(),
+        job_title=job_title,
+        agency=agency,
+        district=district,
+        line_manager=line_manager,
+        work_base_address=work_base_address,
+        telephone=telephone,
+        password_hash=hash_password(password) if password else None,
+        session_token=new_session_token(),
+    )
+    user.role_grants = [UserRole(role=role) for role in sorted(roles, key=lambda r: r.value)]
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def add_team_member(team: Team, user: User) -> TeamMembership:
+    """Add a person to a team; adding someone already in it changes nothing."""
+    for membership in team.memberships:
+        if membership.user_id == user.id:
+            return membership
+    membership = TeamMembership(team=team, user=user)
+    db.session.add(membership)
+    db.session.flush()
+    return membership
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active person with this email and password, or None. Upgrades an old hash on the way."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        if user is None:
+            # Spend the same time as a real check so response times do not reveal who has an account.
+            verify_password(hash_password("not-a-real-password"), password)
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Rotate the session token: every cookie issued for this person stops working."""
+    user.session_token = new_session_token()
+    db.session.flush()
+    log.info("sessions ended for user %s", user.id)

@@ -1,0 +1,47 @@
+"""Sign-in and sign-out."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from core.database import db
+from core.security import is_safe_next
+from people import bp
+from people.forms import SignInForm
+from people.operations import authenticate, end_all_sessions
+
+log = logging.getLogger(__name__)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("pledges.my_records"))
+    form = SignInForm()
+    sign_in_failed = False
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            session.clear()
+            login_user(user)
+            log.info("user %s signed in", user.id)
+            target = request.args.get("next")
+            return redirect(target if is_safe_next(target) else url_for("pledges.my_records"))
+        sign_in_failed = True
+    status = 401 if sign_in_failed else 200
+    return render_template("people/sign_in.html", form=form, sign_in_failed=sign_in_failed), status
+
+
+@bp.route("/sign-out", methods=["POST"])
+@login_required
+def sign_out():
+    end_all_sessions(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "success")
+    return redirect(url_for("people.sign_in"))

@@ -1,0 +1,129 @@
+"""Forms for stage 1. They check input only; whether an action is allowed is for operations."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+from pledges.models import ENTRY_TEXT_FIELDS
+from pledges.operations import FINDING_FIELDS
+from pledges.wording import (
+    ENTRY_FIELD_LABELS,
+    ENTRY_FIELD_SHORT_NAMES,
+    FINDING_FIELD_LABELS,
+    RECORD_DETAIL_LABELS,
+)
+
+
+class MaximumCharacters:
+    """Length with the limit read from configuration and a message that says it plainly."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __call__(self, form, field):
+        limit = current_app.config["FIELD_MAX_CHARACTERS"]
+        length = len(field.data or "")
+        if length > limit:
+            raise ValidationError(
+                f"{self.name} must be {limit:,} characters or fewer. It has {length:,}: "
+                "shorten it and save again. Your text is still in the box."
+            )
+
+
+def _text_area(name: str, label: str) -> TextAreaField:
+    return TextAreaField(label, validators=[MaximumCharacters(ENTRY_FIELD_SHORT_NAMES[name])])
+
+
+class EntryForm(FlaskForm):
+    """The five stage 1 columns, with what the editor's page was loaded with for merging."""
+
+    revision = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    good_practice = _text_area("good_practice", ENTRY_FIELD_LABELS["good_practice"])
+    pledge = _text_area("pledge", ENTRY_FIELD_LABELS["pledge"])
+    helps = _text_area("helps", ENTRY_FIELD_LABELS["helps"])
+    hinders = _text_area("hinders", ENTRY_FIELD_LABELS["hinders"])
+    signs_of_success = _text_area("signs_of_success", ENTRY_FIELD_LABELS["signs_of_success"])
+
+    @property
+    def editable_fields(self) -> tuple[str, ...]:
+        return ENTRY_TEXT_FIELDS
+
+
+# Each text field carries the text the page showed (for merging) and, after a conflict,
+# the editor's choice between their text and the saved one.
+for _name in ENTRY_TEXT_FIELDS + FINDING_FIELDS:
+    setattr(EntryForm, f"original_{_name}", HiddenField())
+    # "mine" or "theirs": the radios are drawn by the template only when there is a conflict.
+    setattr(EntryForm, f"choice_{_name}", StringField(default="mine"))
+
+
+class FindingEntryForm(EntryForm):
+    """An added finding: its title and where it came from, then the same five columns."""
+
+    finding_title = TextAreaField(
+        FINDING_FIELD_LABELS["finding_title"],
+        validators=[
+            DataRequired("Enter the finding or recommendation"),
+            MaximumCharacters(ENTRY_FIELD_SHORT_NAMES["finding_title"]),
+        ],
+    )
+    finding_source = StringField(
+        FINDING_FIELD_LABELS["finding_source"],
+        validators=[MaximumCharacters(ENTRY_FIELD_SHORT_NAMES["finding_source"])],
+    )
+
+    @property
+    def editable_fields(self) -> tuple[str, ...]:
+        return FINDING_FIELDS + ENTRY_TEXT_FIELDS
+
+
+class NewFindingForm(FlaskForm):
+    finding_title = TextAreaField(
+        FINDING_FIELD_LABELS["finding_title"],
+        validators=[
+            DataRequired("Enter the finding or recommendation"),
+            MaximumCharacters(ENTRY_FIELD_SHORT_NAMES["finding_title"]),
+        ],
+    )
+    finding_source = StringField(
+        FINDING_FIELD_LABELS["finding_source"],
+        validators=[MaximumCharacters(ENTRY_FIELD_SHORT_NAMES["finding_source"])],
+    )
+
+
+class RecordDetailsForm(FlaskForm):
+    name = StringField(
+        RECORD_DETAIL_LABELS["name"],
+        validators=[DataRequired("Enter the name of the individual or team"), Length(max=160)],
+    )
+    work_base_address = TextAreaField(
+        RECORD_DETAIL_LABELS["work_base_address"],
+        validators=[Length(max=1000, message="The address must be 1,000 characters or fewer")],
+    )
+    telephone = StringField(
+        RECORD_DETAIL_LABELS["telephone"],
+        validators=[Length(max=40, message="The telephone number must be 40 characters or fewer")],
+    )
+    email = EmailField(
+        RECORD_DETAIL_LABELS["email"],
+        validators=[
+            Optional(),
+            Email(
+                "Enter an email address in the right form, like name@example.org",
+                check_deliverability=False,
+            ),
+            Length(max=254),
+        ],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only the CSRF token to check."""
+
+
+class StartRecordForm(FlaskForm):
+    team_id = HiddenField()

@@ -1,0 +1,158 @@
+"""Frameworks are data: a versioned JSON file is checked, then published into the database.
+
+Records keep the framework version they were started with; new records use the current one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from core.database import db
+from pledges.models import FrameworkArea, FrameworkVersion, KeyPoint
+
+log = logging.getLogger(__name__)
+
+FRAMEWORKS_DIR = Path(__file__).resolve().parent / "frameworks"
+DERBYSHIRE_FRAMEWORK_FILE = FRAMEWORKS_DIR / "derbyshire-v1.json"
+
+
+class FrameworkFileError(ValueError):
+    """A framework file that cannot be published; `problems` says what is wrong, in words."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def check_framework_data(data: Any) -> list[str]:
+    """Every problem with a framework's data, in words a training team member understands."""
+    if not isinstance(data, dict):
+        return ["The file must hold one framework (a JSON object)."]
+    problems = [
+        f"The framework needs a {name}."
+        for name in ("key", "version", "title", "source")
+        if not _text(data.get(name))
+    ]
+    areas = data.get("areas")
+    if not isinstance(areas, list) or not areas:
+        return [*problems, "The framework needs at least one area."]
+    seen_points: set[int] = set()
+    for area_index, area in enumerate(areas, start=1):
+        where = f"Area {area_index}"
+        if not isinstance(area, dict) or not _text(area.get("title")):
+            problems.append(f"{where} needs a title.")
+            continue
+        points = area.get("key_points")
+        if not isinstance(points, list) or not points:
+            problems.append(f"{where} needs at least one key point.")
+            continue
+        for point in points:
+            if not isinstance(point, dict) or not isinstance(point.get("number"), int):
+                problems.append(f"Every key point in {where} needs a whole number.")
+                continue
+            number = point["number"]
+            if number in seen_points:
+                problems.append(f"Key point {number} appears more than once.")
+            seen_points.add(number)
+            if not _text(point.get("title")):
+                problems.append(f"Key point {number} needs a title.")
+            if not all(_text(item) for item in point.get("sub_points", [])):
+                problems.append(f"Key point {number} has a sub-point that is not text.")
+            for detail in point.get("additional_detail", []):
+                if not isinstance(detail, dict) or not _text(detail.get("text")):
+                    problems.append(f"Key point {number} has additional detail without text.")
+    return problems
+
+
+def read_framework_file(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise FrameworkFileError([f"The file could not be read: {error}"]) from error
+    except json.JSONDecodeError as error:
+        raise FrameworkFileError(
+            [
+                f"The file is not valid JSON (line {error.lineno}, column {error.colno}): {error.msg}."
+            ]
+        ) from error
+    problems = check_framework_data(data)
+    if problems:
+        raise FrameworkFileError(problems)
+    return data
+
+
+def publish_framework(data: dict[str, Any], *, make_current: bool = True) -> FrameworkVersion:
+    """Store a checked framework. Publishing a key and version already stored changes nothing."""
+    existing = db.session.scalar(
+        sa.select(FrameworkVersion).where(
+            FrameworkVersion.key == data["key"], FrameworkVersion.version == data["version"]
+        )
+    )
+    if existing is not None:
+        return existing
+    version = FrameworkVersion(
+        key=data["key"],
+        version=data["version"],
+        title=data["title"],
+        source=data["source"],
+        guidance_note=data.get("guidance_note", ""),
+    )
+    for area_data in data["areas"]:
+        area = FrameworkArea(
+            number=area_data.get("number") or len(version.areas) + 1, title=area_data["title"]
+        )
+        area.key_points = [
+            KeyPoint(
+                number=point["number"],
+                title=point["title"],
+                sub_points=list(point.get("sub_points", [])),
+                additional_detail=[
+                    {"text": detail["text"], "items": list(detail.get("items", []))}
+                    for detail in point.get("additional_detail", [])
+                ],
+            )
+            for point in area_data["key_points"]
+        ]
+        version.areas.append(area)
+    db.session.add(version)
+    db.session.flush()
+    if make_current:
+        make_framework_current(version)
+    log.info("framework %s version %s published", version.key, version.version)
+    return version
+
+
+def make_framework_current(version: FrameworkVersion) -> None:
+    db.session.execute(
+        sa.update(FrameworkVersion)
+        .where(FrameworkVersion.id != version.id)
+        .values(is_current=False)
+    )
+    version.is_current = True
+    db.session.flush()
+
+
+def current_framework() -> FrameworkVersion | None:
+    return db.session.scalar(
+        sa.select(FrameworkVersion)
+        .where(FrameworkVersion.is_current.is_(True))
+        .options(selectinload(FrameworkVersion.areas).selectinload(FrameworkArea.key_points))
+    )
+
+
+def ensure_default_framework() -> FrameworkVersion:
+    """The current framework, publishing Derbyshire's fourteen points if none is stored yet."""
+    version = current_framework()
+    if version is None:
+        version = publish_framework(read_framework_file(DERBYSHIRE_FRAMEWORK_FILE))
+    return version

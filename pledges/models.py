@@ -1,0 +1,253 @@
+"""The framework of key points, and the record: one individual's or team's self-assessment and pledges."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.clock import utcnow
+from core.database import db, enum_column
+from people.models import Team, User
+
+
+class FrameworkVersion(db.Model):
+    """One published version of a partnership's framework (areas and key points), loaded from data."""
+
+    __tablename__ = "framework_versions"
+    __table_args__ = (sa.UniqueConstraint("key", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(80))
+    version: Mapped[str] = mapped_column(sa.String(40))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    source: Mapped[str] = mapped_column(sa.Text)
+    guidance_note: Mapped[str] = mapped_column(sa.Text, default="")
+    is_current: Mapped[bool] = mapped_column(default=False)
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    areas: Mapped[list[FrameworkArea]] = relationship(
+        back_populates="framework_version",
+        order_by="FrameworkArea.number",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def key_points(self) -> list[KeyPoint]:
+        return [point for area in self.areas for point in area.key_points]
+
+
+class FrameworkArea(db.Model):
+    __tablename__ = "framework_areas"
+    __table_args__ = (sa.UniqueConstraint("framework_version_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_version_id: Mapped[int] = mapped_column(sa.ForeignKey("framework_versions.id"))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(300))
+
+    framework_version: Mapped[FrameworkVersion] = relationship(back_populates="areas")
+    key_points: Mapped[list[KeyPoint]] = relationship(
+        back_populates="area", order_by="KeyPoint.number", cascade="all, delete-orphan"
+    )
+
+
+class KeyPoint(db.Model):
+    """A key point: its title, the sub-points under it and the source's additional detail."""
+
+    __tablename__ = "key_points"
+    __table_args__ = (sa.UniqueConstraint("area_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(sa.ForeignKey("framework_areas.id"))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.Text)
+    sub_points: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # [{"text": ..., "items": [...]}]: the source's bullets, some with bullets of their own.
+    additional_detail: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+
+    area: Mapped[FrameworkArea] = relationship(back_populates="key_points")
+
+    @property
+    def has_guidance(self) -> bool:
+        return bool(self.sub_points or self.additional_detail)
+
+
+class RecordStatus(enum.Enum):
+    """Where a record stands in stage 1."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+    @property
+    def label(self) -> str:
+        return {
+            RecordStatus.DRAFT: "Draft",
+            RecordStatus.SUBMITTED: "Submitted for sign-off",
+        }[self]
+
+
+EDITABLE_STATUSES = frozenset({RecordStatus.DRAFT})
+
+
+class Record(db.Model):
+    """One individual's or one team's record for one cycle."""
+
+    __tablename__ = "records"
+    __table_args__ = (
+        sa.CheckConstraint("(owner_id IS NULL) <> (team_id IS NULL)", name="one_owner_or_one_team"),
+        sa.CheckConstraint("cycle >= 1", name="cycle_positive"),
+        sa.CheckConstraint(
+            "(status = 'draft') OR (submitted_at IS NOT NULL)", name="submitted_has_date"
+        ),
+        sa.UniqueConstraint("owner_id", "cycle"),
+        sa.UniqueConstraint("team_id", "cycle"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_version_id: Mapped[int] = mapped_column(sa.ForeignKey("framework_versions.id"))
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id"), index=True)
+    cycle: Mapped[int] = mapped_column(default=1)
+    status: Mapped[RecordStatus] = mapped_column(
+        enum_column(RecordStatus, "record_status"), default=RecordStatus.DRAFT, index=True
+    )
+    # The header of the paper tool: taken from the profile, editable on the record.
+    name: Mapped[str] = mapped_column(sa.String(160))
+    work_base_address: Mapped[str] = mapped_column(sa.Text, default="")
+    telephone: Mapped[str] = mapped_column(sa.String(40), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None]
+
+    framework_version: Mapped[FrameworkVersion] = relationship()
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    team: Mapped[Team | None] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    entries: Mapped[list[Entry]] = relationship(
+        back_populates="record", order_by="Entry.position", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[RecordEvent]] = relationship(
+        back_populates="record", order_by="RecordEvent.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_team_record(self) -> bool:
+        return self.team_id is not None
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def key_point_entries(self) -> list[Entry]:
+        return [entry for entry in self.entries if entry.key_point_id is not None]
+
+    @property
+    def added_findings(self) -> list[Entry]:
+        return [entry for entry in self.entries if entry.key_point_id is None]
+
+    @property
+    def pledge_count(self) -> int:
+        return sum(1 for entry in self.entries if entry.has_pledge)
+
+    @property
+    def owners(self) -> list[User]:
+        """Everyone who writes this record: the individual, or every member of the team."""
+        if self.team is not None:
+            return self.team.members
+        return [self.owner] if self.owner is not None else []
+
+    @property
+    def signing_manager(self) -> User | None:
+        """Who signs this record off: the owner's line manager, or the team's manager."""
+        if self.team is not None:
+            return self.team.manager
+        return self.owner.line_manager if self.owner is not None else None
+
+
+ENTRY_TEXT_FIELDS = ("good_practice", "pledge", "helps", "hinders", "signs_of_success")
+
+
+class Entry(db.Model):
+    """One row of the tool: a key point of the framework, or a finding the owners added."""
+
+    __tablename__ = "entries"
+    __table_args__ = (
+        sa.UniqueConstraint("record_id", "key_point_id"),
+        sa.CheckConstraint(
+            "key_point_id IS NOT NULL OR finding_title <> ''", name="added_finding_has_title"
+        ),
+        sa.CheckConstraint("revision >= 1", name="revision_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("records.id", ondelete="CASCADE"), index=True
+    )
+    key_point_id: Mapped[int | None] = mapped_column(sa.ForeignKey("key_points.id"), index=True)
+    position: Mapped[int]
+    # For added findings only (the paper's a) to e)): what the finding is and where it came from.
+    finding_title: Mapped[str] = mapped_column(sa.Text, default="")
+    finding_source: Mapped[str] = mapped_column(sa.Text, default="")
+    good_practice: Mapped[str] = mapped_column(sa.Text, default="")
+    pledge: Mapped[str] = mapped_column(sa.Text, default="")
+    helps: Mapped[str] = mapped_column(sa.Text, default="")
+    hinders: Mapped[str] = mapped_column(sa.Text, default="")
+    signs_of_success: Mapped[str] = mapped_column(sa.Text, default="")
+    # Bumped on every save that changes text: how a second editor learns someone saved first.
+    revision: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    record: Mapped[Record] = relationship(back_populates="entries")
+    key_point: Mapped[KeyPoint | None] = relationship()
+    updated_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_added_finding(self) -> bool:
+        return self.key_point_id is None
+
+    @property
+    def title(self) -> str:
+        if self.key_point is not None:
+            return f"{self.key_point.number}) {self.key_point.title}"
+        return self.finding_title
+
+    @property
+    def has_pledge(self) -> bool:
+        return bool(self.pledge.strip())
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(getattr(self, field).strip() for field in ENTRY_TEXT_FIELDS)
+
+    def text_values(self) -> dict[str, str]:
+        return {field: getattr(self, field) for field in ENTRY_TEXT_FIELDS}
+
+
+class RecordEvent(db.Model):
+    """One line of a record's history: who did what, when, and which fields changed from what to what."""
+
+    __tablename__ = "record_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("records.id", ondelete="CASCADE"), index=True
+    )
+    entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("entries.id", ondelete="SET NULL"))
+    actor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(sa.String(40))
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    # {"field": {"from": old, "to": new}}
+    changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    record: Mapped[Record] = relationship(back_populates="events")
+    entry: Mapped[Entry | None] = relationship()
+    actor: Mapped[User] = relationship()

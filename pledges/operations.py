@@ -1,0 +1,271 @@
+"""Every change to a record in stage 1: starting it, saving entries, adding findings, submitting.
+
+Operations take objects, never the request; they flush and leave the commit to the caller.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from core.clock import utcnow
+from core.database import db
+from core.errors import ActionRefused
+from people.models import Team, User
+from pledges.framework import current_framework
+from pledges.history import field_changes, record_event
+from pledges.models import (
+    ENTRY_TEXT_FIELDS,
+    Entry,
+    FrameworkVersion,
+    Record,
+    RecordStatus,
+)
+from pledges.wording import ENTRY_FIELD_SHORT_NAMES
+
+log = logging.getLogger(__name__)
+
+FINDING_FIELDS = ("finding_title", "finding_source")
+# Added findings come after the framework's points, in the order they were added.
+FIRST_FINDING_POSITION = 1000
+
+
+def normalise_text(value: str | None) -> str:
+    """Text as typed, with browsers' CRLF line endings made plain so equal texts compare equal."""
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def existing_record(*, owner: User | None = None, team: Team | None = None) -> Record | None:
+    """The most recent record of a person (their own) or of a team."""
+    query = sa.select(Record).order_by(Record.cycle.desc()).limit(1)
+    if team is not None:
+        query = query.where(Record.team_id == team.id)
+    else:
+        query = query.where(Record.owner_id == owner.id)
+    return db.session.scalar(query)
+
+
+def start_record(
+    by: User, *, team: Team | None = None, framework: FrameworkVersion | None = None
+) -> Record:
+    """Start a draft record for `by`, or for `team` when given, with one entry per key point.
+
+    Refuses a team `by` is not a member of, a second record for the same owner, and starting
+    when no framework has been published.
+    """
+    if team is not None and not team.has_member(by):
+        raise ActionRefused(f"You are not a member of {team.name}, so you cannot start its record.")
+    already = existing_record(owner=by, team=team)
+    if already is not None:
+        whose = f"{team.name} already has" if team else "You already have"
+        raise ActionRefused(f"{whose} a record for this cycle.")
+    framework = framework or current_framework()
+    if framework is None:
+        raise ActionRefused("No framework has been published yet. Ask your administrator.")
+    record = Record(
+        framework_version=framework,
+        owner=None if team else by,
+        team=team,
+        name=team.name if team else by.name,
+        work_base_address=by.work_base_address,
+        telephone=by.telephone,
+        email=by.email,
+        created_by=by,
+    )
+    record.entries = [
+        Entry(key_point=point, position=position, updated_by=by)
+        for position, point in enumerate(framework.key_points, start=1)
+    ]
+    db.session.add(record)
+    db.session.flush()
+    record_event(record, by, "started", "Started the record")
+    log.info("record %s started by user %s", record.id, by.id)
+    return record
+
+
+def _require_editable(record: Record) -> None:
+    if not record.is_editable:
+        raise ActionRefused(
+            f"This record is {record.status.label.lower()}, so it cannot be changed now."
+        )
+
+
+@dataclass
+class FieldConflict:
+    """Someone else saved different text in this field since the editor loaded it."""
+
+    field: str
+    mine: str
+    theirs: str
+    saved_by: User | None
+    saved_at: datetime
+
+
+@dataclass
+class SaveOutcome:
+    changed_fields: list[str] = field(default_factory=list)
+    conflicts: dict[str, FieldConflict] = field(default_factory=dict)
+
+    @property
+    def has_conflicts(self) -> bool:
+        return bool(self.conflicts)
+
+
+def _editable_fields(entry: Entry) -> tuple[str, ...]:
+    return ENTRY_TEXT_FIELDS + FINDING_FIELDS if entry.is_added_finding else ENTRY_TEXT_FIELDS
+
+
+def save_entry(
+    entry: Entry,
+    by: User,
+    submitted: dict[str, str],
+    *,
+    base_revision: int,
+    originals: dict[str, str] | None = None,
+    keep_theirs: set[str] | frozenset[str] = frozenset(),
+) -> SaveOutcome:
+    """Save what an editor typed into an entry, without overwriting anyone silently.
+
+    `base_revision` is the revision the editor's page was loaded at, `originals` the texts it
+    showed them. When someone else has saved since, a field only one of them changed takes that
+    change; a field both changed differently is left as saved and reported as a conflict, with
+    both texts, for the editor to choose. `keep_theirs` names fields where the editor chose the
+    saved text. Fields missing from `submitted` (for example, invalid ones) are left alone.
+    """
+    _require_editable(entry.record)
+    originals = originals or {}
+    outcome = SaveOutcome()
+    before = {name: getattr(entry, name) for name in _editable_fields(entry)}
+    after = dict(before)
+    someone_saved_since = base_revision != entry.revision
+    for name in _editable_fields(entry):
+        if name not in submitted:
+            continue
+        mine = normalise_text(submitted[name])
+        theirs = before[name]
+        if mine == theirs:
+            continue
+        if not someone_saved_since:
+            after[name] = theirs if name in keep_theirs else mine
+            continue
+        original = normalise_text(originals[name]) if name in originals else None
+        if original == mine:
+            continue  # the editor did not touch it: the other person's text stands
+        if original == theirs:
+            after[name] = mine  # only the editor changed it
+            continue
+        outcome.conflicts[name] = FieldConflict(
+            field=name,
+            mine=mine,
+            theirs=theirs,
+            saved_by=entry.updated_by,
+            saved_at=entry.updated_at,
+        )
+    if entry.is_added_finding and not after["finding_title"].strip():
+        after["finding_title"] = before["finding_title"]
+    changes = field_changes(before, after)
+    if changes:
+        for name, change in changes.items():
+            setattr(entry, name, change["to"])
+        entry.revision += 1
+        entry.updated_at = utcnow()
+        entry.updated_by = by
+        outcome.changed_fields = list(changes)
+        names = ", ".join(ENTRY_FIELD_SHORT_NAMES[name].lower() for name in changes)
+        record_event(
+            entry.record, by, "saved", f"Saved {entry.title}: {names}", entry=entry, changes=changes
+        )
+        db.session.flush()
+    return outcome
+
+
+def add_finding(record: Record, by: User, *, title: str, source: str = "") -> Entry:
+    """Add a finding of the owners' own (the paper's a) … e), 'adding more if necessary')."""
+    _require_editable(record)
+    title = normalise_text(title).strip()
+    if not title:
+        raise ActionRefused("Enter the finding or recommendation.")
+    last = max((entry.position for entry in record.added_findings), default=FIRST_FINDING_POSITION)
+    entry = Entry(
+        record=record,
+        position=last + 1,
+        finding_title=title,
+        finding_source=normalise_text(source).strip(),
+        updated_by=by,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    record_event(record, by, "finding_added", f"Added a finding: {title}", entry=entry)
+    return entry
+
+
+def remove_finding(entry: Entry, by: User) -> None:
+    """Remove an added finding from a draft. Its text stays in the record's history."""
+    record = entry.record
+    _require_editable(record)
+    if not entry.is_added_finding:
+        raise ActionRefused(
+            "Key points of the framework cannot be removed; leave them blank instead."
+        )
+    removed = {name: getattr(entry, name) for name in _editable_fields(entry)}
+    record_event(
+        record,
+        by,
+        "finding_removed",
+        f"Removed the finding: {entry.finding_title}",
+        changes=field_changes(removed, dict.fromkeys(removed, "")),
+    )
+    record.entries.remove(entry)
+    db.session.flush()
+
+
+RECORD_DETAIL_FIELDS = ("name", "work_base_address", "telephone", "email")
+
+
+def update_record_details(record: Record, by: User, values: dict[str, str]) -> bool:
+    """Change the record's header (name and contact details). True if anything changed."""
+    _require_editable(record)
+    before = {name: getattr(record, name) for name in RECORD_DETAIL_FIELDS}
+    after = {name: normalise_text(values.get(name, before[name])).strip() for name in before}
+    changes = field_changes(before, after)
+    if not changes:
+        return False
+    for name, change in changes.items():
+        setattr(record, name, change["to"])
+    record_event(record, by, "details_saved", "Changed the record's details", changes=changes)
+    db.session.flush()
+    return True
+
+
+def submission_problems(record: Record) -> list[str]:
+    """What stops this record being submitted for sign-off, in words for its owners."""
+    problems = []
+    if record.pledge_count == 0:
+        problems.append("Write a pledge for at least one key point or finding.")
+    if record.signing_manager is None:
+        if record.is_team_record:
+            problems.append(
+                "Your team has no manager recorded to sign the record off. Ask your administrator."
+            )
+        else:
+            problems.append(
+                "You have no line manager recorded to sign your record off. Ask your administrator."
+            )
+    return problems
+
+
+def submit_record(record: Record, by: User) -> None:
+    """Send a draft to its manager for sign-off. Refused while `submission_problems` finds any."""
+    _require_editable(record)
+    problems = submission_problems(record)
+    if problems:
+        raise ActionRefused("The record cannot be submitted yet.", problems)
+    record.status = RecordStatus.SUBMITTED
+    record.submitted_at = utcnow()
+    manager = record.signing_manager
+    record_event(record, by, "submitted", f"Submitted for sign-off by {manager.name}")
+    db.session.flush()
+    log.info("record %s submitted by user %s", record.id, by.id)

@@ -1,0 +1,42 @@
+"""Who may see and change a record: yes/no functions, enforced by the record loader in routes."""
+
+from __future__ import annotations
+
+from people.models import Role, Team, User
+from pledges.models import Record
+
+# How far up the line-management tree a manager still oversees a record: the manager, and
+# the manager's manager (who acts when the line manager is absent).
+MANAGEMENT_LEVELS = 2
+
+
+def is_owner(user: User, record: Record) -> bool:
+    """The individual whose record it is, or a member of the team whose record it is."""
+    if record.team is not None:
+        return record.team.has_member(user)
+    return record.owner_id == user.id
+
+
+def oversees(user: User, record: Record) -> bool:
+    """The record's signing manager, or that manager's own line manager."""
+    manager = record.signing_manager
+    for _ in range(MANAGEMENT_LEVELS):
+        if manager is None:
+            return False
+        if manager.id == user.id:
+            return True
+        manager = manager.line_manager
+    return False
+
+
+def can_view_record(user: User, record: Record) -> bool:
+    return is_owner(user, record) or oversees(user, record) or user.has_role(Role.ADMINISTRATOR)
+
+
+def can_edit_record(user: User, record: Record) -> bool:
+    """Owners change their record while it is a draft; nobody else ever does."""
+    return is_owner(user, record) and record.is_editable
+
+
+def can_start_team_record(user: User, team: Team) -> bool:
+    return team.has_member(user)

@@ -1,0 +1,87 @@
+"""Reading records for pages, with eager loading chosen so a page's query count stays flat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.orm import joinedload, selectinload
+
+from core.database import db
+from people.models import Team, TeamMembership, User
+from pledges.models import Entry, FrameworkArea, KeyPoint, Record, RecordEvent
+
+
+def load_record(record_id: int) -> Record | None:
+    return db.session.scalar(
+        sa.select(Record)
+        .where(Record.id == record_id)
+        .options(
+            joinedload(Record.owner).joinedload(User.line_manager),
+            joinedload(Record.team).selectinload(Team.memberships).joinedload(TeamMembership.user),
+            joinedload(Record.team).joinedload(Team.manager),
+            selectinload(Record.entries).joinedload(Entry.key_point).joinedload(KeyPoint.area),
+            selectinload(Record.entries).joinedload(Entry.updated_by),
+            selectinload(Record.events).joinedload(RecordEvent.actor),
+        )
+    )
+
+
+def load_entry(record: Record, entry_id: int) -> Entry:
+    """The entry of this record with this id; 404 for an entry of any other record."""
+    for entry in record.entries:
+        if entry.id == entry_id:
+            return entry
+    abort(404)
+
+
+def entries_by_area(record: Record) -> list[tuple[FrameworkArea, list[Entry]]]:
+    """The record's key-point entries grouped under their areas, in the framework's order."""
+    groups: dict[int, tuple[FrameworkArea, list[Entry]]] = {}
+    for entry in record.key_point_entries:
+        area = entry.key_point.area
+        groups.setdefault(area.id, (area, []))[1].append(entry)
+    return sorted(groups.values(), key=lambda group: group[0].number)
+
+
+@dataclass
+class TeamRecordLine:
+    team: Team
+    record: Record | None
+
+
+@dataclass
+class MyRecordsOverview:
+    own_records: list[Record]
+    teams: list[TeamRecordLine]
+
+    @property
+    def has_own_record(self) -> bool:
+        return bool(self.own_records)
+
+
+def my_records_overview(user: User) -> MyRecordsOverview:
+    """A person's own records and, for each team they belong to, its latest record."""
+    own = list(
+        db.session.scalars(
+            sa.select(Record)
+            .where(Record.owner_id == user.id)
+            .order_by(Record.cycle.desc())
+            .options(selectinload(Record.entries))
+        )
+    )
+    teams = user.teams
+    team_records: dict[int, Record] = {}
+    if teams:
+        for record in db.session.scalars(
+            sa.select(Record)
+            .where(Record.team_id.in_([team.id for team in teams]))
+            .order_by(Record.cycle)
+            .options(selectinload(Record.entries))
+        ):
+            team_records[record.team_id] = record  # the latest cycle wins
+    return MyRecordsOverview(
+        own_records=own,
+        teams=[TeamRecordLine(team=team, record=team_records.get(team.id)) for team in teams],
+    )

@@ -1,0 +1,181 @@
+"""Fixtures: the app on a fresh database per test, a signed-in client, and factories.
+
+`TEST_DATABASE_URL` chooses the database (SQLite in memory when unset; `.ci/run` also runs the
+suite on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from config import TestConfig
+from core.database import db
+from people.models import Agency, District, Role, Team, User
+from people.operations import add_team_member, create_user
+from pledges.framework import DERBYSHIRE_FRAMEWORK_FILE, publish_framework, read_framework_file
+from pledges.operations import start_record
+
+PASSWORD = "a-long-enough-password"
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app(TestConfig)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{table.name}"' for table in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def app_context(app):
+    """Every test runs in an app context on empty tables."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+        _empty_all_tables()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def framework():
+    version = publish_framework(read_framework_file(DERBYSHIRE_FRAMEWORK_FILE))
+    db.session.commit()
+    return version
+
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def make_user():
+    def make(name=None, *, line_manager=None, roles=frozenset(), email=None, **fields) -> User:
+        number = next(_numbers)
+        user = create_user(
+            email=email or f"person{number}@example.org",
+            name=name or f"Person {number}",
+            password=PASSWORD,
+            line_manager=line_manager,
+            roles=set(roles),
+            **fields,
+        )
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_team():
+    def make(name=None, *, manager=None, members=(), agency=None, district=None) -> Team:
+        team = Team(
+            name=name or f"Team {next(_numbers)}", manager=manager, agency=agency, district=district
+        )
+        db.session.add(team)
+        db.session.flush()
+        for member in members:
+            add_team_member(team, member)
+        db.session.commit()
+        return team
+
+    return make
+
+
+@pytest.fixture
+def make_record(framework):
+    def make(by: User, *, team: Team | None = None):
+        record = start_record(by, team=team, framework=framework)
+        db.session.commit()
+        return record
+
+    return make
+
+
+@pytest.fixture
+def people(make_user, make_team):
+    """A small organisation: senior > manager > practitioner and teammate, in one team."""
+    district = District(name="Chesterfield")
+    agency = Agency(name="Children's social care")
+    db.session.add_all([district, agency])
+    db.session.flush()
+    senior = make_user("Sam Senior", agency=agency, district=district)
+    manager = make_user("Morgan Manager", line_manager=senior, agency=agency, district=district)
+    practitioner = make_user(
+        "Pat Practitioner",
+        line_manager=manager,
+        agency=agency,
+        district=district,
+        work_base_address="Area Office\n1 Station Road",
+        telephone="01629 000001",
+    )
+    teammate = make_user("Terry Teammate", line_manager=manager, agency=agency, district=district)
+    outsider = make_user("Olly Other", agency=agency, district=district)
+    admin = make_user("Ada Admin", roles={Role.ADMINISTRATOR})
+    team = make_team("North team", manager=manager, members=[practitioner, teammate])
+    return {
+        "senior": senior,
+        "manager": manager,
+        "practitioner": practitioner,
+        "teammate": teammate,
+        "outsider": outsider,
+        "admin": admin,
+        "team": team,
+        "district": district,
+        "agency": agency,
+    }
+
+
+class Auth:
+    """Sign a test client in as someone without going through the sign-in form."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user: User) -> None:
+        with self.client.session_transaction() as session:
+            session["_user_id"] = user.session_token
+            session["_fresh"] = True
+
+    def logout(self) -> None:
+        with self.client.session_transaction() as session:
+            session.clear()
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "the page has no CSRF token"
+    return match.group(1)
