@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 from flask import current_app
 
@@ -16,6 +18,8 @@ def demo_command() -> None:
         raise click.ClickException(
             "The demo county has a published password, so production refuses to load it."
         )
+    # The demo makes hundreds of changes; their one-line logs would bury the sign-ins below.
+    logging.getLogger("pledges").setLevel(logging.WARNING)
     built = load_demo_county()
     db.session.commit()
     click.echo("Demo county loaded." if built else "The demo county is already loaded.")

@@ -154,9 +154,10 @@ def edit_entry(record_id: int, entry_id: int):
             else:
                 db.session.commit()
                 conflicts = outcome.conflicts
+                kept_theirs = bool(_save_arguments(form)["keep_theirs"])
                 _remember_what_page_showed(form, entry, keep_typed=True)
                 if not conflicts and not _text_errors(form):
-                    return _after_save(record, entry, outcome)
+                    return _after_save(record, entry, outcome, kept_theirs=kept_theirs)
     return render_template(
         "pledges/entry.html",
         record=record,
@@ -210,11 +211,14 @@ def _remember_what_page_showed(
             form[name].data = getattr(entry, name)
 
 
-def _after_save(record, entry, outcome):
-    flash(
-        "Saved." if outcome.changed_fields else "Nothing had changed since you last saved.",
-        "success",
-    )
+def _after_save(record, entry, outcome, *, kept_theirs: bool = False):
+    if kept_theirs:
+        message = "Saved. Where you chose, the text the other person saved was kept."
+    elif outcome.changed_fields:
+        message = "Saved."
+    else:
+        message = "Nothing had changed since you last saved."
+    flash(message, "success")
     action = request.form.get("then")
     if action == "next" and (following := _next_entry(record, entry)) is not None:
         return redirect(url_for("pledges.edit_entry", record_id=record.id, entry_id=following.id))
