@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from core.forms import BaseForm
 from pledges.models import ENTRY_TEXT_FIELDS
 from pledges.operations import FINDING_FIELDS
 from pledges.wording import (
@@ -38,7 +38,7 @@ def _text_area(name: str, label: str) -> TextAreaField:
     return TextAreaField(label, validators=[MaximumCharacters(ENTRY_FIELD_SHORT_NAMES[name])])
 
 
-class EntryForm(FlaskForm):
+class EntryForm(BaseForm):
     """The five stage 1 columns, with what the editor's page was loaded with for merging."""
 
     revision = IntegerField(widget=HiddenInput(), validators=[Optional()])
@@ -81,7 +81,7 @@ class FindingEntryForm(EntryForm):
         return FINDING_FIELDS + ENTRY_TEXT_FIELDS
 
 
-class NewFindingForm(FlaskForm):
+class NewFindingForm(BaseForm):
     finding_title = TextAreaField(
         FINDING_FIELD_LABELS["finding_title"],
         validators=[
@@ -95,7 +95,7 @@ class NewFindingForm(FlaskForm):
     )
 
 
-class RecordDetailsForm(FlaskForm):
+class RecordDetailsForm(BaseForm):
     name = StringField(
         RECORD_DETAIL_LABELS["name"],
         validators=[DataRequired("Enter the name of the individual or team"), Length(max=160)],
@@ -121,9 +121,9 @@ class RecordDetailsForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """A button that changes something: only the CSRF token to check."""
 
 
-class StartRecordForm(FlaskForm):
+class StartRecordForm(BaseForm):
     team_id = HiddenField()

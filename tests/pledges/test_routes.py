@@ -340,3 +340,25 @@ def test_a_manager_sees_a_submitted_record_read_only(client, auth, people, make_
     assert "A pledge" in html
     assert "Submitted for sign-off" in html
     assert "Check and submit" not in html
+
+
+def test_null_characters_and_odd_unicode_are_saved_without_a_crash(
+    client, auth, people, make_record
+):
+    record = make_record(people["practitioner"])
+    entry = record.entries[0]
+    auth.login(people["practitioner"])
+    typed = "Ł Ж Ω 🙂 <b>&amp;</b>\x00 \u202e tail"
+    response = client.post(
+        f"/records/{record.id}/entries/{entry.id}", data=entry_form(entry, pledge=typed)
+    )
+    assert response.status_code == 302
+    db.session.refresh(entry)
+    assert entry.pledge == typed.replace("\x00", "")
+    html = client.get(f"/records/{record.id}").get_data(as_text=True)
+    assert "&lt;b&gt;&amp;amp;&lt;/b&gt;" in html  # shown as text, never as markup
+    auth.logout()
+    assert client.post("/sign-in", data={"email": "a\x00@b.c", "password": "x"}).status_code in (
+        200,
+        401,
+    )

@@ -1,0 +1,20 @@
+"""The base form every form in the app uses: input cleaned of what no database can store."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+
+
+def remove_null_characters(value):
+    """PostgreSQL cannot store NUL in text; no person types one, so it is dropped, not refused."""
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "")
+    return value
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = unbound_field.kwargs.get("filters") or ()
+            options["filters"] = (remove_null_characters, *filters)
+            return unbound_field.bind(form=form, **options)
