@@ -11,6 +11,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 
 from app import create_app
 from config import TestConfig
@@ -23,9 +24,16 @@ from pledges.operations import start_record
 PASSWORD = "a-long-enough-password"
 
 
+def _forget_cached_user() -> None:
+    # Tests hold one app context open, so `g` outlives a request; in production each request
+    # has its own. Without this, Flask-Login's cached user leaks from one request to the next.
+    g.pop("_login_user", None)
+
+
 @pytest.fixture(scope="session")
 def app():
     app = create_app(TestConfig)
+    app.before_request(_forget_cached_user)
     with app.app_context():
         db.drop_all()
         db.create_all()
