@@ -9,7 +9,7 @@ from flask import Flask
 from flask_migrate import Migrate
 
 import config as config_module
-from core import errors_pages, formatting, security
+from core import errors_pages, formatting, mail, notifications, security
 from core.auth import csrf, login_manager
 from core.database import MIGRATION_OPTIONS, db
 
@@ -40,14 +40,18 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     formatting.register_filters(app)
     errors_pages.init_app(app)
+    mail.init_app(app)
+    notifications.init_app(app)
 
     from demo.cli import demo_command
     from people import bp as people_bp
     from pledges import bp as pledges_bp
     from pledges.cli import framework_group
+    from supervision import bp as supervision_bp
 
     app.register_blueprint(people_bp)
     app.register_blueprint(pledges_bp)
+    app.register_blueprint(supervision_bp)
     app.cli.add_command(framework_group)
     app.cli.add_command(demo_command)
     return app

@@ -18,3 +18,7 @@ class BaseForm(FlaskForm):
             filters = unbound_field.kwargs.get("filters") or ()
             options["filters"] = (remove_null_characters, *filters)
             return unbound_field.bind(form=form, **options)
+
+
+class ConfirmForm(BaseForm):
+    """A button that changes something: only the CSRF token to check."""

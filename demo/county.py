@@ -20,7 +20,19 @@ from people.models import Agency, District, Role, Team, User
 from people.operations import add_team_member, create_user
 from pledges.framework import ensure_default_framework
 from pledges.models import Record
-from pledges.operations import add_finding, save_entry, start_record, submit_record
+from pledges.operations import (
+    add_addendum,
+    add_finding,
+    save_entry,
+    start_record,
+    submit_record,
+)
+from supervision.operations import (
+    approve_all_remaining,
+    approve_entry,
+    return_entry,
+    start_session,
+)
 
 log = logging.getLogger(__name__)
 
@@ -356,6 +368,24 @@ class DemoCountyBuilder:
             base_revision=entry.revision,
         )
 
+    def _session(self, manager: User, *, supervisee=None, team=None):
+        return start_session(
+            manager,
+            supervisee=supervisee,
+            team=team,
+            notes="Talked through the pledges and what support is needed to keep them.",
+        )
+
+    def _sign_off(self, record: Record, manager: User, **subject) -> None:
+        approve_all_remaining(record, manager, self._session(manager, **subject))
+
+    def _return_one(self, record: Record, manager: User, **subject) -> None:
+        session = self._session(manager, **subject)
+        first, *rest = record.completed_entries
+        return_entry(first, manager, session, self.random.choice(RETURN_COMMENTS))
+        for entry in rest:
+            approve_entry(entry, manager, session)
+
     def _records(self, key: dict[str, User], teams: list[Team]) -> None:
         # The demo sign-ins: a draft to finish and submit, and a team draft to co-edit.
         mine = start_record(key["practitioner"])
@@ -366,6 +396,13 @@ class DemoCountyBuilder:
         manager_record = start_record(key["manager"])
         self._fill(manager_record, key["manager"], 4)
         submit_record(manager_record, key["manager"])
+        # The manager's own record is signed off by *their* manager, the senior.
+        self._sign_off(manager_record, key["senior"], supervisee=key["manager"])
+        add_addendum(
+            manager_record.completed_entries[0],
+            key["manager"],
+            "Since sign-off the team has agreed a shared chronology template with health.",
+        )
         # Everyone else: some not started, some drafts, some submitted.
         others = [p for p in self.people if p not in key.values() and p.line_manager is not None]
         for index, person in enumerate(others):
@@ -378,6 +415,10 @@ class DemoCountyBuilder:
                 self._add_finding(record, person, 1)
             if state >= 2:
                 submit_record(record, person)
+            if state == 3 and (index // 4) % 2:
+                self._sign_off(record, person.line_manager, supervisee=person)
+            elif state == 3:
+                self._return_one(record, person.line_manager, supervisee=person)
             _backdate(record, days=self.random.randint(3, 60))
         for index, team in enumerate(teams[1:], start=1):
             if index % 3 == 0:
@@ -388,7 +429,17 @@ class DemoCountyBuilder:
                 self._fill(record, member, 2)
             if index % 3 == 2:
                 submit_record(record, starter)
+                if index % 2:
+                    self._sign_off(record, team.manager, team=team)
             _backdate(record, days=self.random.randint(3, 60))
+
+
+RETURN_COMMENTS = [
+    "Good start. Can you say by when you will do this, and how we will know it has made a "
+    "difference for the children you work with?",
+    "The signs of success describe what you will do rather than what will change. What would a "
+    "family or a colleague notice?",
+]
 
 
 def _backdate(record: Record, *, days: int) -> None:

@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from core.database import db
+from core.notifications import mark_all_read, recent_notifications
 from core.security import is_safe_next
 from people import bp
 from people.forms import SignInForm
@@ -45,3 +46,14 @@ def sign_out():
     session.clear()
     flash("You have signed out.", "success")
     return redirect(url_for("people.sign_in"))
+
+
+@bp.get("/notifications")
+@login_required
+def notifications():
+    """The signed-in person's notifications; opening the list marks them read."""
+    items = recent_notifications(current_user.id)
+    unread_ids = {item.id for item in items if item.is_unread}
+    mark_all_read(current_user.id)
+    db.session.commit()
+    return render_template("people/notifications.html", items=items, unread_ids=unread_ids)

@@ -121,9 +121,15 @@ class RecordDetailsForm(BaseForm):
     )
 
 
-class ConfirmForm(BaseForm):
-    """A button that changes something: only the CSRF token to check."""
-
-
 class StartRecordForm(BaseForm):
     team_id = HiddenField()
+
+
+class AddendumForm(BaseForm):
+    text = TextAreaField(
+        "Addendum",
+        validators=[
+            DataRequired("Write the addendum"),
+            MaximumCharacters("The addendum"),
+        ],
+    )

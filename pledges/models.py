@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -81,16 +81,37 @@ class RecordStatus(enum.Enum):
 
     DRAFT = "draft"
     SUBMITTED = "submitted"
+    RETURNED = "returned"
+    SIGNED_OFF = "signed_off"
 
     @property
     def label(self) -> str:
         return {
             RecordStatus.DRAFT: "Draft",
             RecordStatus.SUBMITTED: "Submitted for sign-off",
+            RecordStatus.RETURNED: "Returned for changes",
+            RecordStatus.SIGNED_OFF: "Signed off",
         }[self]
 
 
-EDITABLE_STATUSES = frozenset({RecordStatus.DRAFT})
+# Owners write while drafting, and again after their manager returns entries to them.
+EDITABLE_STATUSES = frozenset({RecordStatus.DRAFT, RecordStatus.RETURNED})
+
+
+class Approval(enum.Enum):
+    """A line manager's decision on one entry of a submitted record."""
+
+    UNDECIDED = "undecided"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+    @property
+    def label(self) -> str:
+        return {
+            Approval.UNDECIDED: "Awaiting sign-off",
+            Approval.APPROVED: "Approved",
+            Approval.RETURNED: "Returned with a comment",
+        }[self]
 
 
 class Record(db.Model):
@@ -103,6 +124,12 @@ class Record(db.Model):
         sa.CheckConstraint(
             "(status = 'draft') OR (submitted_at IS NOT NULL)", name="submitted_has_date"
         ),
+        sa.CheckConstraint(
+            "(status = 'signed_off') = "
+            "(signed_off_at IS NOT NULL AND signed_off_by_id IS NOT NULL AND review_due_on IS NOT NULL)",
+            name="signed_off_if_and_only_if_sign_off_recorded",
+        ),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
         sa.UniqueConstraint("owner_id", "cycle"),
         sa.UniqueConstraint("team_id", "cycle"),
     )
@@ -124,17 +151,32 @@ class Record(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None]
+    signed_off_at: Mapped[datetime | None]
+    signed_off_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Set at sign-off: when the six-month review (stage 2) falls due.
+    review_due_on: Mapped[date | None] = mapped_column(index=True)
+    # Reopening a signed-off record starts a new version; earlier ones are kept as snapshots.
+    version: Mapped[int] = mapped_column(default=1)
 
     framework_version: Mapped[FrameworkVersion] = relationship()
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     team: Mapped[Team | None] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    signed_off_by: Mapped[User | None] = relationship(foreign_keys=[signed_off_by_id])
+    snapshots: Mapped[list[RecordSnapshot]] = relationship(
+        back_populates="record", order_by="RecordSnapshot.version", cascade="all, delete-orphan"
+    )
     entries: Mapped[list[Entry]] = relationship(
         back_populates="record", order_by="Entry.position", cascade="all, delete-orphan"
     )
     events: Mapped[list[RecordEvent]] = relationship(
         back_populates="record", order_by="RecordEvent.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def path(self) -> str:
+        """The record's page, for links in notifications (built without a request)."""
+        return f"/records/{self.id}"
 
     @property
     def is_team_record(self) -> bool:
@@ -151,6 +193,23 @@ class Record(db.Model):
     @property
     def added_findings(self) -> list[Entry]:
         return [entry for entry in self.entries if entry.key_point_id is None]
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.status is RecordStatus.SIGNED_OFF
+
+    @property
+    def completed_entries(self) -> list[Entry]:
+        """The entries with anything written in them: these are what a manager signs off."""
+        return [entry for entry in self.entries if not entry.is_blank]
+
+    @property
+    def entries_awaiting_decision(self) -> list[Entry]:
+        return [e for e in self.completed_entries if e.approval is Approval.UNDECIDED]
+
+    @property
+    def returned_entries(self) -> list[Entry]:
+        return [e for e in self.completed_entries if e.approval is Approval.RETURNED]
 
     @property
     def pledge_count(self) -> int:
@@ -184,6 +243,9 @@ class Entry(db.Model):
             "key_point_id IS NOT NULL OR finding_title <> ''", name="added_finding_has_title"
         ),
         sa.CheckConstraint("revision >= 1", name="revision_positive"),
+        sa.CheckConstraint(
+            "approval <> 'returned' OR return_comment <> ''", name="returned_has_comment"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -204,10 +266,21 @@ class Entry(db.Model):
     revision: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The line manager's decision on this entry, and their comment when they return it.
+    approval: Mapped[Approval] = mapped_column(
+        enum_column(Approval, "approval"), default=Approval.UNDECIDED
+    )
+    return_comment: Mapped[str] = mapped_column(sa.Text, default="")
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     record: Mapped[Record] = relationship(back_populates="entries")
     key_point: Mapped[KeyPoint | None] = relationship()
-    updated_by: Mapped[User | None] = relationship()
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    addenda: Mapped[list[EntryAddendum]] = relationship(
+        back_populates="entry", order_by="EntryAddendum.id", cascade="all, delete-orphan"
+    )
 
     @property
     def is_added_finding(self) -> bool:
@@ -229,6 +302,46 @@ class Entry(db.Model):
 
     def text_values(self) -> dict[str, str]:
         return {field: getattr(self, field) for field in ENTRY_TEXT_FIELDS}
+
+
+class EntryAddendum(db.Model):
+    """A dated note added to a signed-off entry by its owners, leaving the signed text unchanged."""
+
+    __tablename__ = "entry_addenda"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("entries.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    entry: Mapped[Entry] = relationship(back_populates="addenda")
+    author: Mapped[User] = relationship()
+
+
+class RecordSnapshot(db.Model):
+    """A signed-off version of a record, kept when the record is reopened for changes."""
+
+    __tablename__ = "record_snapshots"
+    __table_args__ = (sa.UniqueConstraint("record_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("records.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int]
+    signed_off_at: Mapped[datetime]
+    signed_off_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    reopened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reopened_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    # [{"title": ..., "fields": {name: text}, "addenda": [{"author": ..., "at": iso, "text": ...}]}]
+    entries: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
+
+    record: Mapped[Record] = relationship(back_populates="snapshots")
+    signed_off_by: Mapped[User] = relationship(foreign_keys=[signed_off_by_id])
+    reopened_by: Mapped[User] = relationship(foreign_keys=[reopened_by_id])
 
 
 class RecordEvent(db.Model):

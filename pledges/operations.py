@@ -14,14 +14,18 @@ import sqlalchemy as sa
 from core.clock import utcnow
 from core.database import db
 from core.errors import ActionRefused
+from core.notifications import notify
 from people.models import Team, User
 from pledges.framework import current_framework
 from pledges.history import field_changes, record_event
 from pledges.models import (
     ENTRY_TEXT_FIELDS,
+    Approval,
     Entry,
+    EntryAddendum,
     FrameworkVersion,
     Record,
+    RecordSnapshot,
     RecordStatus,
 )
 from pledges.wording import ENTRY_FIELD_SHORT_NAMES
@@ -173,6 +177,9 @@ def save_entry(
         entry.revision += 1
         entry.updated_at = utcnow()
         entry.updated_by = by
+        if entry.approval is Approval.APPROVED:
+            # Changed after approval: the manager decides on the new text.
+            entry.approval = Approval.UNDECIDED
         outcome.changed_fields = list(changes)
         names = ", ".join(ENTRY_FIELD_SHORT_NAMES[name].lower() for name in changes)
         record_event(
@@ -258,14 +265,99 @@ def submission_problems(record: Record) -> list[str]:
 
 
 def submit_record(record: Record, by: User) -> None:
-    """Send a draft to its manager for sign-off. Refused while `submission_problems` finds any."""
+    """Send a draft, or a record returned with comments, to its manager for sign-off.
+
+    Refused while `submission_problems` finds any. On resubmission only the entries that were
+    returned (or changed since approval) need deciding again; approvals stand.
+    """
     _require_editable(record)
     problems = submission_problems(record)
     if problems:
         raise ActionRefused("The record cannot be submitted yet.", problems)
+    resubmitting = record.status is RecordStatus.RETURNED
+    for entry in record.returned_entries:
+        entry.approval = Approval.UNDECIDED
     record.status = RecordStatus.SUBMITTED
     record.submitted_at = utcnow()
     manager = record.signing_manager
-    record_event(record, by, "submitted", f"Submitted for sign-off by {manager.name}")
+    verb = "Resubmitted" if resubmitting else "Submitted"
+    record_event(record, by, "submitted", f"{verb} for sign-off by {manager.name}")
+    notify(
+        [manager],
+        f"{record.name}: record {verb.lower()} for sign-off",
+        f"{by.name} {verb.lower()} the record of {record.name} for you to sign off in supervision.",
+        record.path,
+    )
     db.session.flush()
     log.info("record %s submitted by user %s", record.id, by.id)
+
+
+def add_addendum(entry: Entry, by: User, text: str) -> EntryAddendum:
+    """Add a dated note to an entry of a signed-off record; the signed text stays as it was."""
+    if not entry.record.is_signed_off:
+        raise ActionRefused("Addenda are for signed-off records. Change the entry itself instead.")
+    text = normalise_text(text).strip()
+    if not text:
+        raise ActionRefused("Write the addendum.")
+    addendum = EntryAddendum(entry=entry, author=by, text=text)
+    db.session.add(addendum)
+    record_event(
+        entry.record,
+        by,
+        "addendum_added",
+        f"Added an addendum to {entry.title}",
+        entry=entry,
+        changes={"addendum": {"from": "", "to": text}},
+    )
+    db.session.flush()
+    return addendum
+
+
+def snapshot_entries(record: Record) -> list[dict]:
+    return [
+        {
+            "title": entry.title,
+            "fields": entry.text_values(),
+            "addenda": [
+                {"author": a.author.name, "at": a.created_at.isoformat(), "text": a.text}
+                for a in entry.addenda
+            ],
+        }
+        for entry in record.entries
+        if not entry.is_blank
+    ]
+
+
+def reopen_record(record: Record, by: User) -> RecordSnapshot:
+    """Reopen a signed-off record for changes: keep the signed version, start a new draft one.
+
+    The new version needs signing off again, entry by entry.
+    """
+    if not record.is_signed_off:
+        raise ActionRefused("Only a signed-off record can be reopened.")
+    snapshot = RecordSnapshot(
+        record=record,
+        version=record.version,
+        signed_off_at=record.signed_off_at,
+        signed_off_by=record.signed_off_by,
+        reopened_by=by,
+        entries=snapshot_entries(record),
+    )
+    db.session.add(snapshot)
+    record.version += 1
+    record.status = RecordStatus.DRAFT
+    record.signed_off_at = None
+    record.signed_off_by = None
+    record.review_due_on = None
+    for entry in record.entries:
+        entry.approval = Approval.UNDECIDED
+        entry.return_comment = ""
+    record_event(
+        record,
+        by,
+        "reopened",
+        f"Reopened for changes: version {snapshot.version} is kept, version {record.version} "
+        "needs signing off again",
+    )
+    db.session.flush()
+    return snapshot

@@ -40,3 +40,16 @@ def can_edit_record(user: User, record: Record) -> bool:
 
 def can_start_team_record(user: User, team: Team) -> bool:
     return team.has_member(user)
+
+
+def can_view_history(user: User, record: Record) -> bool:
+    """A record's history is for its owners, their managers and administrators."""
+    return can_view_record(user, record)
+
+
+def can_add_addendum(user: User, record: Record) -> bool:
+    return is_owner(user, record) and record.is_signed_off
+
+
+def can_reopen(user: User, record: Record) -> bool:
+    return is_owner(user, record) and record.is_signed_off

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from core.database import db
 from people.models import Team, TeamMembership, User
-from pledges.models import Entry, FrameworkArea, KeyPoint, Record, RecordEvent
+from pledges.models import Entry, EntryAddendum, FrameworkArea, KeyPoint, Record, RecordEvent
 
 
 def load_record(record_id: int) -> Record | None:
@@ -23,6 +23,11 @@ def load_record(record_id: int) -> Record | None:
             joinedload(Record.team).joinedload(Team.manager),
             selectinload(Record.entries).joinedload(Entry.key_point).joinedload(KeyPoint.area),
             selectinload(Record.entries).joinedload(Entry.updated_by),
+            selectinload(Record.entries).joinedload(Entry.decided_by),
+            selectinload(Record.entries)
+            .selectinload(Entry.addenda)
+            .joinedload(EntryAddendum.author),
+            selectinload(Record.snapshots),
             selectinload(Record.events).joinedload(RecordEvent.actor),
         )
     )

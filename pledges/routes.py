@@ -8,9 +8,10 @@ from flask_login import current_user, login_required
 from core.auth import csrf
 from core.database import db
 from core.errors import ActionRefused
+from core.forms import ConfirmForm
 from pledges import bp
 from pledges.forms import (
-    ConfirmForm,
+    AddendumForm,
     EntryForm,
     FindingEntryForm,
     NewFindingForm,
@@ -19,17 +20,32 @@ from pledges.forms import (
 )
 from pledges.framework import current_framework
 from pledges.operations import (
+    add_addendum,
     add_finding,
     remove_finding,
+    reopen_record,
     save_entry,
     start_record,
     submission_problems,
     submit_record,
     update_record_details,
 )
-from pledges.permissions import can_edit_record, can_view_record, is_owner
+from pledges.permissions import (
+    can_add_addendum,
+    can_edit_record,
+    can_reopen,
+    can_view_history,
+    can_view_record,
+    is_owner,
+)
 from pledges.queries import entries_by_area, load_entry, load_record, my_records_overview
-from pledges.wording import ENTRY_FIELD_HINTS, ENTRY_FIELD_LABELS, FINDING_FIELD_HINTS
+from pledges.smart import smart_prompts
+from pledges.wording import (
+    ENTRY_FIELD_HINTS,
+    ENTRY_FIELD_LABELS,
+    ENTRY_FIELD_SHORT_NAMES,
+    FINDING_FIELD_HINTS,
+)
 
 PAGE_TITLE_FOR_CONFLICT = "Someone else saved this point while you were editing"
 
@@ -94,7 +110,11 @@ def view_record(record_id: int):
         record=record,
         groups=entries_by_area(record),
         labels=ENTRY_FIELD_LABELS,
+        short_names=ENTRY_FIELD_SHORT_NAMES,
         can_edit=can_edit_record(current_user, record),
+        can_add_addendum=can_add_addendum(current_user, record),
+        can_reopen=can_reopen(current_user, record),
+        show_history=can_view_history(current_user, record),
         problems=submission_problems(record) if record.is_editable else [],
     )
 
@@ -300,8 +320,63 @@ def submit(record_id: int):
             return redirect(url_for("pledges.view_record", record_id=record.id))
     status = 422 if request.method == "POST" else 200
     return render_template(
-        "pledges/submit.html", record=record, form=form, problems=problems
+        "pledges/submit.html",
+        record=record,
+        form=form,
+        problems=problems,
+        smart_prompts=smart_prompts,
     ), status
+
+
+@bp.route("/records/<int:record_id>/entries/<int:entry_id>/addendum", methods=["GET", "POST"])
+@login_required
+def add_addendum_page(record_id: int, entry_id: int):
+    record = _record_or_abort(record_id, as_owner=True)
+    entry = load_entry(record, entry_id)
+    if not can_add_addendum(current_user, record):
+        flash("Addenda are for signed-off records. Change the entry itself instead.", "info")
+        return redirect(url_for("pledges.view_record", record_id=record.id))
+    form = AddendumForm()
+    if form.validate_on_submit():
+        add_addendum(entry, _me(), form.text.data)
+        db.session.commit()
+        flash("The addendum has been added. The signed-off text is unchanged.", "success")
+        return redirect(
+            url_for("pledges.view_record", record_id=record.id, _anchor=f"entry-{entry.id}")
+        )
+    return render_template("pledges/addendum.html", record=record, entry=entry, form=form), _status(
+        form
+    )
+
+
+@bp.route("/records/<int:record_id>/reopen", methods=["GET", "POST"])
+@login_required
+def reopen(record_id: int):
+    record = _record_or_abort(record_id, as_owner=True)
+    if not can_reopen(current_user, record):
+        flash("Only a signed-off record can be reopened.", "info")
+        return redirect(url_for("pledges.view_record", record_id=record.id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        reopen_record(record, _me())
+        db.session.commit()
+        flash(
+            "The record is open for changes. The signed-off version is kept, and the new "
+            "version needs signing off again.",
+            "success",
+        )
+        return redirect(url_for("pledges.view_record", record_id=record.id))
+    return render_template("pledges/reopen.html", record=record, form=form)
+
+
+@bp.get("/records/<int:record_id>/versions/<int:version>")
+@login_required
+def view_version(record_id: int, version: int):
+    record = _record_or_abort(record_id)
+    snapshot = next((s for s in record.snapshots if s.version == version), None) or abort(404)
+    return render_template(
+        "pledges/version.html", record=record, snapshot=snapshot, labels=ENTRY_FIELD_LABELS
+    )
 
 
 @bp.get("/framework")

@@ -38,14 +38,18 @@ def test_a_practitioner_fills_in_and_submits_their_record(live_server, new_page)
     expect(page.get_by_role("status")).to_contain_text("Saved.")
 
     page.get_by_role("link", name="Priya Shah").click()
-    expect(page.get_by_text("I pledge to build a multi-agency chronology by June.")).to_be_visible()
+    expect(
+        page.locator(".entry-card").get_by_text(
+            "I pledge to build a multi-agency chronology by June."
+        )
+    ).to_be_visible()
     page.get_by_role("link", name="Check and submit").click()
     expect(page.get_by_text(re.compile(r"You have written \d+ pledges"))).to_be_visible()
     page.get_by_role("button", name="Submit for sign-off").click()
     expect(page.get_by_role("status")).to_contain_text(
         "Your record has been sent to Morgan Ellis for sign-off."
     )
-    expect(page.locator(".tag")).to_have_text("Submitted for sign-off")
+    expect(page.locator(".tag-submitted")).to_have_text("Submitted for sign-off")
     expect(page.get_by_role("link", name="Check and submit")).to_have_count(0)
 
 

@@ -1,0 +1,90 @@
+"""Telling people what needs them: a notification in the app, and the same by email."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.clock import utcnow
+from core.database import db
+from core.mail import OutgoingEmail, queue_email
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+    __table_args__ = (sa.Index("ix_notifications_user_unread", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    message: Mapped[str] = mapped_column(sa.Text)
+    link: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+
+def notify(recipients: Iterable, subject: str, message: str, link: str) -> None:
+    """Notify each recipient (anything with id, email, name) in the app and by email.
+
+    `link` is a path in the app; the email carries it as a full address. The email goes out only
+    when the surrounding transaction commits.
+    """
+    base_url = current_app.config["BASE_URL"].rstrip("/")
+    seen: set[int] = set()
+    for person in recipients:
+        if person is None or person.id in seen:
+            continue
+        seen.add(person.id)
+        db.session.add(Notification(user_id=person.id, message=message, link=link))
+        body = (
+            f"Hello {person.name},\n\n{message}\n\nOpen it here: {base_url}{link}\n\n"
+            "This message was sent by the practice improvement pledge tracker.\n"
+        )
+        queue_email(db.session, OutgoingEmail(to=person.email, subject=subject, body=body))
+
+
+def unread_count(user_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Notification.id)).where(
+            Notification.user_id == user_id, Notification.read_at.is_(None)
+        )
+    )
+
+
+def recent_notifications(user_id: int, limit: int = 50) -> list[Notification]:
+    return list(
+        db.session.scalars(
+            sa.select(Notification)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def mark_all_read(user_id: int) -> None:
+    db.session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+
+
+def _header_counts():
+    """The unread count for the page header (one small query per page)."""
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        return {}
+    return {"unread_notifications": unread_count(current_user.id)}
+
+
+def init_app(app) -> None:
+    app.context_processor(_header_counts)

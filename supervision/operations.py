@@ -1,0 +1,222 @@
+"""Supervision: holding a session, approving or returning entries, and signing a stage off.
+
+Operations flush and leave the commit to the caller. Each refusal says why in words for users.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from flask import current_app
+
+from core.clock import today_in_london, utcnow
+from core.database import db
+from core.errors import ActionRefused
+from core.formatting import long_date
+from core.notifications import notify
+from people.models import Team, User
+from pledges.history import record_event
+from pledges.models import Approval, Entry, Record, RecordStatus
+from pledges.operations import existing_record, normalise_text
+from pledges.review_dates import review_due_on
+from supervision.models import Decision, EntryDecision, SessionRecord, SupervisionSession
+from supervision.permissions import (
+    acting_for,
+    can_run_session,
+    can_sign_off,
+    can_supervise_person,
+    can_supervise_team,
+)
+
+log = logging.getLogger(__name__)
+
+
+def start_session(
+    supervisor: User,
+    *,
+    supervisee: User | None = None,
+    team: Team | None = None,
+    held_on: date | None = None,
+    notes: str = "",
+) -> SupervisionSession:
+    """Open a supervision session with a supervisee or a team, with their current record in it."""
+    if (supervisee is None) == (team is None):
+        raise ActionRefused("Choose one person or one team for the session.")
+    if supervisee is not None and not can_supervise_person(supervisor, supervisee):
+        raise ActionRefused(f"You are not {supervisee.name}'s line manager or their manager's.")
+    if team is not None and not can_supervise_team(supervisor, team):
+        raise ActionRefused(f"You are not the manager of {team.name} or their manager's.")
+    absent = (supervisee.line_manager if supervisee else team.manager) or supervisor
+    session = SupervisionSession(
+        supervisor=supervisor,
+        supervisee=supervisee,
+        team=team,
+        acting_for=absent if absent.id != supervisor.id else None,
+        held_on=held_on or today_in_london(),
+        notes=normalise_text(notes).strip(),
+    )
+    db.session.add(session)
+    record = existing_record(owner=supervisee, team=team)
+    if record is not None:
+        session.discussed.append(SessionRecord(record=record))
+    db.session.flush()
+    log.info("supervision session %s started by user %s", session.id, supervisor.id)
+    return session
+
+
+def save_session_notes(session: SupervisionSession, by: User, notes: str) -> None:
+    if not can_run_session(by, session):
+        raise ActionRefused("Only the supervisor writes the session's notes.")
+    session.notes = normalise_text(notes).strip()
+    db.session.flush()
+
+
+def _check_decision(entry: Entry, manager: User, session: SupervisionSession) -> Record:
+    record = entry.record
+    if not can_run_session(manager, session):
+        raise ActionRefused("Only the supervisor of this session can decide on entries in it.")
+    if record not in session.records:
+        raise ActionRefused("This record is not part of this supervision session.")
+    if not can_sign_off(manager, record):
+        raise ActionRefused(
+            "You cannot sign off this record: only the owner's line manager (or the team's "
+            "manager), or that manager's own manager, can, and never for their own record."
+        )
+    if record.status is not RecordStatus.SUBMITTED:
+        raise ActionRefused(
+            f"This record is {record.status.label.lower()}, so there is nothing to decide on now."
+        )
+    if entry.is_blank:
+        raise ActionRefused("This entry is blank, so there is nothing to sign off.")
+    return record
+
+
+def _note_decision(session, entry, decision: Decision, comment: str = "") -> None:
+    session.decisions.append(
+        EntryDecision(entry=entry, entry_title=entry.title, decision=decision, comment=comment)
+    )
+
+
+def _acting_note(manager: User, record: Record) -> str:
+    absent = acting_for(manager, record)
+    return f", acting for {absent.name}" if absent else ""
+
+
+def approve_entry(entry: Entry, manager: User, session: SupervisionSession) -> None:
+    """Approve one entry of a submitted record; signs the stage off if it was the last."""
+    record = _check_decision(entry, manager, session)
+    if entry.approval is Approval.APPROVED:
+        raise ActionRefused(f"{entry.title} is already approved.")
+    _approve(entry, manager, session, record)
+    if not _settle(record, manager):
+        notify(
+            record.owners,
+            f"{record.name}: an entry was approved",
+            f"{manager.name} approved “{entry.title}” in supervision.",
+            record.path,
+        )
+    db.session.flush()
+
+
+def _approve(entry, manager, session, record) -> None:
+    entry.approval = Approval.APPROVED
+    entry.return_comment = ""
+    entry.decided_at = utcnow()
+    entry.decided_by = manager
+    _note_decision(session, entry, Decision.APPROVED)
+    record_event(
+        record,
+        manager,
+        "approved",
+        f"Approved {entry.title}{_acting_note(manager, record)}",
+        entry=entry,
+    )
+
+
+def approve_all_remaining(record: Record, manager: User, session: SupervisionSession) -> int:
+    """Approve every entry still awaiting a decision. Returns how many were approved."""
+    remaining = record.entries_awaiting_decision
+    if not remaining:
+        raise ActionRefused("There are no entries awaiting a decision.")
+    for entry in remaining:
+        _check_decision(entry, manager, session)
+        _approve(entry, manager, session, record)
+    if not _settle(record, manager):
+        notify(
+            record.owners,
+            f"{record.name}: entries were approved",
+            f"{manager.name} approved {len(remaining)} entries in supervision.",
+            record.path,
+        )
+    db.session.flush()
+    return len(remaining)
+
+
+def return_entry(entry: Entry, manager: User, session: SupervisionSession, comment: str) -> None:
+    """Return one entry to its owners with a comment saying what to change."""
+    record = _check_decision(entry, manager, session)
+    comment = normalise_text(comment).strip()
+    if not comment:
+        raise ActionRefused("Write a comment saying what should change before returning it.")
+    entry.approval = Approval.RETURNED
+    entry.return_comment = comment
+    entry.decided_at = utcnow()
+    entry.decided_by = manager
+    _note_decision(session, entry, Decision.RETURNED, comment)
+    record_event(
+        record,
+        manager,
+        "returned",
+        f"Returned {entry.title} with a comment{_acting_note(manager, record)}",
+        entry=entry,
+        changes={"comment": {"from": "", "to": comment}},
+    )
+    _settle(record, manager)
+    db.session.flush()
+
+
+def _settle(record: Record, manager: User) -> bool:
+    """After a decision: sign off when all is approved, hand back when all is decided.
+
+    Returns True when the owners were told of the outcome here.
+    """
+    if record.entries_awaiting_decision:
+        return False
+    if record.returned_entries:
+        record.status = RecordStatus.RETURNED
+        record_event(record, manager, "returned_record", "Returned to its owners for changes")
+        count = len(record.returned_entries)
+        notify(
+            record.owners,
+            f"{record.name}: returned with comments",
+            f"{manager.name} returned {count} entr{'y' if count == 1 else 'ies'} with comments. "
+            "Read the comments beside the entries, make your changes and submit the record again.",
+            record.path,
+        )
+        return True
+    _sign_off(record, manager)
+    return True
+
+
+def _sign_off(record: Record, manager: User) -> None:
+    record.status = RecordStatus.SIGNED_OFF
+    record.signed_off_at = utcnow()
+    record.signed_off_by = manager
+    months = current_app.config["REVIEW_INTERVAL_MONTHS"]
+    record.review_due_on = review_due_on(today_in_london(), months)
+    record_event(
+        record,
+        manager,
+        "signed_off",
+        f"Signed off{_acting_note(manager, record)}: the review is due on "
+        f"{long_date(record.review_due_on)}",
+    )
+    notify(
+        record.owners,
+        f"{record.name}: signed off",
+        f"{manager.name} signed off the record. Its six-month review is due on "
+        f"{long_date(record.review_due_on)}.",
+        record.path,
+    )
+    log.info("record %s signed off by user %s", record.id, manager.id)

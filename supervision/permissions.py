@@ -1,0 +1,48 @@
+"""Who signs off what. Every rule about approving and returning entries starts here.
+
+The line manager signs off an individual's record; a team's manager signs off the team's. The
+manager's own manager may act when the line manager is absent, and the record says so. Nobody
+signs off a record they own.
+"""
+
+from __future__ import annotations
+
+from people.models import Team, User
+from pledges.models import Record
+from pledges.permissions import is_owner
+from supervision.models import SupervisionSession
+
+
+def _manager_or_their_manager(user: User, manager: User | None) -> bool:
+    if manager is None:
+        return False
+    return manager.id == user.id or manager.line_manager_id == user.id
+
+
+def can_sign_off(user: User, record: Record) -> bool:
+    return not is_owner(user, record) and _manager_or_their_manager(user, record.signing_manager)
+
+
+def acting_for(user: User, record: Record) -> User | None:
+    """The absent line manager `user` stands in for, or None when `user` is the line manager."""
+    manager = record.signing_manager
+    if manager is not None and manager.id != user.id and manager.line_manager_id == user.id:
+        return manager
+    return None
+
+
+def can_supervise_person(user: User, person: User) -> bool:
+    return person.id != user.id and _manager_or_their_manager(user, person.line_manager)
+
+
+def can_supervise_team(user: User, team: Team) -> bool:
+    return not team.has_member(user) and _manager_or_their_manager(user, team.manager)
+
+
+def can_view_session(user: User, session: SupervisionSession) -> bool:
+    """The supervisor and the supervisee (or the team's members); nobody else reads the notes."""
+    return session.supervisor_id == user.id or any(p.id == user.id for p in session.participants)
+
+
+def can_run_session(user: User, session: SupervisionSession) -> bool:
+    return session.supervisor_id == user.id

@@ -1,0 +1,162 @@
+"""The manager's view: who needs them, in order of what needs doing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from core.database import db
+from people.models import Team, TeamMembership, User
+from pledges.models import Record, RecordStatus
+from supervision.models import SessionRecord, SupervisionSession
+
+# What needs a manager first: records waiting for them, then returned ones, then the rest.
+PRIORITY = {
+    RecordStatus.SUBMITTED: 0,
+    RecordStatus.RETURNED: 1,
+    RecordStatus.DRAFT: 2,
+    None: 3,
+    RecordStatus.SIGNED_OFF: 4,
+}
+
+
+@dataclass
+class SuperviseeLine:
+    """One supervisee or managed team, with their latest record."""
+
+    person: User | None
+    team: Team | None
+    record: Record | None
+    acting_for: User | None = None
+
+    @property
+    def name(self) -> str:
+        return self.team.name if self.team else self.person.name
+
+    @property
+    def status(self) -> RecordStatus | None:
+        return self.record.status if self.record else None
+
+    @property
+    def awaiting_decision(self) -> int:
+        if self.record is None or self.record.status is not RecordStatus.SUBMITTED:
+            return 0
+        return len(self.record.entries_awaiting_decision)
+
+    @property
+    def needs_action(self) -> bool:
+        return self.status is RecordStatus.SUBMITTED
+
+    @property
+    def sort_key(self) -> tuple:
+        return (PRIORITY[self.status], self.name.lower())
+
+
+@dataclass
+class ManagerOverview:
+    lines: list[SuperviseeLine]
+    acting_lines: list[SuperviseeLine]
+
+    @property
+    def awaiting_sign_off(self) -> int:
+        return sum(1 for line in self.lines if line.status is RecordStatus.SUBMITTED)
+
+    @property
+    def returned(self) -> int:
+        return sum(1 for line in self.lines if line.status is RecordStatus.RETURNED)
+
+
+def _latest_records(*, owner_ids=(), team_ids=()) -> tuple[dict[int, Record], dict[int, Record]]:
+    by_owner: dict[int, Record] = {}
+    by_team: dict[int, Record] = {}
+    conditions = []
+    if owner_ids:
+        conditions.append(Record.owner_id.in_(owner_ids))
+    if team_ids:
+        conditions.append(Record.team_id.in_(team_ids))
+    if not conditions:
+        return by_owner, by_team
+    for record in db.session.scalars(
+        sa.select(Record)
+        .where(sa.or_(*conditions))
+        .order_by(Record.cycle)
+        .options(selectinload(Record.entries))
+    ):
+        if record.owner_id is not None:
+            by_owner[record.owner_id] = record
+        else:
+            by_team[record.team_id] = record
+    return by_owner, by_team
+
+
+def _lines_for(people: list[User], teams: list[Team]) -> list[SuperviseeLine]:
+    by_owner, by_team = _latest_records(
+        owner_ids=[p.id for p in people], team_ids=[t.id for t in teams]
+    )
+    lines = [SuperviseeLine(person=p, team=None, record=by_owner.get(p.id)) for p in people]
+    lines += [SuperviseeLine(person=None, team=t, record=by_team.get(t.id)) for t in teams]
+    return sorted(lines, key=lambda line: line.sort_key)
+
+
+def manager_overview(manager: User) -> ManagerOverview:
+    """A manager's supervisees and teams, most urgent first, and what their managers await.
+
+    The second list is what the manager may act on when one of their own managers is absent:
+    records awaiting sign-off by the manager's direct reports.
+    """
+    supervisees = list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.line_manager_id == manager.id, User.is_active_account.is_(True))
+            .options(selectinload(User.supervisees), selectinload(User.managed_teams))
+            .order_by(User.name)
+        )
+    )
+    teams = list(
+        db.session.scalars(
+            sa.select(Team)
+            .where(Team.manager_id == manager.id)
+            .options(selectinload(Team.memberships).selectinload(TeamMembership.user))
+            .order_by(Team.name)
+        )
+    )
+    lines = _lines_for(supervisees, [t for t in teams if not t.has_member(manager)])
+    acting: list[SuperviseeLine] = []
+    for report in supervisees:
+        for line in _lines_for(list(report.supervisees), list(report.managed_teams)):
+            if line.status is RecordStatus.SUBMITTED:
+                line.acting_for = report
+                acting.append(line)
+    return ManagerOverview(lines=lines, acting_lines=acting)
+
+
+def sessions_for(user: User, limit: int = 100) -> list[SupervisionSession]:
+    """Sessions a person held or took part in (their own or their teams'), newest first."""
+    team_ids = [m.team_id for m in user.memberships]
+    return list(
+        db.session.scalars(
+            sa.select(SupervisionSession)
+            .where(
+                sa.or_(
+                    SupervisionSession.supervisor_id == user.id,
+                    SupervisionSession.supervisee_id == user.id,
+                    SupervisionSession.team_id.in_(team_ids) if team_ids else sa.false(),
+                )
+            )
+            .order_by(SupervisionSession.held_on.desc(), SupervisionSession.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def sessions_about_record(record: Record) -> list[SupervisionSession]:
+    return list(
+        db.session.scalars(
+            sa.select(SupervisionSession)
+            .join(SessionRecord)
+            .where(SessionRecord.record_id == record.id)
+            .order_by(SupervisionSession.held_on.desc())
+        )
+    )
