@@ -11,10 +11,20 @@ NOTES_LIMIT = 20_000
 COMMENT_LIMIT = 5_000
 
 
+class DayField(DateField):
+    """A date whose error says what to enter, in words, instead of 'Not a valid date value'."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter a real date, for example 23 November 2026") from error
+
+
 class SessionForm(BaseForm):
-    held_on = DateField(
+    held_on = DayField(
         "Date of the session",
-        validators=[InputRequired("Enter the date of the session, like 23 11 2026")],
+        validators=[InputRequired("Enter the date of the session")],
         format="%Y-%m-%d",
     )
     notes = TextAreaField(

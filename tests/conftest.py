@@ -6,8 +6,11 @@ suite on PostgreSQL).
 
 from __future__ import annotations
 
+import email
+import email.policy
 import itertools
 import re
+import socket
 
 import pytest
 import sqlalchemy as sa
@@ -187,3 +190,42 @@ def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "the page has no CSRF token"
     return match.group(1)
+
+
+class SMTPInbox:
+    """Messages received by a real SMTP server on loopback, parsed as a mail client would."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(
+            email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        )
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if m["To"] == address]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_inbox(app):
+    """Point the app's mail at an aiosmtpd server on loopback and collect what arrives."""
+    from aiosmtpd.controller import Controller
+
+    inbox = SMTPInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    previous = app.config["MAIL_SERVER"], app.config["MAIL_PORT"]
+    app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = "127.0.0.1", controller.port
+    try:
+        yield inbox
+    finally:
+        app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = previous
+        controller.stop()

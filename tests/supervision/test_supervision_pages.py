@@ -1,0 +1,225 @@
+"""Supervision through the test client: the manager's view, a session, decisions, who sees what."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from core.database import db
+from pledges.models import RecordStatus
+from pledges.operations import save_entry, submit_record
+from supervision.models import SupervisionSession
+from supervision.operations import start_session
+
+
+@pytest.fixture
+def submitted(people, make_record):
+    practitioner = people["practitioner"]
+    record = make_record(practitioner)
+    save_entry(
+        record.entries[0], practitioner, {"pledge": "See every child alone"}, base_revision=1
+    )
+    save_entry(
+        record.entries[4],
+        practitioner,
+        {"pledge": "Write plans by March", "signs_of_success": "Every plan has a date"},
+        base_revision=1,
+    )
+    submit_record(record, practitioner)
+    db.session.commit()
+    return record
+
+
+def test_the_managers_view_puts_what_needs_them_first(client, auth, people, submitted, make_record):
+    make_record(people["teammate"])
+    auth.login(people["manager"])
+    html = client.get("/supervision").get_data(as_text=True)
+    assert "1 record awaiting your sign-off." in html
+    rows = [name.strip() for name in re.findall(r'<th scope="row">([^<]+)', html)]
+    assert rows[:3] == ["Pat Practitioner", "Terry Teammate", "North team"]
+    assert "Submitted for sign-off" in html
+    assert f"/supervision/sessions/new?person={people['practitioner'].id}" in html
+
+
+def test_a_managers_own_record_is_on_their_managers_view_not_their_own(
+    client, auth, people, make_record
+):
+    manager = people["manager"]
+    record = make_record(manager)
+    save_entry(record.entries[0], manager, {"pledge": "Mine"}, base_revision=1)
+    submit_record(record, manager)
+    db.session.commit()
+    auth.login(manager)
+    assert (
+        "Morgan Manager"
+        not in client.get("/supervision")
+        .get_data(as_text=True)
+        .split("Your supervisees and teams")[1]
+    )
+    auth.login(people["senior"])
+    html = client.get("/supervision").get_data(as_text=True)
+    assert "Morgan Manager" in html
+    assert "1 record awaiting your sign-off." in html
+
+
+def test_a_senior_sees_what_their_managers_await_and_may_act(client, auth, people, submitted):
+    auth.login(people["senior"])
+    html = client.get("/supervision").get_data(as_text=True)
+    assert "Awaiting sign-off by your managers" in html
+    assert "Line manager: Morgan Manager" in html
+
+
+def test_a_session_from_start_to_sign_off(client, auth, people, submitted):
+    auth.login(people["manager"])
+    practitioner = people["practitioner"]
+    form = client.get(f"/supervision/sessions/new?person={practitioner.id}")
+    assert "Start a supervision session with Pat Practitioner" in form.get_data(as_text=True)
+    response = client.post(
+        f"/supervision/sessions/new?person={practitioner.id}",
+        data={"held_on": "2026-11-23", "notes": "Workload discussed"},
+    )
+    assert response.status_code == 302
+    session = db.session.query(SupervisionSession).one()
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "23 November 2026" in page
+    assert "See every child alone" in page
+    assert "Prompts for the conversation" in page
+    assert "Timely: no date or timescale found" in page  # beside the first pledge
+
+    first, second = submitted.completed_entries
+    url = f"/supervision/sessions/{session.id}"
+    empty = client.post(f"{url}/entries/{first.id}/return", data={"comment": ""})
+    assert empty.status_code == 422
+    empty_html = empty.get_data(as_text=True)
+    assert "Write a comment saying what should change before returning it" in empty_html
+    assert f'href="#entry-{first.id}-comment"' in empty_html
+
+    client.post(f"{url}/entries/{first.id}/return", data={"comment": "By when?"})
+    client.post(f"{url}/entries/{second.id}/approve")
+    db.session.refresh(submitted)
+    assert submitted.status is RecordStatus.RETURNED
+
+    # The practitioner sees the comment beside the entry, fixes it and resubmits.
+    auth.login(practitioner)
+    record_page = client.get(f"/records/{submitted.id}").get_data(as_text=True)
+    assert "Comment from Morgan Manager" in record_page
+    assert "By when?" in record_page
+    assert "Returned for changes" in record_page
+    client.post(
+        f"/records/{submitted.id}/entries/{first.id}",
+        data={
+            "revision": first.revision,
+            "pledge": "See every child alone by January",
+            "original_pledge": first.pledge,
+        },
+    )
+    client.post(f"/records/{submitted.id}/submit")
+    db.session.refresh(submitted)
+    assert submitted.status is RecordStatus.SUBMITTED
+
+    auth.login(people["manager"])
+    client.post(f"{url}/records/{submitted.id}/approve-all")
+    db.session.refresh(submitted)
+    assert submitted.status is RecordStatus.SIGNED_OFF
+    record_page = client.get(f"/records/{submitted.id}").get_data(as_text=True)
+    for step in ("Submitted for sign-off", "Returned 1) Keeping", "Resubmitted", "Signed off"):
+        assert step in record_page, step
+
+
+def test_a_refused_decision_is_explained_not_a_crash(client, auth, people, submitted):
+    session = start_session(people["manager"], supervisee=people["practitioner"])
+    db.session.commit()
+    auth.login(people["manager"])
+    entry = submitted.completed_entries[0]
+    url = f"/supervision/sessions/{session.id}/entries/{entry.id}/approve"
+    client.post(url)
+    response = client.post(url, follow_redirects=True)
+    assert response.status_code == 200
+    assert "is already approved" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("manager", 200), ("practitioner", 200), ("teammate", 403), ("senior", 403), ("admin", 403)],
+)
+def test_who_can_read_a_session_and_its_notes(client, auth, people, submitted, who, status):
+    session = start_session(people["manager"], supervisee=people["practitioner"], notes="Private")
+    db.session.commit()
+    auth.login(people[who])
+    response = client.get(f"/supervision/sessions/{session.id}")
+    assert response.status_code == status
+    if status == 200:
+        assert "Private" in response.get_data(as_text=True)
+
+
+def test_supervisees_read_the_session_but_cannot_decide_or_write_notes(
+    client, auth, people, submitted
+):
+    session = start_session(people["manager"], supervisee=people["practitioner"])
+    db.session.commit()
+    auth.login(people["practitioner"])
+    html = client.get(f"/supervision/sessions/{session.id}").get_data(as_text=True)
+    assert "Approve all" not in html
+    assert "Save the notes" not in html
+    entry = submitted.completed_entries[0]
+    client.post(f"/supervision/sessions/{session.id}/entries/{entry.id}/approve")
+    db.session.refresh(entry)
+    assert entry.approval.value == "undecided"
+    assert (
+        client.post(f"/supervision/sessions/{session.id}/notes", data={"notes": "x"}).status_code
+        == 403
+    )
+    sessions = client.get("/supervision/sessions").get_data(as_text=True)
+    assert "Morgan Manager" in sessions
+
+
+def test_starting_a_session_with_someone_else_is_forbidden(client, auth, people):
+    auth.login(people["manager"])
+    assert (
+        client.get(f"/supervision/sessions/new?person={people['outsider'].id}").status_code == 403
+    )
+    assert client.get("/supervision/sessions/new?person=99999").status_code == 404
+    assert client.get("/supervision/sessions/new").status_code == 404
+
+
+def test_a_bad_session_date_is_explained(client, auth, people):
+    auth.login(people["manager"])
+    response = client.post(
+        f"/supervision/sessions/new?person={people['practitioner'].id}",
+        data={"held_on": "31/02/2026"},
+    )
+    assert response.status_code == 422
+    assert "Enter a real date, for example 23 November 2026" in response.get_data(as_text=True)
+    assert db.session.query(SupervisionSession).count() == 0
+
+
+def test_addendum_and_reopen_pages(client, auth, people, submitted):
+    from supervision.operations import approve_all_remaining
+
+    approve_all_remaining(
+        submitted,
+        people["manager"],
+        start_session(people["manager"], supervisee=people["practitioner"]),
+    )
+    db.session.commit()
+    auth.login(people["practitioner"])
+    entry = submitted.completed_entries[0]
+    page = client.get(f"/records/{submitted.id}").get_data(as_text=True)
+    assert "Reopen for changes" in page
+    assert "Six-month review due on" in page
+    empty = client.post(f"/records/{submitted.id}/entries/{entry.id}/addendum", data={"text": ""})
+    assert empty.status_code == 422
+    client.post(f"/records/{submitted.id}/entries/{entry.id}/addendum", data={"text": "Booked"})
+    assert "Addendum by Pat Practitioner" in client.get(f"/records/{submitted.id}").get_data(
+        as_text=True
+    )
+    client.post(f"/records/{submitted.id}/reopen")
+    page = client.get(f"/records/{submitted.id}").get_data(as_text=True)
+    assert "Earlier signed-off versions" in page
+    version = client.get(f"/records/{submitted.id}/versions/1").get_data(as_text=True)
+    assert "See every child alone" in version
+    assert "Booked" in version
+    # The manager can read the version too; an outsider cannot.
+    auth.login(people["outsider"])
+    assert client.get(f"/records/{submitted.id}/versions/1").status_code == 403
