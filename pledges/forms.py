@@ -61,8 +61,8 @@ for _name in ENTRY_TEXT_FIELDS + FINDING_FIELDS:
     setattr(EntryForm, f"choice_{_name}", StringField(default="mine"))
 
 
-class FindingEntryForm(EntryForm):
-    """An added finding: its title and where it came from, then the same five columns."""
+class NewFindingForm(BaseForm):
+    """A finding of the owners' own: what it is and where it came from."""
 
     finding_title = TextAreaField(
         FINDING_FIELD_LABELS["finding_title"],
@@ -75,24 +75,14 @@ class FindingEntryForm(EntryForm):
         FINDING_FIELD_LABELS["finding_source"],
         validators=[MaximumCharacters(ENTRY_FIELD_SHORT_NAMES["finding_source"])],
     )
+
+
+class FindingEntryForm(EntryForm, NewFindingForm):
+    """An added finding: its title and where it came from, then the same five columns."""
 
     @property
     def editable_fields(self) -> tuple[str, ...]:
         return FINDING_FIELDS + ENTRY_TEXT_FIELDS
-
-
-class NewFindingForm(BaseForm):
-    finding_title = TextAreaField(
-        FINDING_FIELD_LABELS["finding_title"],
-        validators=[
-            DataRequired("Enter the finding or recommendation"),
-            MaximumCharacters(ENTRY_FIELD_SHORT_NAMES["finding_title"]),
-        ],
-    )
-    finding_source = StringField(
-        FINDING_FIELD_LABELS["finding_source"],
-        validators=[MaximumCharacters(ENTRY_FIELD_SHORT_NAMES["finding_source"])],
-    )
 
 
 class RecordDetailsForm(BaseForm):
