@@ -46,12 +46,14 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     from demo.cli import demo_command
     from people import bp as people_bp
     from pledges import bp as pledges_bp
-    from pledges.cli import framework_group
+    from pledges.cli import framework_group, reviews_group, scheduler_command
     from supervision import bp as supervision_bp
 
     app.register_blueprint(people_bp)
     app.register_blueprint(pledges_bp)
     app.register_blueprint(supervision_bp)
     app.cli.add_command(framework_group)
+    app.cli.add_command(reviews_group)
+    app.cli.add_command(scheduler_command)
     app.cli.add_command(demo_command)
     return app

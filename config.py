@@ -46,6 +46,10 @@ class Config:
     # The six-month review (stage 2) is due this many calendar months after stage 1 sign-off.
     REVIEW_INTERVAL_MONTHS = _int("REVIEW_INTERVAL_MONTHS", 6)
 
+    # The scheduler runs the review sweep once a day at this time, Europe/London (not 01:00 to
+    # 03:00, which daylight saving moves or skips).
+    SCHEDULER_DAILY_AT = os.environ.get("SCHEDULER_DAILY_AT", "07:00")
+
     # Mail: in development messages go to the log unless MAIL_SERVER is set.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = _int("MAIL_PORT", 25)

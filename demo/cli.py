@@ -19,7 +19,8 @@ def demo_command() -> None:
             "The demo county has a published password, so production refuses to load it."
         )
     # The demo makes hundreds of changes; their one-line logs would bury the sign-ins below.
-    logging.getLogger("pledges").setLevel(logging.WARNING)
+    for noisy in ("pledges", "supervision", "core.mail"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     built = load_demo_county()
     db.session.commit()
     click.echo("Demo county loaded." if built else "The demo county is already loaded.")

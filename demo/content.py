@@ -191,3 +191,34 @@ ADDED_FINDINGS = [
         "Every transfer on my caseload has a recorded conversation with the receiving area.",
     ),
 ]
+
+# Evidence of improved practice: (what happened, sources as codes, judgement).
+EVIDENCE = [
+    (
+        "Audit of my last ten case records found the child's own words in nine of them.",
+        {"MR"},
+        "improved",
+    ),
+    (
+        "A parent said at the review that her son felt listened to for the first time.",
+        {"SUR"},
+        "improved",
+    ),
+    (
+        "I now plan every visit with a colleague when there has been hostility.",
+        {"SR"},
+        "some_improvement",
+    ),
+    ("A colleague in school said our chronology helped them spot a pattern.", {"CR"}, "improved"),
+    (
+        "Core group minutes show the child's views as the first item since March.",
+        {"MR", "CR"},
+        "improved",
+    ),
+    (
+        "Two young people completed feedback forms saying the plan made sense to them.",
+        {"SUR", "SR"},
+        "some_improvement",
+    ),
+    ("Caseload pressure meant I could not keep to the timescale I set.", {"SR"}, "no_change"),
+]

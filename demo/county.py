@@ -6,20 +6,22 @@ twice changes nothing.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import random
 from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
-from core.clock import utcnow
+from core.clock import LONDON, today_in_london, utcnow
 from core.database import db
-from demo.content import ADDED_FINDINGS, ENTRIES
+from demo.content import ADDED_FINDINGS, ENTRIES, EVIDENCE
 from people.models import Agency, District, Role, Team, User
 from people.operations import add_team_member, create_user
 from pledges.framework import ensure_default_framework
-from pledges.models import Record
+from pledges.models import EvidenceSource, Record
 from pledges.operations import (
     add_addendum,
     add_finding,
@@ -27,6 +29,8 @@ from pledges.operations import (
     start_record,
     submit_record,
 )
+from pledges.review_dates import review_due_on
+from pledges.reviews import add_evidence, save_review, start_review
 from supervision.operations import (
     approve_all_remaining,
     approve_entry,
@@ -155,6 +159,7 @@ class DemoCountyBuilder:
         self.agencies: dict[str, Agency] = {}
         self.used_names: set[str] = set()
         self.people: list[User] = []
+        self.scenarios = itertools.count(1)
 
     def build(self) -> None:
         ensure_default_framework()
@@ -335,7 +340,7 @@ class DemoCountyBuilder:
             teams.append(team)
         return teams
 
-    def _fill(self, record: Record, by: User, how_many: int) -> None:
+    def _fill(self, record: Record, by: User, how_many: int, always_pledge: bool = False) -> None:
         entries = list(record.key_point_entries)
         self.random.shuffle(entries)
         for entry in entries[:how_many]:
@@ -348,7 +353,7 @@ class DemoCountyBuilder:
                 "hinders": hinders,
                 "signs_of_success": signs,
             }
-            if self.random.random() < 0.25:
+            if not always_pledge and self.random.random() < 0.25:
                 values["pledge"] = ""  # good practice noted, no pledge on this point
             save_entry(entry, by, values, base_revision=entry.revision)
 
@@ -364,6 +369,51 @@ class DemoCountyBuilder:
                 "helps": helps,
                 "hinders": hinders,
                 "signs_of_success": signs,
+            },
+            base_revision=entry.revision,
+        )
+
+    def _signed_off_days_ago(self, record: Record, days: int) -> None:
+        """Move a sign-off into the past, so its review is due (or overdue) today."""
+        signed_off = utcnow() - timedelta(days=days)
+        record.signed_off_at = signed_off
+        record.review_due_on = review_due_on(
+            signed_off.astimezone(LONDON).date(), current_app.config["REVIEW_INTERVAL_MONTHS"]
+        )
+
+    def _review_scenario(self, record: Record, person: User, scenario: int) -> None:
+        """Reviews in every state: not yet due, due, overdue, in progress, submitted, complete."""
+        kind = scenario % 6
+        if kind == 0:
+            return  # signed off today: the review is six months away
+        self._signed_off_days_ago(record, {1: 184, 2: 220, 3: 190, 4: 200, 5: 230}[kind])
+        if kind in (1, 2):
+            return  # due, and overdue, not started
+        start_review(record, person, today=record.review_due_on)
+        for entry in record.pledged_entries[:2]:
+            self._add_evidence(entry, person)
+        if kind >= 4:
+            submit_record(record, person)
+        if kind == 5:
+            manager = person.line_manager
+            approve_all_remaining(record, manager, self._session(manager, supervisee=person))
+
+    def _add_evidence(self, entry, person: User) -> None:
+        for _ in range(self.random.randint(1, 3)):
+            text, codes, judgement = self.random.choice(EVIDENCE)
+            add_evidence(
+                entry,
+                person,
+                description=text,
+                occurred_on=today_in_london() - timedelta(days=self.random.randint(10, 120)),
+                sources={EvidenceSource(code) for code in codes},
+            )
+        save_review(
+            entry,
+            person,
+            {
+                "judgement_value": judgement,
+                "what_next": "Keep this going and share it with the team.",
             },
             base_revision=entry.revision,
         )
@@ -387,17 +437,23 @@ class DemoCountyBuilder:
             approve_entry(entry, manager, session)
 
     def _records(self, key: dict[str, User], teams: list[Team]) -> None:
-        # The demo sign-ins: a draft to finish and submit, and a team draft to co-edit.
+        # The demo sign-ins: the practitioner's own record was signed off six months ago, so
+        # their review is open today; their team's record is a draft to co-edit and submit.
         mine = start_record(key["practitioner"])
-        self._fill(mine, key["practitioner"], 3)
+        self._fill(mine, key["practitioner"], 4, always_pledge=True)
+        submit_record(mine, key["practitioner"])
+        self._sign_off(mine, key["manager"], supervisee=key["practitioner"])
+        self._signed_off_days_ago(mine, 186)
         team_record = start_record(key["teammate"], team=teams[0])
         self._fill(team_record, key["teammate"], 2)
         self._add_finding(team_record, key["practitioner"], 0)
         manager_record = start_record(key["manager"])
         self._fill(manager_record, key["manager"], 4)
         submit_record(manager_record, key["manager"])
-        # The manager's own record is signed off by *their* manager, the senior.
+        # The manager's own record is signed off by *their* manager, the senior; its review is
+        # ten days away (the heads-up has gone).
         self._sign_off(manager_record, key["senior"], supervisee=key["manager"])
+        self._signed_off_days_ago(manager_record, 172)
         add_addendum(
             manager_record.completed_entries[0],
             key["manager"],
@@ -415,8 +471,9 @@ class DemoCountyBuilder:
                 self._add_finding(record, person, 1)
             if state >= 2:
                 submit_record(record, person)
-            if state == 3 and (index // 4) % 2:
+            if state == 3 and (index // 4) % 3:
                 self._sign_off(record, person.line_manager, supervisee=person)
+                self._review_scenario(record, person, scenario=next(self.scenarios))
             elif state == 3:
                 self._return_one(record, person.line_manager, supervisee=person)
             _backdate(record, days=self.random.randint(3, 60))

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("pledges", __name__)
 
-from pledges import cli, routes  # noqa: E402, F401  (registers the views and commands)
+from pledges import cli, review_routes, routes  # noqa: E402, F401  (views and commands)

@@ -5,10 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
+from flask.cli import with_appcontext
 
+from core.clock import today_in_london
 from core.database import db
+from core.formatting import long_date
 from pledges import bp
 from pledges.framework import FrameworkFileError, publish_framework, read_framework_file
+from pledges.jobs import run_scheduler
+from pledges.sweep import sweep_review_prompts
 
 bp.cli.short_help = "Stage 1 records and their framework."
 
@@ -30,3 +36,30 @@ def publish_command(path: Path, not_current: bool) -> None:
     db.session.commit()
     state = "current" if version.is_current else "stored, not current"
     click.echo(f"{version.title}, version {version.version}: {state}.")
+
+
+reviews_group = click.Group("reviews", help="The six-month reviews and their prompts.")
+
+
+@reviews_group.command("sweep")
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Sweep as if today were this date (YYYY-MM-DD). Default: today in London.",
+)
+def sweep_command(as_of) -> None:
+    """Send the review prompts owed on a date, each once, and list what was sent."""
+    day = as_of.date() if as_of else today_in_london()
+    sent = sweep_review_prompts(day)
+    for prompt in sent:
+        click.echo(
+            f"{prompt.kind.value:<9} {prompt.recipient:<32} record {prompt.record_id} ({prompt.record_name})"
+        )
+    click.echo(f"{len(sent)} prompt(s) sent for {long_date(day)}.")
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the scheduler in this process: a catch-up sweep now, then the sweep every day."""
+    run_scheduler(current_app._get_current_object())

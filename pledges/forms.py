@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from flask import current_app
-from wtforms import EmailField, HiddenField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from core.forms import BaseForm
-from pledges.models import ENTRY_TEXT_FIELDS
+from core.forms import BaseForm, DayField
+from pledges.models import ENTRY_TEXT_FIELDS, ChangeJudgement, EvidenceSource
 from pledges.operations import FINDING_FIELDS
 from pledges.wording import (
     ENTRY_FIELD_LABELS,
@@ -123,3 +130,51 @@ class AddendumForm(BaseForm):
             MaximumCharacters("The addendum"),
         ],
     )
+
+
+class EvidenceForm(BaseForm):
+    """One piece of evidence: what happened, when, and where the evidence came from."""
+
+    revision = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    description = TextAreaField(
+        "What happened, and what does it show?",
+        validators=[
+            DataRequired("Describe the evidence: what happened, and what it shows"),
+            MaximumCharacters("The evidence"),
+        ],
+    )
+    occurred_on = DayField("When (optional)", validators=[Optional()])
+    from_self = BooleanField("SR – self report")
+    from_service_user = BooleanField("SUR – service user report")
+    from_manager = BooleanField("MR – manager report")
+    from_colleague = BooleanField("CR – colleague report")
+
+    def chosen_sources(self) -> set[EvidenceSource]:
+        return {source for source in EvidenceSource if self[source.column].data}
+
+
+class ReviewForm(BaseForm):
+    """The judgement of change and what next for one pledge, merged like the stage 1 columns."""
+
+    revision = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    judgement_value = StringField(
+        "How has practice changed?",
+        validators=[
+            Optional(),
+            AnyOf([j.value for j in ChangeJudgement], message="Choose one of the judgements"),
+        ],
+    )
+    what_next = TextAreaField("What next", validators=[MaximumCharacters("What next")])
+
+    @property
+    def editable_fields(self) -> tuple[str, ...]:
+        return ("judgement_value", "what_next")
+
+
+for _name in ("judgement_value", "what_next"):
+    setattr(ReviewForm, f"original_{_name}", HiddenField())
+    setattr(ReviewForm, f"choice_{_name}", StringField(default="mine"))
+
+
+class NextCycleForm(BaseForm):
+    """Which pledges to carry into the next cycle: entry ids, checked on the page."""

@@ -83,6 +83,8 @@ class RecordStatus(enum.Enum):
     SUBMITTED = "submitted"
     RETURNED = "returned"
     SIGNED_OFF = "signed_off"
+    # Stage 2 reuses draft, submitted and returned for the review; this closes the cycle.
+    COMPLETE = "complete"
 
     @property
     def label(self) -> str:
@@ -91,6 +93,61 @@ class RecordStatus(enum.Enum):
             RecordStatus.SUBMITTED: "Submitted for sign-off",
             RecordStatus.RETURNED: "Returned for changes",
             RecordStatus.SIGNED_OFF: "Signed off",
+            RecordStatus.COMPLETE: "Cycle complete",
+        }[self]
+
+
+REVIEW_STATUS_LABELS = {
+    RecordStatus.DRAFT: "Review in progress",
+    RecordStatus.SUBMITTED: "Review submitted for sign-off",
+    RecordStatus.RETURNED: "Review returned for changes",
+    RecordStatus.COMPLETE: "Cycle complete",
+}
+
+
+class ChangeJudgement(enum.Enum):
+    """How practice changed against the pledge (section 7, point 7: positive change, no change,
+    deterioration)."""
+
+    IMPROVED = "improved"
+    SOME_IMPROVEMENT = "some_improvement"
+    NO_CHANGE = "no_change"
+    WORSE = "worse"
+
+    @property
+    def label(self) -> str:
+        return {
+            ChangeJudgement.IMPROVED: "Improved",
+            ChangeJudgement.SOME_IMPROVEMENT: "Some improvement",
+            ChangeJudgement.NO_CHANGE: "No change",
+            ChangeJudgement.WORSE: "Worse",
+        }[self]
+
+
+class EvidenceSource(enum.Enum):
+    """Where a piece of evidence came from: the codes of the paper tool's stage 2 column."""
+
+    SELF = "SR"
+    SERVICE_USER = "SUR"
+    MANAGER = "MR"
+    COLLEAGUE = "CR"
+
+    @property
+    def label(self) -> str:
+        return {
+            EvidenceSource.SELF: "Self report",
+            EvidenceSource.SERVICE_USER: "Service user report",
+            EvidenceSource.MANAGER: "Manager report",
+            EvidenceSource.COLLEAGUE: "Colleague report",
+        }[self]
+
+    @property
+    def column(self) -> str:
+        return {
+            EvidenceSource.SELF: "from_self",
+            EvidenceSource.SERVICE_USER: "from_service_user",
+            EvidenceSource.MANAGER: "from_manager",
+            EvidenceSource.COLLEAGUE: "from_colleague",
         }[self]
 
 
@@ -125,9 +182,15 @@ class Record(db.Model):
             "(status = 'draft') OR (submitted_at IS NOT NULL)", name="submitted_has_date"
         ),
         sa.CheckConstraint(
-            "(status = 'signed_off') = "
+            "(stage = 2 OR status = 'signed_off') = "
             "(signed_off_at IS NOT NULL AND signed_off_by_id IS NOT NULL AND review_due_on IS NOT NULL)",
             name="signed_off_if_and_only_if_sign_off_recorded",
+        ),
+        sa.CheckConstraint("stage IN (1, 2)", name="stage_one_or_two"),
+        sa.CheckConstraint("status <> 'signed_off' OR stage = 1", name="signed_off_is_stage_one"),
+        sa.CheckConstraint(
+            "(status = 'complete') = (completed_at IS NOT NULL AND completed_by_id IS NOT NULL)",
+            name="complete_if_and_only_if_completion_recorded",
         ),
         sa.CheckConstraint("version >= 1", name="version_positive"),
         sa.UniqueConstraint("owner_id", "cycle"),
@@ -157,12 +220,18 @@ class Record(db.Model):
     review_due_on: Mapped[date | None] = mapped_column(index=True)
     # Reopening a signed-off record starts a new version; earlier ones are kept as snapshots.
     version: Mapped[int] = mapped_column(default=1)
+    # 1 until the six-month review is started; then `status` is the review's.
+    stage: Mapped[int] = mapped_column(default=1)
+    review_started_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    completed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     framework_version: Mapped[FrameworkVersion] = relationship()
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     team: Mapped[Team | None] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     signed_off_by: Mapped[User | None] = relationship(foreign_keys=[signed_off_by_id])
+    completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
     snapshots: Mapped[list[RecordSnapshot]] = relationship(
         back_populates="record", order_by="RecordSnapshot.version", cascade="all, delete-orphan"
     )
@@ -196,11 +265,33 @@ class Record(db.Model):
 
     @property
     def is_signed_off(self) -> bool:
-        return self.status is RecordStatus.SIGNED_OFF
+        """Stage 1 is signed off (and so locked), whatever the review's progress."""
+        return self.status is RecordStatus.SIGNED_OFF or self.in_review_stage
+
+    @property
+    def in_review_stage(self) -> bool:
+        return self.stage == 2
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status is RecordStatus.COMPLETE
+
+    @property
+    def status_label(self) -> str:
+        if self.in_review_stage:
+            return REVIEW_STATUS_LABELS[self.status]
+        return self.status.label
+
+    @property
+    def pledged_entries(self) -> list[Entry]:
+        return [entry for entry in self.entries if entry.has_pledge]
 
     @property
     def completed_entries(self) -> list[Entry]:
-        """The entries with anything written in them: these are what a manager signs off."""
+        """What a manager signs off: entries with anything written in them in stage 1, and
+        entries with any review written in them in stage 2."""
+        if self.in_review_stage:
+            return [entry for entry in self.entries if entry.has_review]
         return [entry for entry in self.entries if not entry.is_blank]
 
     @property
@@ -281,6 +372,27 @@ class Entry(db.Model):
     addenda: Mapped[list[EntryAddendum]] = relationship(
         back_populates="entry", order_by="EntryAddendum.id", cascade="all, delete-orphan"
     )
+    # Stage 2: the review of this entry's pledge.
+    change_judgement: Mapped[ChangeJudgement | None] = mapped_column(
+        enum_column(ChangeJudgement, "change_judgement")
+    )
+    what_next: Mapped[str] = mapped_column(sa.Text, default="")
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="entry", order_by="Evidence.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def judgement_value(self) -> str:
+        """The judgement as text ('' for none), so it saves and merges like the text fields."""
+        return self.change_judgement.value if self.change_judgement else ""
+
+    @judgement_value.setter
+    def judgement_value(self, value: str) -> None:
+        self.change_judgement = ChangeJudgement(value) if value else None
+
+    @property
+    def has_review(self) -> bool:
+        return bool(self.evidence or self.change_judgement or self.what_next.strip())
 
     @property
     def is_added_finding(self) -> bool:
@@ -302,6 +414,38 @@ class Entry(db.Model):
 
     def text_values(self) -> dict[str, str]:
         return {field: getattr(self, field) for field in ENTRY_TEXT_FIELDS}
+
+
+class Evidence(db.Model):
+    """One piece of evidence of improved practice, tagged with where it came from."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (sa.CheckConstraint("revision >= 1", name="revision_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("entries.id", ondelete="CASCADE"), index=True
+    )
+    description: Mapped[str] = mapped_column(sa.Text)
+    occurred_on: Mapped[date | None]
+    from_self: Mapped[bool] = mapped_column(default=False)
+    from_service_user: Mapped[bool] = mapped_column(default=False)
+    from_manager: Mapped[bool] = mapped_column(default=False)
+    from_colleague: Mapped[bool] = mapped_column(default=False)
+    revision: Mapped[int] = mapped_column(default=1)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    entry: Mapped[Entry] = relationship(back_populates="evidence")
+    created_by: Mapped[User] = relationship()
+
+    @property
+    def sources(self) -> list[EvidenceSource]:
+        return [source for source in EvidenceSource if getattr(self, source.column)]
+
+    @property
+    def source_codes(self) -> str:
+        return " / ".join(source.value for source in self.sources)
 
 
 class EntryAddendum(db.Model):
@@ -364,3 +508,35 @@ class RecordEvent(db.Model):
     record: Mapped[Record] = relationship(back_populates="events")
     entry: Mapped[Entry | None] = relationship()
     actor: Mapped[User] = relationship()
+
+
+class PromptKind(enum.Enum):
+    """The review prompts, in the order they fall due."""
+
+    HEADS_UP = "heads_up"  # two weeks before the review is due
+    OPEN = "open"  # on the due date
+    OVERDUE = "overdue"  # four weeks after it, to the owners and their manager
+
+
+class ReviewPrompt(db.Model):
+    """A review prompt owed to one person, claimed once: the unique constraint is what stops two
+    sweeps (two processes, or a rerun) sending the same prompt twice.
+
+    `was_sent` is false for a prompt a later one made stale while the sweep was not running (no
+    heads-up is sent after the review has opened).
+    """
+
+    __tablename__ = "review_prompts"
+    __table_args__ = (sa.UniqueConstraint("record_id", "review_due_on", "kind", "recipient_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(sa.ForeignKey("records.id", ondelete="CASCADE"))
+    review_due_on: Mapped[date]
+    kind: Mapped[PromptKind] = mapped_column(enum_column(PromptKind, "prompt_kind"))
+    recipient_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    was_sent: Mapped[bool] = mapped_column(default=True)
+    swept_for: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    record: Mapped[Record] = relationship()
+    recipient: Mapped[User] = relationship()

@@ -28,6 +28,7 @@ from pledges.models import (
     RecordSnapshot,
     RecordStatus,
 )
+from pledges.review_rules import review_problems
 from pledges.wording import ENTRY_FIELD_SHORT_NAMES
 
 log = logging.getLogger(__name__)
@@ -63,13 +64,14 @@ def start_record(
     if team is not None and not team.has_member(by):
         raise ActionRefused(f"You are not a member of {team.name}, so you cannot start its record.")
     already = existing_record(owner=by, team=team)
-    if already is not None:
+    if already is not None and not already.is_complete:
         whose = f"{team.name} already has" if team else "You already have"
         raise ActionRefused(f"{whose} a record for this cycle.")
     framework = framework or current_framework()
     if framework is None:
         raise ActionRefused("No framework has been published yet. Ask your administrator.")
     record = Record(
+        cycle=already.cycle + 1 if already else 1,
         framework_version=framework,
         owner=None if team else by,
         team=team,
@@ -93,8 +95,17 @@ def start_record(
 def _require_editable(record: Record) -> None:
     if not record.is_editable:
         raise ActionRefused(
-            f"This record is {record.status.label.lower()}, so it cannot be changed now."
+            f"This record is {record.status_label.lower()}, so it cannot be changed now."
         )
+
+
+def _require_stage_one_editable(record: Record) -> None:
+    """Stage 1 text can change while drafting or returned, never once signed off."""
+    if record.in_review_stage:
+        raise ActionRefused(
+            "The pledges were signed off, so they cannot be changed now. Add an addendum instead."
+        )
+    _require_editable(record)
 
 
 @dataclass
@@ -131,7 +142,7 @@ def save_entry(
     originals: dict[str, str] | None = None,
     keep_theirs: set[str] | frozenset[str] = frozenset(),
 ) -> SaveOutcome:
-    """Save what an editor typed into an entry, without overwriting anyone silently.
+    """Save what an editor typed into an entry's stage 1 columns, never overwriting silently.
 
     `base_revision` is the revision the editor's page was loaded at, `originals` the texts it
     showed them. When someone else has saved since, a field only one of them changed takes that
@@ -139,13 +150,38 @@ def save_entry(
     both texts, for the editor to choose. `keep_theirs` names fields where the editor chose the
     saved text. Fields missing from `submitted` (for example, invalid ones) are left alone.
     """
-    _require_editable(entry.record)
-    originals = originals or {}
+    _require_stage_one_editable(entry.record)
+    outcome = merge_and_save(
+        entry,
+        by,
+        _editable_fields(entry),
+        submitted,
+        base_revision=base_revision,
+        originals=originals or {},
+        keep_theirs=keep_theirs,
+    )
+    if outcome.changed_fields and entry.approval is Approval.APPROVED:
+        # Changed after approval: the manager decides on the new text.
+        entry.approval = Approval.UNDECIDED
+    return outcome
+
+
+def merge_and_save(
+    entry: Entry,
+    by: User,
+    fields: tuple[str, ...],
+    submitted: dict[str, str],
+    *,
+    base_revision: int,
+    originals: dict[str, str],
+    keep_theirs: set[str] | frozenset[str],
+) -> SaveOutcome:
+    """The merge behind every entry save (stage 1 columns, or the review's own fields)."""
     outcome = SaveOutcome()
-    before = {name: getattr(entry, name) for name in _editable_fields(entry)}
+    before = {name: getattr(entry, name) for name in fields}
     after = dict(before)
     someone_saved_since = base_revision != entry.revision
-    for name in _editable_fields(entry):
+    for name in fields:
         if name not in submitted:
             continue
         mine = normalise_text(submitted[name])
@@ -168,7 +204,7 @@ def save_entry(
             saved_by=entry.updated_by,
             saved_at=entry.updated_at,
         )
-    if entry.is_added_finding and not after["finding_title"].strip():
+    if "finding_title" in after and not after["finding_title"].strip():
         after["finding_title"] = before["finding_title"]
     changes = field_changes(before, after)
     if changes:
@@ -177,9 +213,6 @@ def save_entry(
         entry.revision += 1
         entry.updated_at = utcnow()
         entry.updated_by = by
-        if entry.approval is Approval.APPROVED:
-            # Changed after approval: the manager decides on the new text.
-            entry.approval = Approval.UNDECIDED
         outcome.changed_fields = list(changes)
         names = ", ".join(ENTRY_FIELD_SHORT_NAMES[name].lower() for name in changes)
         record_event(
@@ -191,7 +224,7 @@ def save_entry(
 
 def add_finding(record: Record, by: User, *, title: str, source: str = "") -> Entry:
     """Add a finding of the owners' own (the paper's a) … e), 'adding more if necessary')."""
-    _require_editable(record)
+    _require_stage_one_editable(record)
     title = normalise_text(title).strip()
     if not title:
         raise ActionRefused("Enter the finding or recommendation.")
@@ -212,7 +245,7 @@ def add_finding(record: Record, by: User, *, title: str, source: str = "") -> En
 def remove_finding(entry: Entry, by: User) -> None:
     """Remove an added finding from a draft. Its text stays in the record's history."""
     record = entry.record
-    _require_editable(record)
+    _require_stage_one_editable(record)
     if not entry.is_added_finding:
         raise ActionRefused(
             "Key points of the framework cannot be removed; leave them blank instead."
@@ -234,7 +267,7 @@ RECORD_DETAIL_FIELDS = ("name", "work_base_address", "telephone", "email")
 
 def update_record_details(record: Record, by: User, values: dict[str, str]) -> bool:
     """Change the record's header (name and contact details). True if anything changed."""
-    _require_editable(record)
+    _require_stage_one_editable(record)
     before = {name: getattr(record, name) for name in RECORD_DETAIL_FIELDS}
     after = {name: normalise_text(values.get(name, before[name])).strip() for name in before}
     changes = field_changes(before, after)
@@ -248,9 +281,11 @@ def update_record_details(record: Record, by: User, values: dict[str, str]) -> b
 
 
 def submission_problems(record: Record) -> list[str]:
-    """What stops this record being submitted for sign-off, in words for its owners."""
+    """What stops this record (or its review) being submitted for sign-off, in words."""
     problems = []
-    if record.pledge_count == 0:
+    if record.in_review_stage:
+        problems += review_problems(record)
+    elif record.pledge_count == 0:
         problems.append("Write a pledge for at least one key point or finding.")
     if record.signing_manager is None:
         if record.is_team_record:
@@ -281,11 +316,13 @@ def submit_record(record: Record, by: User) -> None:
     record.submitted_at = utcnow()
     manager = record.signing_manager
     verb = "Resubmitted" if resubmitting else "Submitted"
-    record_event(record, by, "submitted", f"{verb} for sign-off by {manager.name}")
+    what = "six-month review" if record.in_review_stage else "record"
+    summary = f"{verb} for sign-off by {manager.name}"
+    record_event(record, by, "submitted", summary if what == "record" else f"{summary} (review)")
     notify(
         [manager],
-        f"{record.name}: record {verb.lower()} for sign-off",
-        f"{by.name} {verb.lower()} the record of {record.name} for you to sign off in supervision.",
+        f"{record.name}: {what} {verb.lower()} for sign-off",
+        f"{by.name} {verb.lower()} the {what} of {record.name} for you to sign off in supervision.",
         record.path,
     )
     db.session.flush()
@@ -333,8 +370,10 @@ def reopen_record(record: Record, by: User) -> RecordSnapshot:
 
     The new version needs signing off again, entry by entry.
     """
-    if not record.is_signed_off:
-        raise ActionRefused("Only a signed-off record can be reopened.")
+    if record.status is not RecordStatus.SIGNED_OFF:
+        raise ActionRefused(
+            "Only a signed-off record whose review has not started can be reopened."
+        )
     snapshot = RecordSnapshot(
         record=record,
         version=record.version,

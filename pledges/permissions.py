@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from people.models import Role, Team, User
-from pledges.models import Record
+from pledges.models import Record, RecordStatus
 
 # How far up the line-management tree a manager still oversees a record: the manager, and
 # the manager's manager (who acts when the line manager is absent).
@@ -34,7 +34,16 @@ def can_view_record(user: User, record: Record) -> bool:
 
 
 def can_edit_record(user: User, record: Record) -> bool:
-    """Owners change their record while it is a draft; nobody else ever does."""
+    """Owners change stage 1 while it is a draft or returned; nobody else ever does."""
+    return is_owner(user, record) and record.is_editable and not record.in_review_stage
+
+
+def can_edit_review(user: User, record: Record) -> bool:
+    return is_owner(user, record) and record.is_editable and record.in_review_stage
+
+
+def can_submit(user: User, record: Record) -> bool:
+    """Owners send a draft (or returned) record, or review, to their manager."""
     return is_owner(user, record) and record.is_editable
 
 
@@ -51,5 +60,10 @@ def can_add_addendum(user: User, record: Record) -> bool:
     return is_owner(user, record) and record.is_signed_off
 
 
+def can_start_next_cycle(user: User, record: Record) -> bool:
+    return is_owner(user, record) and record.is_complete
+
+
 def can_reopen(user: User, record: Record) -> bool:
-    return is_owner(user, record) and record.is_signed_off
+    """Reopening is for stage 1, before the review starts."""
+    return is_owner(user, record) and record.status is RecordStatus.SIGNED_OFF

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from core.auth import csrf
+from core.clock import today_in_london
 from core.database import db
 from core.errors import ActionRefused
 from core.forms import ConfirmForm
@@ -33,12 +34,17 @@ from pledges.operations import (
 from pledges.permissions import (
     can_add_addendum,
     can_edit_record,
+    can_edit_review,
     can_reopen,
+    can_start_next_cycle,
+    can_submit,
     can_view_history,
     can_view_record,
     is_owner,
 )
 from pledges.queries import entries_by_area, load_entry, load_record, my_records_overview
+from pledges.review_rules import rests_on_self_report_only
+from pledges.reviews import can_start_review
 from pledges.smart import smart_prompts
 from pledges.wording import (
     ENTRY_FIELD_HINTS,
@@ -112,8 +118,14 @@ def view_record(record_id: int):
         labels=ENTRY_FIELD_LABELS,
         short_names=ENTRY_FIELD_SHORT_NAMES,
         can_edit=can_edit_record(current_user, record),
+        can_edit_review=can_edit_review(current_user, record),
+        can_submit=can_submit(current_user, record),
+        can_start_review=is_owner(current_user, record)
+        and can_start_review(record, today_in_london()),
+        today=today_in_london(),
         can_add_addendum=can_add_addendum(current_user, record),
         can_reopen=can_reopen(current_user, record),
+        can_start_next_cycle=can_start_next_cycle(current_user, record),
         show_history=can_view_history(current_user, record),
         problems=submission_problems(record) if record.is_editable else [],
     )
@@ -301,7 +313,7 @@ def remove_finding_page(record_id: int, entry_id: int):
 @login_required
 def submit(record_id: int):
     record = _record_or_abort(record_id, as_owner=True)
-    editable = can_edit_record(current_user, record)
+    editable = can_submit(current_user, record)
     if not editable:
         return _not_editable(record)
     form = ConfirmForm()
@@ -313,8 +325,9 @@ def submit(record_id: int):
             problems = refusal.problems
         else:
             db.session.commit()
+            what = "review" if record.in_review_stage else "record"
             flash(
-                f"Your record has been sent to {record.signing_manager.name} for sign-off.",
+                f"Your {what} has been sent to {record.signing_manager.name} for sign-off.",
                 "success",
             )
             return redirect(url_for("pledges.view_record", record_id=record.id))
@@ -325,6 +338,7 @@ def submit(record_id: int):
         form=form,
         problems=problems,
         smart_prompts=smart_prompts,
+        self_report_only=rests_on_self_report_only(record),
     ), status
 
 
@@ -386,7 +400,7 @@ def framework():
 
 
 def _not_editable(record):
-    flash(f"This record is {record.status.label.lower()}, so it cannot be changed now.", "info")
+    flash(f"This record is {record.status_label.lower()}, so it cannot be changed now.", "info")
     return redirect(url_for("pledges.view_record", record_id=record.id))
 
 

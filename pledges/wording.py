@@ -23,7 +23,11 @@ ENTRY_FIELD_SHORT_NAMES = {
     "signs_of_success": "Signs of success",
     "finding_title": "Finding",
     "finding_source": "Where the finding came from",
+    "judgement_value": "Judgement of change",
+    "what_next": "What next",
 }
+
+REVIEW_COLUMN_LABEL = "Review 6 months on ~ evidence of improved practice and source of information"
 
 ENTRY_FIELD_HINTS = {
     "good_practice": "What you or your team already do well in relation to this point.",

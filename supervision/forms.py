@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from core.forms import BaseForm
+from core.forms import BaseForm, DayField
 
 NOTES_LIMIT = 20_000
 COMMENT_LIMIT = 5_000
-
-
-class DayField(DateField):
-    """A date whose error says what to enter, in words, instead of 'Not a valid date value'."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError("Enter a real date, for example 23 November 2026") from error
 
 
 class SessionForm(BaseForm):

@@ -85,10 +85,11 @@ def _check_decision(entry: Entry, manager: User, session: SupervisionSession) ->
         )
     if record.status is not RecordStatus.SUBMITTED:
         raise ActionRefused(
-            f"This record is {record.status.label.lower()}, so there is nothing to decide on now."
+            f"This record is {record.status_label.lower()}, so there is nothing to decide on now."
         )
-    if entry.is_blank:
-        raise ActionRefused("This entry is blank, so there is nothing to sign off.")
+    if entry not in record.completed_entries:
+        what = "review" if record.in_review_stage else "entry"
+        raise ActionRefused(f"This {what} is blank, so there is nothing to sign off.")
     return record
 
 
@@ -195,8 +196,32 @@ def _settle(record: Record, manager: User) -> bool:
             record.path,
         )
         return True
-    _sign_off(record, manager)
+    if record.in_review_stage:
+        _complete_cycle(record, manager)
+    else:
+        _sign_off(record, manager)
     return True
+
+
+def _complete_cycle(record: Record, manager: User) -> None:
+    """The review is signed off: the cycle is complete and the record locked for good."""
+    record.status = RecordStatus.COMPLETE
+    record.completed_at = utcnow()
+    record.completed_by = manager
+    record_event(
+        record,
+        manager,
+        "completed",
+        f"Signed off the six-month review{_acting_note(manager, record)}: the cycle is complete",
+    )
+    notify(
+        record.owners,
+        f"{record.name}: six-month review signed off",
+        f"{manager.name} signed off the six-month review. The cycle is complete: you can start "
+        "the next one, carrying forward the pledges you choose.",
+        record.path,
+    )
+    log.info("record %s: cycle completed by user %s", record.id, manager.id)
 
 
 def _sign_off(record: Record, manager: User) -> None:

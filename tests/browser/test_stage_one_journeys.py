@@ -11,16 +11,20 @@ from tests.browser.conftest import sign_in
 PLEDGE_LABEL = re.compile(r"^To improve my/our practice")
 
 
-def open_team_entry(page, base_url, number):
+def open_team_record(page, base_url):
     page.goto(f"{base_url}/records")
     page.get_by_role("link", name=re.compile("Open the record of Chesterfield North")).click()
-    page.locator(".entry-card").nth(number - 1).get_by_role("link").click()
 
 
-def test_a_practitioner_fills_in_and_submits_their_record(live_server, new_page):
+def open_team_entry(page, base_url, number):
+    open_team_record(page, base_url)
+    page.locator(".entry-card").nth(number - 1).get_by_role("link").first.click()
+
+
+def test_a_practitioner_fills_in_and_submits_their_teams_record(live_server, new_page):
     page = new_page()
     sign_in(page, live_server, "practitioner@demo.test")
-    page.get_by_role("link", name="Priya Shah, cycle 1").click()
+    open_team_record(page, live_server)
     expect(page.get_by_role("heading", name="Process of ‘case’ management")).to_be_visible()
 
     page.get_by_role("link", name=re.compile(r"^(Fill in|Change) 4\) Assessment")).click()
@@ -37,7 +41,9 @@ def test_a_practitioner_fills_in_and_submits_their_record(live_server, new_page)
     expect(page.get_by_role("heading", name="5) Decision-making and planning")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("Saved.")
 
-    page.get_by_role("link", name="Priya Shah").click()
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role(
+        "link", name="Chesterfield North multi-agency team"
+    ).click()
     expect(
         page.locator(".entry-card").get_by_text(
             "I pledge to build a multi-agency chronology by June."
@@ -48,7 +54,7 @@ def test_a_practitioner_fills_in_and_submits_their_record(live_server, new_page)
     page.get_by_role("button", name="Submit for sign-off").click()
     expect(page.get_by_role("status")).to_contain_text(
         "Your record has been sent to Morgan Ellis for sign-off."
-    )
+    )  # the team's manager
     expect(page.locator(".tag-submitted")).to_have_text("Submitted for sign-off")
     expect(page.get_by_role("link", name="Check and submit")).to_have_count(0)
 
@@ -87,7 +93,7 @@ def test_two_teammates_saving_the_same_entry_see_both_texts_and_choose(live_serv
 def test_an_entry_can_be_completed_with_the_keyboard_alone(live_server, new_page):
     page = new_page()
     sign_in(page, live_server, "practitioner@demo.test")
-    page.get_by_role("link", name="Priya Shah, cycle 1").click()
+    open_team_record(page, live_server)
     entry_link = page.get_by_role("link", name=re.compile(r"^(Fill in|Change) 9\) Information"))
     entry_link.focus()
     page.keyboard.press("Enter")
@@ -117,7 +123,7 @@ def test_an_entry_can_be_completed_with_the_keyboard_alone(live_server, new_page
 def test_leaving_with_unsaved_changes_warns_and_keeps_the_text(live_server, new_page):
     page = new_page()
     sign_in(page, live_server, "practitioner@demo.test")
-    page.get_by_role("link", name="Priya Shah, cycle 1").click()
+    open_team_record(page, live_server)
     page.get_by_role("link", name=re.compile(r"^(Fill in|Change) 10\) Knowledge")).click()
     page.get_by_label(PLEDGE_LABEL).fill("Not saved yet")
     warnings = []

@@ -8,6 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.browser.test_stage_one_journeys import open_team_record
 
 PLEDGE_LABEL = re.compile(r"^To improve my/our practice")
 SCREENSHOTS = os.environ.get("SCREENSHOT_DIR")
@@ -21,7 +22,7 @@ def shot(page, name):
 def test_a_manager_returns_one_entry_then_signs_the_record_off(live_server, new_page):
     priya = new_page()
     sign_in(priya, live_server, "practitioner@demo.test")
-    priya.get_by_role("link", name="Priya Shah, cycle 1").click()
+    open_team_record(priya, live_server)
     priya.get_by_role("link", name="Check and submit").click()
     priya.get_by_role("button", name="Submit for sign-off").click()
     expect(priya.get_by_role("status")).to_contain_text("sent to Morgan Ellis")
@@ -31,11 +32,15 @@ def test_a_manager_returns_one_entry_then_signs_the_record_off(live_server, new_
     expect(morgan.get_by_role("link", name="Notifications")).to_contain_text("unread")
     morgan.get_by_role("navigation", name="Main").get_by_role("link", name="Supervision").click()
     expect(morgan.get_by_text(re.compile(r"\d+ records? awaiting your sign-off"))).to_be_visible()
-    morgan.get_by_role("link", name="Start a session with Priya Shah").click()
+    morgan.get_by_role(
+        "link", name="Start a session with Chesterfield North multi-agency team"
+    ).click()
     morgan.get_by_label("Notes (optional)").fill("Talked about workload and the team's plans.")
     morgan.get_by_role("button", name="Start the session").click()
     expect(
-        morgan.get_by_role("heading", name="Supervision session with Priya Shah")
+        morgan.get_by_role(
+            "heading", name="Supervision session with Chesterfield North multi-agency team"
+        )
     ).to_be_visible()
     shot(morgan, "session")
 
@@ -48,8 +53,7 @@ def test_a_manager_returns_one_entry_then_signs_the_record_off(live_server, new_
     morgan.get_by_role("button", name=re.compile(r"^Approve all \d+ remaining entries")).click()
     expect(morgan.locator(".tag-returned").first).to_be_visible()
 
-    priya.goto(f"{live_server}/records")
-    priya.get_by_role("link", name="Priya Shah, cycle 1").click()
+    open_team_record(priya, live_server)
     expect(priya.locator(".comment").get_by_text("Please add a timescale.")).to_be_visible()
     shot(priya, "returned")
     priya.get_by_role("link", name=f"Change {first_title}").click()
@@ -65,8 +69,7 @@ def test_a_manager_returns_one_entry_then_signs_the_record_off(live_server, new_
     morgan.get_by_role("button", name=re.compile(f"^Approve {re.escape(first_title)}")).click()
     expect(morgan.locator(".tag-signed_off")).to_have_text("Signed off")
 
-    priya.goto(f"{live_server}/records")
-    priya.get_by_role("link", name="Priya Shah, cycle 1").click()
+    open_team_record(priya, live_server)
     expect(priya.get_by_text(re.compile("Six-month review due on"))).to_be_visible()
     history = priya.locator("ol.history")
     for step in ("Submitted for sign-off", "Returned", "Resubmitted", "Signed off"):
