@@ -15,12 +15,15 @@ $(INSTALLED): pyproject.toml
 
 setup: $(INSTALLED)
 
-## Set up, migrate, load the demo county (once) and serve on http://127.0.0.1:5000
+## Set up, migrate, load the demo county (once), and serve on http://127.0.0.1:5000 with the
+## scheduler (the daily review sweep) in its own process beside the web server.
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) framework publish pledges/frameworks/derbyshire-v1.json
 	$(FLASK) demo
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C stops it)"
+	@echo "Serving on http://127.0.0.1:5000 with the scheduler beside it (Ctrl+C stops both)"
+	$(FLASK) scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## Set up and run the whole test suite (TEST_DATABASE_URL picks PostgreSQL)

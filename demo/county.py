@@ -132,9 +132,14 @@ class DemoSignIn:
 
 
 DEMO_SIGN_INS = [
-    DemoSignIn("practitioner@demo.test", "a social worker with a draft record, in a team"),
+    DemoSignIn(
+        "practitioner@demo.test",
+        "a social worker whose six-month review is open; their team's record is a draft",
+    ),
     DemoSignIn("teammate@demo.test", "a health visitor in the same team"),
-    DemoSignIn("manager@demo.test", "line manager of both, and manager of their team"),
+    DemoSignIn(
+        "manager@demo.test", "line manager of both and manager of their team; records to sign off"
+    ),
     DemoSignIn("senior@demo.test", "the manager's own line manager"),
     DemoSignIn("district@demo.test", "district safeguarding team, Chesterfield"),
     DemoSignIn("training@demo.test", "the county training team"),
