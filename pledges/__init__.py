@@ -4,4 +4,14 @@ from flask import Blueprint
 
 bp = Blueprint("pledges", __name__)
 
+
+@bp.app_template_global("review_timing")
+def review_timing_today(record):
+    """Where a record's review stands today (due, overdue, ...), for any template or macro."""
+    from core.clock import today_in_london
+    from pledges.review_rules import review_timing
+
+    return review_timing(record, today_in_london())
+
+
 from pledges import cli, review_routes, routes  # noqa: E402, F401  (views and commands)

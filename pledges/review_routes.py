@@ -164,6 +164,7 @@ def edit_evidence(record_id: int, evidence_id: int):
     record = _record_or_abort(record_id, as_owner=True)
     item = _evidence_or_abort(record, evidence_id)
     form = EvidenceForm(obj=item)
+    stale = False
     if request.method == "GET":
         form.revision.data = item.revision
     elif form.validate_on_submit():
@@ -178,6 +179,11 @@ def edit_evidence(record_id: int, evidence_id: int):
             )
         except ActionRefused as refusal:
             form.form_errors.append(refusal.message)
+            if item.revision != form.revision.data:
+                stale = True
+                form.revision.raw_data = None  # saving again replaces what is saved now
+                form.revision.data = item.revision
+                form.form_errors.append("Saving again replaces the version saved now.")
         else:
             db.session.commit()
             flash("The evidence has been saved.", "success")
@@ -189,9 +195,10 @@ def edit_evidence(record_id: int, evidence_id: int):
                     _anchor="evidence",
                 )
             )
-    return render_template("pledges/evidence.html", record=record, item=item, form=form), _status(
-        form
+    page = render_template(
+        "pledges/evidence.html", record=record, item=item, form=form, stale=stale
     )
+    return page, _status(form)
 
 
 @bp.route("/records/<int:record_id>/evidence/<int:evidence_id>/remove", methods=["GET", "POST"])

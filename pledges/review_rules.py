@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pledges.models import Record
+from datetime import date
+
+from pledges.models import Record, RecordStatus
 
 
 def review_problems(record: Record) -> list[str]:
@@ -29,3 +31,23 @@ def rests_on_self_report_only(record: Record) -> bool:
     return bool(items) and all(
         not (item.from_service_user or item.from_manager or item.from_colleague) for item in items
     )
+
+
+OVERDUE_AFTER_DAYS = 28
+
+
+def review_timing(record: Record, today: date) -> str | None:
+    """Where the six-month review stands against its due date, in words; None if it has none.
+
+    "overdue" four weeks after the due date (when the overdue prompt goes), matching the sweep.
+    """
+    if record.review_due_on is None or record.is_complete:
+        return None
+    handed_in = record.in_review_stage and record.status is RecordStatus.SUBMITTED
+    if handed_in:
+        return "submitted"
+    if today < record.review_due_on:
+        return "not yet due"
+    if (today - record.review_due_on).days >= OVERDUE_AFTER_DAYS:
+        return "overdue"
+    return "due"

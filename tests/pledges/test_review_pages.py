@@ -109,3 +109,44 @@ def test_submitting_the_review_says_what_is_missing(client, auth, people, signed
     assert "Add at least one piece of evidence" in response.get_data(as_text=True)
     db.session.refresh(signed_off)
     assert signed_off.status is RecordStatus.DRAFT
+
+
+def test_a_stale_evidence_edit_shows_both_versions_and_keeps_the_typed_one(
+    client, auth, people, signed_off
+):
+    from pledges.models import EvidenceSource
+    from pledges.reviews import add_evidence, update_evidence
+
+    pat = people["practitioner"]
+    start_review(signed_off, pat, today=date(2026, 11, 20))
+    item = add_evidence(
+        signed_off.entries[0], pat, description="First", sources={EvidenceSource.SELF}
+    )
+    db.session.commit()
+    auth.login(pat)
+    loaded_revision = item.revision
+    update_evidence(
+        item,
+        pat,
+        base_revision=loaded_revision,
+        description="Saved by someone",
+        occurred_on=None,
+        sources={EvidenceSource.MANAGER},
+    )
+    db.session.commit()
+    url = f"/records/{signed_off.id}/evidence/{item.id}"
+    response = client.post(url, data={"revision": loaded_revision, "description": "Mine"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Someone else changed this evidence" in html
+    assert "Saved by someone" in html  # theirs, shown
+    assert "\nMine</textarea>" in html  # mine, kept
+    revision = int(html.split('name="revision" type="hidden" value="')[1].split('"')[0])
+    assert (
+        client.post(
+            url, data={"revision": revision, "description": "Mine", "from_self": "y"}
+        ).status_code
+        == 302
+    )
+    db.session.refresh(item)
+    assert item.description == "Mine"
