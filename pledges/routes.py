@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from core.auth import csrf
@@ -31,6 +31,7 @@ from pledges.operations import (
     submit_record,
     update_record_details,
 )
+from pledges.pdf import record_pdf
 from pledges.permissions import (
     can_add_addendum,
     can_edit_record,
@@ -406,3 +407,20 @@ def _not_editable(record):
 
 def _status(form) -> int:
     return 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
+
+
+@bp.get("/records/<int:record_id>/record.pdf")
+@login_required
+def record_pdf_download(record_id: int):
+    """The record laid out like the paper tool, for its owners and their managers."""
+    record = _record_or_abort(record_id)
+    filename = f"pledges-{record.name}-cycle-{record.cycle}.pdf".replace(" ", "-").lower()
+    return Response(
+        record_pdf(record),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{_safe_filename(filename)}"'},
+    )
+
+
+def _safe_filename(name: str) -> str:
+    return "".join(c for c in name if c.isascii() and (c.isalnum() or c in "-_.")) or "record.pdf"
