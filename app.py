@@ -43,6 +43,7 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     mail.init_app(app)
     notifications.init_app(app)
 
+    from collation import bp as collation_bp
     from demo.cli import demo_command
     from people import bp as people_bp
     from pledges import bp as pledges_bp
@@ -52,6 +53,7 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(people_bp)
     app.register_blueprint(pledges_bp)
     app.register_blueprint(supervision_bp)
+    app.register_blueprint(collation_bp)
     app.cli.add_command(framework_group)
     app.cli.add_command(reviews_group)
     app.cli.add_command(scheduler_command)

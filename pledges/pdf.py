@@ -125,9 +125,10 @@ def record_pdf(record: Record) -> bytes:
     width = PAGE[0] - 2 * MARGIN
     widths = [width * share for share in COLUMN_SHARES]
     details = ", ".join(
-        part for part in (record.work_base_address.replace("\n", ", "), record.telephone,
-                          record.email) if part
-    )  # fmt: skip
+        part
+        for part in (record.work_base_address.replace("\n", ", "), record.telephone, record.email)
+        if part
+    )
     story = [
         paragraph(TOOL_TITLE, styles["title"]),
         paragraph(f"Name (individual / team): {record.name}", styles["text"]),
@@ -154,16 +155,25 @@ def record_pdf(record: Record) -> bytes:
         story.append(Spacer(1, 3 * mm))
     if record.added_findings:
         rows = [
-            _row(e, styles, f"{chr(97 + i % 26)}) {e.finding_title}"
-                 + (f" (source: {e.finding_source})" if e.finding_source else ""))
+            _row(
+                e,
+                styles,
+                f"{chr(97 + i % 26)}) {e.finding_title}"
+                + (f" (source: {e.finding_source})" if e.finding_source else ""),
+            )
             for i, e in enumerate(record.added_findings)
-        ]  # fmt: skip
+        ]
         story.append(_table("Other relevant findings / recommendations", rows, styles, widths))
     buffer = BytesIO()
     document = SimpleDocTemplate(
-        buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-        bottomMargin=MARGIN + 4 * mm, title=f"{record.name}: practice improvement pledges",
+        buffer,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 4 * mm,
+        title=f"{record.name}: practice improvement pledges",
         author="Practice improvement pledge tracker",
-    )  # fmt: skip
+    )
     document.build(story, canvasmaker=_NumberedCanvas)
     return buffer.getvalue()

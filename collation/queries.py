@@ -1,0 +1,293 @@
+"""The figures and rows of a collation, computed in the database so they stay fast at county size.
+
+Only signed-off content leaves the app: stage 1 text once it is signed off, review evidence once
+the review is. Counts of records by status include drafts (a count shows no content).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased, selectinload
+
+from collation.selection import Selection
+from core.database import db
+from people.models import Agency, District, Team, User
+from pledges.models import (
+    REVIEW_STATUS_LABELS,
+    ChangeJudgement,
+    Entry,
+    EvidenceSource,
+    FrameworkArea,
+    KeyPoint,
+    Record,
+    RecordStatus,
+)
+from pledges.review_rules import OVERDUE_AFTER_DAYS
+
+MULTI_AGENCY = "Multi-agency"
+OWNER = aliased(User)
+TEAM = aliased(Team)
+DISTRICT_ID = sa.func.coalesce(OWNER.district_id, TEAM.district_id)
+AGENCY_ID = sa.func.coalesce(OWNER.agency_id, TEAM.agency_id)
+STAGE_ONE_SIGNED_OFF = sa.or_(Record.status == RecordStatus.SIGNED_OFF, Record.stage == 2)
+
+
+def _scoped(query, selection: Selection, *, signed_off_only: bool = True):
+    """Join a query on Record to its owner or team, and apply the selection's filters."""
+    query = query.outerjoin(OWNER, Record.owner_id == OWNER.id).outerjoin(
+        TEAM, Record.team_id == TEAM.id
+    )
+    if signed_off_only:
+        query = query.where(STAGE_ONE_SIGNED_OFF)
+    if selection.effective_district is not None:
+        query = query.where(selection.effective_district.id == DISTRICT_ID)
+    if selection.agency is not None:
+        query = query.where(selection.agency.id == AGENCY_ID)
+    if selection.team is not None:
+        query = query.where(Record.team_id == selection.team.id)
+    if selection.signed_off_from is not None:
+        query = query.where(sa.func.date(Record.signed_off_at) >= selection.signed_off_from)
+    if selection.signed_off_to is not None:
+        query = query.where(sa.func.date(Record.signed_off_at) <= selection.signed_off_to)
+    return query
+
+
+@dataclass
+class Figures:
+    """What the dashboard shows. Each list is (label, count), in the order to show it."""
+
+    by_status: list[tuple[str, int]] = field(default_factory=list)
+    by_district: list[tuple[str, int]] = field(default_factory=list)
+    by_agency: list[tuple[str, int]] = field(default_factory=list)
+    by_team: list[tuple[str, int]] = field(default_factory=list)
+    pledges_by_key_point: list[tuple[str, int]] = field(default_factory=list)
+    evidence_by_source: list[tuple[str, int]] = field(default_factory=list)
+    review_support: list[tuple[str, int]] = field(default_factory=list)
+    judgements: list[tuple[str, int]] = field(default_factory=list)
+    reviews_due: int = 0
+    reviews_overdue: int = 0
+
+    @property
+    def records(self) -> int:
+        return sum(count for _, count in self.by_status)
+
+
+def _status_label(stage: int, status: RecordStatus) -> str:
+    if stage == 2:
+        return REVIEW_STATUS_LABELS[status]
+    return status.label
+
+
+def _names(model) -> dict[int, str]:
+    return dict(db.session.execute(sa.select(model.id, model.name)).all())
+
+
+def dashboard_figures(selection: Selection, today: date) -> Figures:
+    figures = Figures()
+    counted = _scoped(
+        sa.select(Record.stage, Record.status, sa.func.count(Record.id)),
+        selection,
+        signed_off_only=False,
+    ).group_by(Record.stage, Record.status)
+    order = [(1, s) for s in RecordStatus if s is not RecordStatus.COMPLETE] + [
+        (2, s) for s in REVIEW_STATUS_LABELS
+    ]
+    counts = {(stage, status): n for stage, status, n in db.session.execute(counted)}
+    figures.by_status = [
+        (_status_label(stage, status), counts[(stage, status)])
+        for stage, status in order
+        if counts.get((stage, status))
+    ]
+
+    districts, agencies, teams = _names(District), _names(Agency), _names(Team)
+    for attribute, column, names, fallback in (
+        ("by_district", DISTRICT_ID, districts, "No district"),
+        ("by_agency", AGENCY_ID, agencies, MULTI_AGENCY),
+    ):
+        rows = db.session.execute(
+            _scoped(sa.select(column, sa.func.count(Record.id)), selection).group_by(column)
+        )
+        items = [(names.get(key, fallback), n) for key, n in rows]
+        setattr(figures, attribute, sorted(items, key=lambda item: (-item[1], item[0])))
+    team_rows = db.session.execute(
+        _scoped(sa.select(Record.team_id, sa.func.count(Record.id)), selection)
+        .where(Record.team_id.is_not(None))
+        .group_by(Record.team_id)
+    )
+    figures.by_team = sorted(((teams[t], n) for t, n in team_rows), key=lambda i: (-i[1], i[0]))
+
+    pledges = _scoped(
+        sa.select(KeyPoint.number, KeyPoint.title, sa.func.count(Entry.id))
+        .select_from(Record)
+        .join(Entry, Entry.record_id == Record.id)
+        .join(KeyPoint, Entry.key_point_id == KeyPoint.id),
+        selection,
+    ).where(Entry.pledge != "")
+    if selection.key_point_number:
+        pledges = pledges.where(KeyPoint.number == selection.key_point_number)
+    pledges = pledges.group_by(KeyPoint.number, KeyPoint.title).order_by(KeyPoint.number)
+    figures.pledges_by_key_point = [
+        (f"{number}) {title}", n) for number, title, n in db.session.execute(pledges)
+    ]
+
+    _review_figures(figures, selection)
+    _due_figures(figures, selection, today)
+    return figures
+
+
+def _review_figures(figures: Figures, selection: Selection) -> None:
+    """Evidence and judgements from reviews that have been signed off."""
+    from pledges.models import Evidence
+
+    complete = Record.status == RecordStatus.COMPLETE
+    source_sums = [
+        sa.func.sum(sa.cast(getattr(Evidence, s.column), sa.Integer)) for s in EvidenceSource
+    ]
+    evidence = _scoped(
+        sa.select(*source_sums)
+        .select_from(Record)
+        .join(Entry, Entry.record_id == Record.id)
+        .join(Evidence, Evidence.entry_id == Entry.id),
+        selection,
+    ).where(complete)
+    totals = db.session.execute(evidence).one()
+    figures.evidence_by_source = [
+        (f"{source.value} – {source.label}", int(total or 0))
+        for source, total in zip(EvidenceSource, totals, strict=True)
+    ]
+    independent = sa.func.max(
+        sa.case(
+            (sa.or_(Evidence.from_service_user, Evidence.from_manager, Evidence.from_colleague), 1),
+            else_=0,
+        )
+    )
+    per_review = (
+        _scoped(
+            sa.select(Record.id, independent.label("independent"))
+            .select_from(Record)
+            .join(Entry, Entry.record_id == Record.id)
+            .join(Evidence, Evidence.entry_id == Entry.id),
+            selection,
+        )
+        .where(complete)
+        .group_by(Record.id)
+        .subquery()
+    )
+    rows = dict(
+        db.session.execute(
+            sa.select(per_review.c.independent, sa.func.count()).group_by(per_review.c.independent)
+        ).all()
+    )
+    figures.review_support = [
+        ("Self report only", rows.get(0, 0)),
+        ("With service user, manager or colleague evidence", rows.get(1, 0)),
+    ]
+    judged = (
+        _scoped(
+            sa.select(Entry.change_judgement, sa.func.count(Entry.id))
+            .select_from(Record)
+            .join(Entry, Entry.record_id == Record.id),
+            selection,
+        )
+        .where(complete, Entry.change_judgement.is_not(None))
+        .group_by(Entry.change_judgement)
+    )
+    counts = dict(db.session.execute(judged).all())
+    figures.judgements = [(j.label, counts.get(j, 0)) for j in ChangeJudgement]
+
+
+def _due_figures(figures: Figures, selection: Selection, today: date) -> None:
+    not_handed_in = sa.or_(
+        Record.status == RecordStatus.SIGNED_OFF,
+        sa.and_(Record.stage == 2, Record.status.in_([RecordStatus.DRAFT, RecordStatus.RETURNED])),
+    )
+    base = _scoped(sa.select(sa.func.count(Record.id)), selection).where(
+        not_handed_in, Record.review_due_on <= today
+    )
+    overdue_since = today - timedelta(days=OVERDUE_AFTER_DAYS)
+    figures.reviews_due = db.session.scalar(base.where(Record.review_due_on > overdue_since))
+    figures.reviews_overdue = db.session.scalar(base.where(Record.review_due_on <= overdue_since))
+
+
+@dataclass(frozen=True)
+class CollatedEvidence:
+    description: str
+    sources: str
+
+
+@dataclass(frozen=True)
+class CollatedItem:
+    """One entry of a signed-off record, as a collation shows it: attributed, never named."""
+
+    area: str
+    point: str
+    district: str
+    agency: str
+    team: str
+    good_practice: str
+    pledge: str
+    helps: str
+    hinders: str
+    signs_of_success: str
+    evidence: tuple[CollatedEvidence, ...]
+    judgement: str
+    what_next: str
+
+
+def collated_items(selection: Selection, batch_size: int = 500) -> Iterator[CollatedItem]:
+    """Every signed-off entry in the selection, area by area and point by point, streamed."""
+    districts, agencies, teams = _names(District), _names(Agency), _names(Team)
+    area = aliased(FrameworkArea)
+    query = (
+        _scoped(
+            sa.select(Entry, DISTRICT_ID, AGENCY_ID, Record.team_id, Record.status)
+            .select_from(Record)
+            .join(Entry, Entry.record_id == Record.id)
+            .outerjoin(KeyPoint, Entry.key_point_id == KeyPoint.id)
+            .outerjoin(area, KeyPoint.area_id == area.id),
+            selection,
+        )
+        .where(sa.or_(Entry.good_practice != "", Entry.pledge != "", Entry.signs_of_success != ""))
+        .order_by(
+            sa.func.coalesce(area.number, 99),
+            sa.func.coalesce(KeyPoint.number, 999),
+            Record.id,
+            Entry.position,
+        )
+        .options(
+            selectinload(Entry.evidence), selectinload(Entry.key_point).selectinload(KeyPoint.area)
+        )
+        .execution_options(yield_per=batch_size)
+    )
+    if selection.key_point_number:
+        query = query.where(KeyPoint.number == selection.key_point_number)
+    for entry, district_id, agency_id, team_id, status in db.session.execute(query):
+        point = entry.key_point
+        review_signed_off = status is RecordStatus.COMPLETE
+        yield CollatedItem(
+            area=f"{point.area.number}) {point.area.title}"
+            if point
+            else "Other relevant findings / recommendations",
+            point=f"{point.number}) {point.title}" if point else entry.finding_title,
+            district=districts.get(district_id, "No district"),
+            agency=agencies.get(agency_id, MULTI_AGENCY),
+            team=teams.get(team_id, "Individual") if team_id else "Individual",
+            good_practice=entry.good_practice,
+            pledge=entry.pledge,
+            helps=entry.helps,
+            hinders=entry.hinders,
+            signs_of_success=entry.signs_of_success,
+            evidence=tuple(
+                CollatedEvidence(item.description, item.source_codes) for item in entry.evidence
+            )
+            if review_signed_off
+            else (),
+            judgement=entry.change_judgement.label
+            if review_signed_off and entry.change_judgement
+            else "",
+            what_next=entry.what_next if review_signed_off else "",
+        )

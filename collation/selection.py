@@ -1,0 +1,116 @@
+"""What a collation covers: who may collate, and the filters a user chose (kept in the URL)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from core.database import db
+from people.models import Agency, District, Role, Team, User
+
+
+def collation_district(user: User) -> District | bool | None:
+    """The training team sees the county (None); a district team its district; others nothing.
+
+    Returns False for someone who may not collate at all.
+    """
+    if user.has_role(Role.TRAINING_TEAM):
+        return None
+    if user.has_role(Role.DISTRICT_TEAM) and user.district is not None:
+        return user.district
+    return False
+
+
+def can_collate(user: User) -> bool:
+    return collation_district(user) is not False
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Filters on signed-off content. `locked_district` is the district a district team is held to."""
+
+    district: District | None = None
+    agency: Agency | None = None
+    team: Team | None = None
+    key_point_number: int | None = None
+    signed_off_from: date | None = None
+    signed_off_to: date | None = None
+    anonymise: bool = False
+    locked_district: District | None = None
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def effective_district(self) -> District | None:
+        return self.locked_district or self.district
+
+    def describe(self) -> str:
+        parts = [f"District: {self.effective_district.name}" if self.effective_district
+                 else "The whole county"]  # fmt: skip
+        if self.agency:
+            parts.append(f"agency: {self.agency.name}")
+        if self.team:
+            parts.append(f"team: {self.team.name}")
+        if self.key_point_number:
+            parts.append(f"key point {self.key_point_number}")
+        if self.signed_off_from or self.signed_off_to:
+            start = self.signed_off_from.isoformat() if self.signed_off_from else "the start"
+            end = self.signed_off_to.isoformat() if self.signed_off_to else "today"
+            parts.append(f"signed off from {start} to {end}")
+        if self.anonymise:
+            parts.append("anonymised")
+        return "; ".join(parts)
+
+    def query_args(self) -> dict[str, str]:
+        args = {
+            "district": self.district.id if self.district and not self.locked_district else None,
+            "agency": self.agency.id if self.agency else None,
+            "team": self.team.id if self.team else None,
+            "key_point": self.key_point_number,
+            "from": self.signed_off_from.isoformat() if self.signed_off_from else None,
+            "to": self.signed_off_to.isoformat() if self.signed_off_to else None,
+            "anonymise": "1" if self.anonymise else None,
+        }
+        return {key: str(value) for key, value in args.items() if value not in (None, "")}
+
+
+def _get(model, raw: str | None, what: str, problems: list[str]):
+    if not raw:
+        return None
+    try:
+        found = db.session.get(model, int(raw))
+    except ValueError:
+        found = None
+    if found is None:
+        problems.append(f"The {what} chosen was not found, so it was left out of the filter.")
+    return found
+
+
+def _date(raw: str | None, what: str, problems: list[str]) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        problems.append(f"The {what} date was not a real date, so it was left out of the filter.")
+        return None
+
+
+def selection_from_args(args, user: User) -> Selection:
+    """Read the filters from a query string; anything unusable is dropped with a message."""
+    problems: list[str] = []
+    locked = collation_district(user) or None
+    number = args.get("key_point", "")
+    key_point = int(number) if number.isdigit() and 1 <= int(number) <= 99 else None
+    if number and key_point is None:
+        problems.append("The key point must be a number, so it was left out of the filter.")
+    selection = Selection(
+        district=_get(District, args.get("district"), "district", problems),
+        agency=_get(Agency, args.get("agency"), "agency", problems),
+        team=_get(Team, args.get("team"), "team", problems),
+        key_point_number=key_point,
+        signed_off_from=_date(args.get("from"), "from", problems),
+        signed_off_to=_date(args.get("to"), "to", problems),
+        anonymise=args.get("anonymise") in ("1", "on", "yes", "true"),
+        locked_district=locked,
+    )
+    return replace(selection, problems=tuple(problems))
