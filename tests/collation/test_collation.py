@@ -1,0 +1,197 @@
+"""Collation: who sees it, what it contains and leaves out, anonymisation, escaping, injection."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from io import BytesIO, StringIO
+
+import pytest
+import time_machine
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from core.database import db
+from people.models import Agency, District, Role
+from pledges.models import EvidenceSource
+from pledges.operations import save_entry, submit_record
+from pledges.reviews import add_evidence, start_review
+from supervision.operations import approve_all_remaining, start_session
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(
+        " ".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages).split()
+    )
+
+
+@pytest.fixture
+def county(make_user, make_team, make_record):
+    """Two districts: a signed-off record and a complete review in one, a draft in the other."""
+    north, south = District(name="North District"), District(name="South District")
+    police, health = Agency(name="Police"), Agency(name="Health")
+    db.session.add_all([north, south, police, health])
+    db.session.flush()
+    boss = make_user("Bea Boss", agency=police, district=north)
+    people = {
+        "boss": boss,
+        "alice": make_user("Alice Officer", line_manager=boss, agency=police, district=north),
+        "carl": make_user("Carl Visitor", line_manager=boss, agency=health, district=south),
+        "training": make_user("Tina Training", roles={Role.TRAINING_TEAM}),
+        "north_team": make_user("Nina North", roles={Role.DISTRICT_TEAM}, district=north),
+        "south_team": make_user("Sam South", roles={Role.DISTRICT_TEAM}, district=south),
+        "manager": boss,
+    }
+    alice, carl = people["alice"], people["carl"]
+    signed = make_record(alice)
+    save_entry(
+        signed.entries[0],
+        alice,
+        {"pledge": "Signed <pledge> & more", "good_practice": "=SUM(A1:A9)"},
+        base_revision=1,
+    )
+    submit_record(signed, alice)
+    with time_machine.travel(date(2026, 3, 1)):
+        session = start_session(boss, supervisee=alice, notes="SECRET SUPERVISION NOTES")
+        approve_all_remaining(signed, boss, session)
+    start_review(signed, alice, today=date(2026, 9, 1))
+    add_evidence(
+        signed.entries[0],
+        alice,
+        description="Evidence from a family",
+        sources={EvidenceSource.SERVICE_USER},
+    )
+    submit_record(signed, alice)
+    approve_all_remaining(signed, boss, start_session(boss, supervisee=alice))
+
+    draft = make_record(carl)
+    save_entry(draft.entries[0], carl, {"pledge": "DRAFT SECRET PLEDGE"}, base_revision=1)
+    team = make_team("Tiny team", manager=boss, members=[carl], district=south, agency=health)
+    team_record = make_record(carl, team=team)
+    save_entry(
+        team_record.entries[1], carl, {"pledge": "Team pledge in the south"}, base_revision=1
+    )
+    submit_record(team_record, carl)
+    with time_machine.travel(date(2026, 4, 1)):
+        approve_all_remaining(team_record, boss, start_session(boss, team=team))
+    db.session.commit()
+    return people
+
+
+@pytest.mark.parametrize("who", ["alice", "boss"])
+def test_only_the_training_and_district_teams_collate(client, auth, county, who):
+    auth.login(county[who])
+    for url in (
+        "/collation",
+        "/collation/collated.pdf",
+        "/collation/collated.csv",
+        "/collation/collated.xlsx",
+    ):
+        assert client.get(url).status_code == 403, url
+
+
+def test_the_county_dashboard_shows_figures_charts_and_their_data(client, auth, county):
+    auth.login(county["training"])
+    html = client.get("/collation").get_data(as_text=True)
+    assert "County dashboard" in html
+    assert 'role="img"' in html
+    assert '<title id="chart-key-points-title">Pledges per key point</title>' in html
+    assert "1) Keeping the child/young person" in html  # in the chart's description and table
+    assert "The data as a table" in html
+    assert "With service user, manager or colleague evidence" in html
+
+
+def test_filters_live_in_the_url_and_bad_ones_are_explained(client, auth, county):
+    auth.login(county["training"])
+    html = client.get("/collation?district=99999&from=2026-13-01&key_point=x").get_data(
+        as_text=True
+    )
+    assert "The district chosen was not found" in html
+    assert "The from date was not a real date" in html
+    assert "The key point must be a number" in html
+
+
+def test_only_signed_off_content_leaves_the_app(client, auth, county):
+    auth.login(county["training"])
+    csv_text = client.get("/collation/collated.csv").data.decode("utf-8-sig")
+    pdf = pdf_text(client.get("/collation/collated.pdf").data)
+    for output in (csv_text, pdf):
+        assert "Team pledge in the south" in output
+        assert "Evidence from a family" in output
+        assert "DRAFT SECRET PLEDGE" not in output
+        assert "SECRET SUPERVISION NOTES" not in output
+        for person in ("Alice Officer", "Carl Visitor", "Bea Boss"):
+            assert person not in output  # attributed to team, agency and district, never people
+
+
+def test_a_district_team_gets_only_its_district(client, auth, county):
+    auth.login(county["south_team"])
+    html = client.get("/collation").get_data(as_text=True)
+    assert "South District district dashboard" in html
+    rows = list(
+        csv.reader(StringIO(client.get("/collation/collated.csv").data.decode("utf-8-sig")))
+    )
+    assert {row[2] for row in rows[1:]} == {"South District"}
+    # Asking for another district changes nothing: they are held to their own.
+    north = db.session.query(District).filter_by(name="North District").one()
+    rows = list(
+        csv.reader(
+            StringIO(
+                client.get(f"/collation/collated.csv?district={north.id}").data.decode("utf-8-sig")
+            )
+        )
+    )
+    assert {row[2] for row in rows[1:]} == {"South District"}
+    assert "Signed <pledge>" not in pdf_text(client.get("/collation/collated.pdf").data)
+
+
+def test_user_text_is_escaped_in_the_pdf_and_neutralised_in_spreadsheets(client, auth, county):
+    auth.login(county["training"])
+    assert "Signed <pledge> & more" in pdf_text(client.get("/collation/collated.pdf").data)
+    rows = list(
+        csv.reader(StringIO(client.get("/collation/collated.csv").data.decode("utf-8-sig")))
+    )
+    good_practice = {row[5] for row in rows[1:]}
+    assert "'=SUM(A1:A9)" in good_practice
+    sheet = load_workbook(BytesIO(client.get("/collation/collated.xlsx").data)).active
+    values = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert "'=SUM(A1:A9)" in values
+    assert "=SUM(A1:A9)" not in values
+    assert sheet["A1"].value == "Area"
+
+
+def test_anonymised_downloads_name_no_team_and_withhold_small_groups(client, auth, county):
+    auth.login(county["training"])
+    pdf = pdf_text(client.get("/collation/collated.pdf?anonymise=1").data)
+    assert "Tiny team" not in pdf
+    assert "Attribution withheld (a group of fewer than five people)" in pdf
+    assert "fewer than 5" in pdf
+    rows = list(
+        csv.reader(
+            StringIO(client.get("/collation/collated.csv?anonymise=1").data.decode("utf-8-sig"))
+        )
+    )
+    assert "Tiny team" not in {row[4] for row in rows[1:]}
+    named = pdf_text(client.get("/collation/collated.pdf").data)
+    assert "Tiny team" in named
+
+
+def test_the_collated_pdf_has_an_outline_by_area_and_point(client, auth, county):
+    auth.login(county["training"])
+    reader = PdfReader(BytesIO(client.get("/collation/collated.pdf").data))
+    titles = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(item.title)
+
+    walk(reader.outline)
+    assert "Summary" in titles
+    assert any(title.startswith("1) Children/young people") for title in titles)
+    assert any(title.startswith("1) Keeping the child") for title in titles)
+    first_page = " ".join(reader.pages[0].extract_text().split())
+    assert "Contents" in first_page
+    assert "Summary" in first_page
