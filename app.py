@@ -44,6 +44,7 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     notifications.init_app(app)
 
     from collation import bp as collation_bp
+    from collation.cli import export_group
     from demo.cli import demo_command
     from people import bp as people_bp
     from pledges import bp as pledges_bp
@@ -57,5 +58,6 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     app.cli.add_command(framework_group)
     app.cli.add_command(reviews_group)
     app.cli.add_command(scheduler_command)
+    app.cli.add_command(export_group)
     app.cli.add_command(demo_command)
     return app

@@ -238,21 +238,34 @@ class CollatedItem:
     what_next: str
 
 
+def _collated_query(selection: Selection, *columns):
+    area = aliased(FrameworkArea)
+    query = _scoped(
+        sa.select(*columns)
+        .select_from(Record)
+        .join(Entry, Entry.record_id == Record.id)
+        .outerjoin(KeyPoint, Entry.key_point_id == KeyPoint.id)
+        .outerjoin(area, KeyPoint.area_id == area.id),
+        selection,
+    ).where(sa.or_(Entry.good_practice != "", Entry.pledge != "", Entry.signs_of_success != ""))
+    if selection.key_point_number:
+        query = query.where(KeyPoint.number == selection.key_point_number)
+    return query, area
+
+
+def count_collated_items(selection: Selection) -> int:
+    query, _ = _collated_query(selection, sa.func.count(Entry.id))
+    return db.session.scalar(query)
+
+
 def collated_items(selection: Selection, batch_size: int = 500) -> Iterator[CollatedItem]:
     """Every signed-off entry in the selection, area by area and point by point, streamed."""
     districts, agencies, teams = _names(District), _names(Agency), _names(Team)
-    area = aliased(FrameworkArea)
+    query, area = _collated_query(
+        selection, Entry, DISTRICT_ID, AGENCY_ID, Record.team_id, Record.status
+    )
     query = (
-        _scoped(
-            sa.select(Entry, DISTRICT_ID, AGENCY_ID, Record.team_id, Record.status)
-            .select_from(Record)
-            .join(Entry, Entry.record_id == Record.id)
-            .outerjoin(KeyPoint, Entry.key_point_id == KeyPoint.id)
-            .outerjoin(area, KeyPoint.area_id == area.id),
-            selection,
-        )
-        .where(sa.or_(Entry.good_practice != "", Entry.pledge != "", Entry.signs_of_success != ""))
-        .order_by(
+        query.order_by(
             sa.func.coalesce(area.number, 99),
             sa.func.coalesce(KeyPoint.number, 999),
             Record.id,
@@ -263,8 +276,6 @@ def collated_items(selection: Selection, batch_size: int = 500) -> Iterator[Coll
         )
         .execution_options(yield_per=batch_size)
     )
-    if selection.key_point_number:
-        query = query.where(KeyPoint.number == selection.key_point_number)
     for entry, district_id, agency_id, team_id, status in db.session.execute(query):
         point = entry.key_point
         review_signed_off = status is RecordStatus.COMPLETE

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, abort, render_template, request
+from flask import (
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from collation import bp
 from collation.charts import bar_chart_svg
+from collation.exports import export_dir, queue_export, retry_export, start_export
+from collation.models import ExportJob, ExportKind, ExportStatus
 from collation.pdf import collated_pdf
 from collation.queries import dashboard_figures
 from collation.selection import can_collate, selection_from_args
 from collation.spreadsheet import csv_bytes, xlsx_bytes
 from core.clock import today_in_london
 from core.database import db
+from core.forms import ConfirmForm
 from people.models import Agency, District, Team
 
 
@@ -84,3 +96,63 @@ def download_xlsx():
 def download_csv():
     selection = _selection_or_abort()
     return _download(csv_bytes(selection), "text/csv", "collated-pledges.csv")
+
+
+@bp.post("/collation/exports")
+@login_required
+def request_export():
+    """Queue an export of what the dashboard shows, and go to its progress page."""
+    selection = _selection_or_abort()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        kind = ExportKind(request.form.get("kind", ""))
+    except ValueError:
+        abort(400)
+    job = queue_export(current_user._get_current_object(), kind, selection)
+    db.session.commit()
+    start_export(job.id)
+    return redirect(url_for("collation.export_progress", job_id=job.id))
+
+
+def _job_or_abort(job_id: int) -> ExportJob:
+    job = db.session.get(ExportJob, job_id) or abort(404)
+    if job.requested_by_id != current_user.id:
+        abort(403)
+    return job
+
+
+@bp.get("/collation/exports/<int:job_id>")
+@login_required
+def export_progress(job_id: int):
+    job = _job_or_abort(job_id)
+    db.session.refresh(job)
+    return render_template("collation/export.html", job=job, form=ConfirmForm())
+
+
+@bp.get("/collation/exports/<int:job_id>/download")
+@login_required
+def export_download(job_id: int):
+    job = _job_or_abort(job_id)
+    if job.status is not ExportStatus.DONE:
+        abort(404)
+    path = export_dir(current_app) / job.file_name
+    if not path.exists():
+        abort(404)
+    return send_file(
+        path,
+        mimetype=job.kind.mimetype,
+        as_attachment=True,
+        download_name=f"collated-pledges.{job.kind.value}",
+    )
+
+
+@bp.post("/collation/exports/<int:job_id>/retry")
+@login_required
+def export_retry(job_id: int):
+    job = _job_or_abort(job_id)
+    if ConfirmForm().validate_on_submit() and job.status is ExportStatus.FAILED:
+        retry_export(job)
+        db.session.commit()
+        start_export(job.id)
+    return redirect(url_for("collation.export_progress", job_id=job.id))

@@ -1,0 +1,78 @@
+"""Export jobs: a county-wide export runs off the request, and its progress is kept here."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.clock import utcnow
+from core.database import db, enum_column
+from people.models import User
+
+
+class ExportKind(enum.Enum):
+    PDF = "pdf"
+    XLSX = "xlsx"
+    CSV = "csv"
+
+    @property
+    def label(self) -> str:
+        return {
+            ExportKind.PDF: "Collated PDF",
+            ExportKind.XLSX: "Spreadsheet (XLSX)",
+            ExportKind.CSV: "Spreadsheet (CSV)",
+        }[self]
+
+    @property
+    def mimetype(self) -> str:
+        return {
+            ExportKind.PDF: "application/pdf",
+            ExportKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ExportKind.CSV: "text/csv",
+        }[self]
+
+
+class ExportStatus(enum.Enum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ExportJob(db.Model):
+    __tablename__ = "export_jobs"
+    __table_args__ = (
+        sa.CheckConstraint("items_done >= 0 AND items_total >= 0", name="counts_not_negative"),
+        sa.CheckConstraint("status <> 'done' OR file_name <> ''", name="done_has_file"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    kind: Mapped[ExportKind] = mapped_column(enum_column(ExportKind, "export_kind"))
+    # The dashboard's query arguments, so the job collates exactly what was on screen.
+    selection: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    status: Mapped[ExportStatus] = mapped_column(
+        enum_column(ExportStatus, "export_status"), default=ExportStatus.QUEUED
+    )
+    items_done: Mapped[int] = mapped_column(default=0)
+    items_total: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str] = mapped_column(sa.Text, default="")
+    file_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    requested_by: Mapped[User] = relationship()
+
+    @property
+    def percent(self) -> int:
+        if self.status is ExportStatus.DONE:
+            return 100
+        return int(100 * self.items_done / self.items_total) if self.items_total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
