@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 
-from collation.exports import build_export
+from collation.exports import write_export
 from collation.models import ExportKind
 from collation.queries import count_collated_items
 from collation.selection import Selection
@@ -43,9 +43,10 @@ def _run(
             bar.update(count - done["count"])
             done["count"] = count
 
-        data = build_export(kind, selection, progress)
-    out.write_bytes(data)
-    click.echo(f"Wrote {out} ({len(data):,} bytes, {total} items): {selection.describe()}.")
+        with out.open("wb") as stream:
+            write_export(kind, selection, stream, progress)
+    size = out.stat().st_size
+    click.echo(f"Wrote {out} ({size:,} bytes, {total} items): {selection.describe()}.")
 
 
 _options = [

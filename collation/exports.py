@@ -11,7 +11,7 @@ import logging
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -21,7 +21,7 @@ from collation.models import ExportJob, ExportKind, ExportStatus
 from collation.pdf import collated_pdf
 from collation.queries import count_collated_items
 from collation.selection import Selection, selection_from_args
-from collation.spreadsheet import csv_bytes, xlsx_bytes
+from collation.spreadsheet import write_csv, write_xlsx
 from core.clock import utcnow
 from core.database import db
 from people.models import User
@@ -39,13 +39,14 @@ def export_dir(app: Flask) -> Path:
     return path
 
 
-def build_export(kind: ExportKind, selection: Selection, progress=None) -> bytes:
-    """The bytes of one export: what the dashboard's downloads and the command line share."""
+def write_export(kind: ExportKind, selection: Selection, out: BinaryIO, progress=None) -> None:
+    """Write one export to a binary stream: what the dashboard's jobs and the command line share."""
     if kind is ExportKind.PDF:
-        return collated_pdf(selection, progress)
-    if kind is ExportKind.XLSX:
-        return xlsx_bytes(selection, progress)
-    return csv_bytes(selection, progress)
+        out.write(collated_pdf(selection, progress))
+    elif kind is ExportKind.XLSX:
+        write_xlsx(selection, out, progress)
+    else:
+        write_csv(selection, out, progress)
 
 
 def queue_export(user: User, kind: ExportKind, selection: Selection) -> ExportJob:
@@ -89,9 +90,9 @@ def run_export(app: Flask, job_id: int) -> None:
                 if done % PROGRESS_EVERY == 0:
                     _record_progress(job_id, items_done=done)
 
-            data = build_export(kind, selection, progress)
             name = f"export-{job_id}-{secrets.token_hex(8)}.{kind.value}"
-            (export_dir(app) / name).write_bytes(data)
+            with (export_dir(app) / name).open("wb") as out:
+                write_export(kind, selection, out, progress)
             _record_progress(
                 job_id,
                 status=ExportStatus.DONE,

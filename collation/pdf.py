@@ -20,7 +20,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
-    KeepTogether,
     PageBreak,
     PageTemplate,
     Paragraph,
@@ -269,7 +268,7 @@ def _items_story(selection: Selection, styles, progress) -> list:
         if item.judgement:
             block.append(paragraph(f"Judgement of change: {item.judgement}", styles["text"]))
         block.append(Spacer(1, 3 * mm))
-        story.append(KeepTogether(block))
+        story.extend(block)
         if progress is not None:
             progress(count)
     if not story:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator
-from io import BytesIO, StringIO
+from io import BytesIO, TextIOWrapper
+from typing import BinaryIO
 
 from openpyxl import Workbook
 
@@ -70,20 +71,32 @@ def collated_rows(
             progress(count)
 
 
-def xlsx_bytes(selection: Selection, progress=None) -> bytes:
-    workbook = Workbook(write_only=True)
+def write_xlsx(selection: Selection, out: BinaryIO, progress=None) -> None:
+    workbook = Workbook(write_only=True)  # rows go to a temporary file, not memory
     sheet = workbook.create_sheet("Collated pledges")
     sheet.append(COLUMNS)
     for row in collated_rows(selection, progress):
         sheet.append(row)
+    workbook.save(out)
+
+
+def write_csv(selection: Selection, out: BinaryIO, progress=None) -> None:
+    """Rows are written as they are read, so a county-wide CSV never sits in memory."""
+    text = TextIOWrapper(out, encoding="utf-8-sig", newline="")  # the BOM makes Excel read UTF-8
+    writer = csv.writer(text)
+    writer.writerow(COLUMNS)
+    writer.writerows(collated_rows(selection, progress))
+    text.flush()
+    text.detach()
+
+
+def xlsx_bytes(selection: Selection) -> bytes:
     buffer = BytesIO()
-    workbook.save(buffer)
+    write_xlsx(selection, buffer)
     return buffer.getvalue()
 
 
-def csv_bytes(selection: Selection, progress=None) -> bytes:
-    buffer = StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    writer.writerows(collated_rows(selection, progress))
-    return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+def csv_bytes(selection: Selection) -> bytes:
+    buffer = BytesIO()
+    write_csv(selection, buffer)
+    return buffer.getvalue()

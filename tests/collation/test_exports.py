@@ -58,10 +58,10 @@ def test_a_running_export_shows_a_progress_bar_that_refreshes(client, auth, coun
 
 
 def test_a_failed_export_says_why_and_can_be_retried(client, auth, county, export_dir, monkeypatch):  # noqa: F811
-    def broken(kind, selection, progress=None):
+    def broken(kind, selection, out, progress=None):
         raise OSError("the disk is full")
 
-    monkeypatch.setattr(exports, "build_export", broken)
+    monkeypatch.setattr(exports, "write_export", broken)
     auth.login(county["training"])
     response = client.post("/collation/exports", data={"kind": "xlsx"})
     job = db.session.query(ExportJob).one()

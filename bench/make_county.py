@@ -1,0 +1,236 @@
+"""Build a county-sized data set for the benchmarks: users, teams, signed-off records, evidence.
+
+    python bench/make_county.py --records 12000 --users 10000 --database-url sqlite:///bench/output/county.sqlite
+
+Rows go in with bulk inserts (the app's operations would take hours at this size). Every record
+is signed off; a third have a completed review with about three pieces of evidence per pledge.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import secrets
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+
+from app import create_app  # noqa: E402
+from config import TestConfig  # noqa: E402
+from core.database import db  # noqa: E402
+from demo.content import ENTRIES, EVIDENCE  # noqa: E402
+from demo.county import AGENCIES, DISTRICTS  # noqa: E402
+from people.models import Agency, District, Team, TeamMembership, User  # noqa: E402
+from pledges.framework import (  # noqa: E402
+    DERBYSHIRE_FRAMEWORK_FILE,
+    publish_framework,
+    read_framework_file,
+)
+from pledges.models import Entry, Evidence, Record  # noqa: E402
+
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+BATCH = 5000
+
+
+def bench_app(database_url: str):
+    settings = {name: getattr(TestConfig, name) for name in dir(TestConfig) if name.isupper()}
+    settings["SQLALCHEMY_DATABASE_URI"] = database_url
+    return create_app(settings)
+
+
+def _insert(model, rows: list[dict]) -> None:
+    for start in range(0, len(rows), BATCH):
+        db.session.execute(sa.insert(model), rows[start : start + BATCH])
+
+
+def _text(rng: random.Random, number: int, column: int, sentences: int) -> str:
+    options = ENTRIES.get(number) or ENTRIES[1]
+    parts = [rng.choice(options)[column] for _ in range(sentences)]
+    return " ".join(parts)
+
+
+def build_county(database_url: str, records: int, users: int, seed: int = 2008) -> dict:
+    """Create the tables and fill them. Returns counts of what was made."""
+    rng = random.Random(seed)
+    app = bench_app(database_url)
+    started = time.perf_counter()
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        framework = publish_framework(read_framework_file(DERBYSHIRE_FRAMEWORK_FILE))
+        points = framework.key_points
+        _insert(District, [{"id": i + 1, "name": name} for i, name in enumerate(DISTRICTS)])
+        _insert(Agency, [{"id": i + 1, "name": name} for i, name in enumerate(AGENCIES)])
+        managers = max(users // 12, 1)
+        people = []
+        for number in range(1, users + 1):
+            people.append(
+                {
+                    "id": number,
+                    "email": f"person{number}@county.test",
+                    "name": f"Person {number}",
+                    "job_title": "Practitioner",
+                    "password_hash": None,
+                    "agency_id": rng.randint(1, len(AGENCIES)),
+                    "district_id": rng.randint(1, len(DISTRICTS)),
+                    "work_base_address": "Area Office\n1 Station Road",
+                    "telephone": "01629 000000",
+                    "line_manager_id": None if number <= managers else rng.randint(1, managers),
+                    "is_active_account": True,
+                    "session_token": secrets.token_hex(16),
+                    "created_at": NOW,
+                }
+            )
+        _insert(User, people)
+        team_count = max(records // 10, 1)
+        _insert(
+            Team,
+            [
+                {
+                    "id": t,
+                    "name": f"Team {t}",
+                    "description": "",
+                    "agency_id": rng.randint(1, 8),
+                    "district_id": rng.randint(1, 8),
+                    "manager_id": rng.randint(1, managers),
+                }
+                for t in range(1, team_count + 1)
+            ],
+        )
+        _insert(
+            TeamMembership,
+            [
+                {"team_id": t, "user_id": rng.randint(managers + 1, users), "joined_at": NOW}
+                for t in range(1, team_count + 1)
+            ],
+        )
+        record_rows, entry_rows, evidence_rows = [], [], []
+        entry_id = evidence_id = 0
+        for record_id in range(1, records + 1):
+            team_record = record_id <= team_count
+            complete = record_id % 3 == 0
+            signed = NOW - timedelta(days=rng.randint(30, 400))
+            record_rows.append(
+                {
+                    "id": record_id,
+                    "framework_version_id": framework.id,
+                    "owner_id": None if team_record else (record_id % users) + 1,
+                    "team_id": record_id if team_record else None,
+                    "cycle": 1 + record_id // users,
+                    "status": "complete" if complete else "signed_off",
+                    "stage": 2 if complete else 1,
+                    "name": f"Record {record_id}",
+                    "work_base_address": "",
+                    "telephone": "",
+                    "email": "",
+                    "created_by_id": 1,
+                    "created_at": signed,
+                    "updated_at": signed,
+                    "submitted_at": signed,
+                    "signed_off_at": signed,
+                    "signed_off_by_id": 1,
+                    "review_due_on": (signed + timedelta(days=182)).date(),
+                    "version": 1,
+                    "completed_at": NOW if complete else None,
+                    "completed_by_id": 1 if complete else None,
+                }
+            )
+            extra = rng.randint(0, 6)  # 14 to 20 entries a record
+            for position in range(1, 15 + extra):
+                entry_id += 1
+                point = points[(position - 1) % 14] if position <= 14 else None
+                number = point.number if point else rng.randint(1, 14)
+                pledged = rng.random() < 0.6
+                entry_rows.append(
+                    {
+                        "id": entry_id,
+                        "record_id": record_id,
+                        "key_point_id": point.id if point else None,
+                        "position": position if point else 1000 + position,
+                        "finding_title": "" if point else "A finding from a local review",
+                        "finding_source": "",
+                        "good_practice": _text(rng, number, 0, 2),
+                        "pledge": _text(rng, number, 1, 2) if pledged else "",
+                        "helps": _text(rng, number, 2, 1),
+                        "hinders": _text(rng, number, 3, 1),
+                        "signs_of_success": _text(rng, number, 4, 1),
+                        "revision": 1,
+                        "updated_at": signed,
+                        "approval": "approved",
+                        "return_comment": "",
+                        "what_next": "Keep going" if complete and pledged else "",
+                        "change_judgement": rng.choice(
+                            ["improved", "some_improvement", "no_change"]
+                        )
+                        if complete and pledged
+                        else None,
+                    }
+                )
+                if complete and pledged:
+                    for _ in range(rng.randint(2, 4)):
+                        evidence_id += 1
+                        text, codes, _ = rng.choice(EVIDENCE)
+                        evidence_rows.append(
+                            {
+                                "id": evidence_id,
+                                "entry_id": entry_id,
+                                "description": text,
+                                "occurred_on": date(2026, 6, 1),
+                                "from_self": "SR" in codes,
+                                "from_service_user": "SUR" in codes,
+                                "from_manager": "MR" in codes,
+                                "from_colleague": "CR" in codes,
+                                "revision": 1,
+                                "created_by_id": 1,
+                                "updated_at": NOW,
+                            }
+                        )
+            if len(entry_rows) >= 50_000:
+                _insert(Record, record_rows)
+                _insert(Entry, entry_rows)
+                _insert(Evidence, evidence_rows)
+                record_rows, entry_rows, evidence_rows = [], [], []
+        _insert(Record, record_rows)
+        _insert(Entry, entry_rows)
+        _insert(Evidence, evidence_rows)
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            for table in ("users", "teams", "records", "entries", "evidence"):
+                db.session.execute(
+                    sa.text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT max(id) FROM {table}))"
+                    )
+                )
+            db.session.commit()
+        db.engine.dispose()
+    return {
+        "users": users,
+        "records": records,
+        "entries": entry_id,
+        "evidence": evidence_id,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=12_000)
+    parser.add_argument("--users", type=int, default=10_000)
+    parser.add_argument(
+        "--database-url", default=f"sqlite:///{ROOT / 'bench/output/county.sqlite'}"
+    )
+    args = parser.parse_args()
+    (ROOT / "bench/output").mkdir(parents=True, exist_ok=True)
+    made = build_county(args.database_url, args.records, args.users)
+    print(", ".join(f"{key}: {value:,}" for key, value in made.items()))
+
+
+if __name__ == "__main__":
+    main()
