@@ -58,6 +58,8 @@ def live_server(tmp_path):
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'browser.sqlite'}",
         WTF_CSRF_ENABLED=True,
         TESTING=False,
+        EXPORTS_RUN_INLINE=False,  # the real background thread, as in production
+        EXPORT_DIR=str(tmp_path / "exports"),
     )
     app = create_app(settings)
     with app.app_context():
