@@ -28,6 +28,7 @@ from pledges.models import (
     RecordSnapshot,
     RecordStatus,
 )
+from pledges.personal_data import personal_data_findings
 from pledges.review_rules import review_problems
 from pledges.wording import ENTRY_FIELD_SHORT_NAMES
 
@@ -299,16 +300,26 @@ def submission_problems(record: Record) -> list[str]:
     return problems
 
 
-def submit_record(record: Record, by: User) -> None:
+def submit_record(record: Record, by: User, *, personal_data_confirmed: bool = False) -> None:
     """Send a draft, or a record returned with comments, to its manager for sign-off.
 
-    Refused while `submission_problems` finds any. On resubmission only the entries that were
-    returned (or changed since approval) need deciding again; approvals stand.
+    Refused while `submission_problems` finds any, and while the text looks like it holds a
+    child's or family's identifying details, until the owner confirms it does not. On
+    resubmission only the entries that were returned (or changed since approval) need deciding
+    again; approvals stand.
     """
     _require_editable(record)
     problems = submission_problems(record)
     if problems:
         raise ActionRefused("The record cannot be submitted yet.", problems)
+    if personal_data_findings(record) and not personal_data_confirmed:
+        raise ActionRefused(
+            "Some text looks like a child's or family's identifying details.",
+            [
+                "Change the text listed below, or confirm that none of it identifies a child or "
+                "family."
+            ],
+        )
     resubmitting = record.status is RecordStatus.RETURNED
     for entry in record.returned_entries:
         entry.approval = Approval.UNDECIDED

@@ -43,6 +43,7 @@ from pledges.permissions import (
     can_view_record,
     is_owner,
 )
+from pledges.personal_data import personal_data_findings
 from pledges.queries import entries_by_area, load_entry, load_record, my_records_overview
 from pledges.review_rules import rests_on_self_report_only
 from pledges.reviews import can_start_review
@@ -321,7 +322,11 @@ def submit(record_id: int):
     problems = submission_problems(record)
     if form.validate_on_submit():
         try:
-            submit_record(record, _me())
+            submit_record(
+                record,
+                _me(),
+                personal_data_confirmed=request.form.get("not_identifying") == "yes",
+            )
         except ActionRefused as refusal:
             problems = refusal.problems
         else:
@@ -340,6 +345,7 @@ def submit(record_id: int):
         problems=problems,
         smart_prompts=smart_prompts,
         self_report_only=rests_on_self_report_only(record),
+        personal_data=personal_data_findings(record),
     ), status
 
 
