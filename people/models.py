@@ -175,3 +175,15 @@ class TeamMembership(db.Model):
 
     team: Mapped[Team] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins per email address (registered or not), kept in our own database so the
+    limit holds across processes and restarts, on SQLite and PostgreSQL alike."""
+
+    __tablename__ = "sign_in_throttles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from core.clock import utcnow
 from core.database import db
 from people.models import (
     Agency,
     District,
     Role,
+    SignInThrottle,
     Team,
     TeamMembership,
     User,
@@ -71,6 +74,40 @@ def add_team_member(team: Team, user: User) -> TeamMembership:
     db.session.add(membership)
     db.session.flush()
     return membership
+
+
+MAX_FAILED_SIGN_INS = 5
+LOCK_MINUTES = 15
+
+
+def sign_in_locked_until(email: str) -> datetime | None:
+    """When this email address may try again, if too many sign-ins have failed."""
+    throttle = db.session.scalar(
+        sa.select(SignInThrottle).where(SignInThrottle.email == normalise_email(email)[:254])
+    )
+    if throttle is None or throttle.locked_until is None or throttle.locked_until <= utcnow():
+        return None
+    return throttle.locked_until
+
+
+def record_sign_in_failure(email: str) -> None:
+    key = normalise_email(email)[:254]
+    throttle = db.session.scalar(sa.select(SignInThrottle).where(SignInThrottle.email == key))
+    if throttle is None:
+        throttle = SignInThrottle(email=key, failures=0)
+        db.session.add(throttle)
+    throttle.failures += 1
+    if throttle.failures >= MAX_FAILED_SIGN_INS:
+        throttle.locked_until = utcnow() + timedelta(minutes=LOCK_MINUTES)
+        throttle.failures = 0
+        log.warning("sign-in locked for %s minutes after repeated failures", LOCK_MINUTES)
+    db.session.flush()
+
+
+def clear_sign_in_failures(email: str) -> None:
+    db.session.execute(
+        sa.delete(SignInThrottle).where(SignInThrottle.email == normalise_email(email)[:254])
+    )
 
 
 def authenticate(email: str, password: str) -> User | None:

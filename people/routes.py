@@ -12,7 +12,13 @@ from core.notifications import mark_all_read, recent_notifications
 from core.security import is_safe_next
 from people import bp
 from people.forms import SignInForm
-from people.operations import authenticate, end_all_sessions
+from people.operations import (
+    authenticate,
+    clear_sign_in_failures,
+    end_all_sessions,
+    record_sign_in_failure,
+    sign_in_locked_until,
+)
 
 log = logging.getLogger(__name__)
 
@@ -23,18 +29,27 @@ def sign_in():
         return redirect(url_for("pledges.my_records"))
     form = SignInForm()
     sign_in_failed = False
+    locked_until = None
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        locked_until = sign_in_locked_until(form.email.data)
+        user = None if locked_until else authenticate(form.email.data, form.password.data)
         if user is not None:
+            clear_sign_in_failures(form.email.data)
             db.session.commit()
             session.clear()
             login_user(user)
             log.info("user %s signed in", user.id)
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("pledges.my_records"))
-        sign_in_failed = True
-    status = 401 if sign_in_failed else 200
-    return render_template("people/sign_in.html", form=form, sign_in_failed=sign_in_failed), status
+        if locked_until is None:
+            record_sign_in_failure(form.email.data)
+            db.session.commit()
+            locked_until = sign_in_locked_until(form.email.data)
+            sign_in_failed = locked_until is None
+    status = 429 if locked_until else 401 if sign_in_failed else 200
+    return render_template(
+        "people/sign_in.html", form=form, sign_in_failed=sign_in_failed, locked_until=locked_until
+    ), status
 
 
 @bp.route("/sign-out", methods=["POST"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from core.database import db
@@ -121,3 +123,24 @@ def test_an_outdated_hash_is_upgraded_at_sign_in(app, people):
     assert authenticate(practitioner.email, PASSWORD) == practitioner
     assert practitioner.password_hash != hash_password(PASSWORD)
     assert "p=1" in practitioner.password_hash
+
+
+def test_repeated_failures_lock_sign_in_for_a_while_with_a_clear_message(client, people):
+    import time_machine
+
+    email = people["practitioner"].email
+    for _ in range(4):
+        assert sign_in(client, email, "wrong-password-here").status_code == 401
+    locked = sign_in(client, email, "wrong-password-here")
+    assert locked.status_code == 429
+    assert "Too many attempts to sign in" in locked.get_data(as_text=True)
+    # Even the right password waits until the lock ends.
+    assert sign_in(client, email, PASSWORD).status_code == 429
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=16)):
+        assert sign_in(client, email, PASSWORD).status_code == 302
+
+
+def test_unknown_addresses_are_throttled_the_same_way(client):
+    for _ in range(5):
+        response = sign_in(client, "nobody@example.org", "wrong-password-here")
+    assert response.status_code == 429
