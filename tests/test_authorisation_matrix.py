@@ -1,0 +1,114 @@
+"""Who reaches what: every page, for every role and relationship, against a table.
+
+Relationships around Pat's record: the owner, a teammate, another practitioner, the line manager,
+another manager, the manager's manager, district teams in and out of the district, the training
+team, an administrator, and someone signed out.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+
+from collation.models import ExportJob, ExportKind, ExportStatus
+from core.database import db
+from people.models import Agency, District, Role
+from pledges.models import EvidenceSource
+from pledges.operations import save_entry, submit_record
+from pledges.reviews import add_evidence, start_review
+from supervision.operations import approve_all_remaining, start_session
+
+WHO = ["owner", "teammate", "other", "manager", "other_manager", "senior", "district_in",
+       "district_out", "training", "admin", "signed_out"]  # fmt: skip
+
+# page -> the status each person gets. 302 for signed out is the redirect to sign in; 302 for
+# an owner on an entry page of a signed-off record is the redirect to the read-only record.
+MATRIX = {
+    "record":        [200, 403, 403, 200, 403, 200, 403, 403, 403, 200, 302],
+    "record_pdf":    [200, 403, 403, 200, 403, 200, 403, 403, 403, 200, 302],
+    "entry":         [302, 403, 403, 403, 403, 403, 403, 403, 403, 403, 302],
+    "review":        [200, 403, 403, 200, 403, 200, 403, 403, 403, 200, 302],
+    "team_record":   [200, 200, 403, 200, 403, 200, 403, 403, 403, 200, 302],
+    "session":       [200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 302],
+    "new_session":   [403, 403, 403, 200, 403, 200, 403, 403, 403, 403, 302],
+    "dashboard":     [403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 302],
+    "export":        [403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 302],
+    "my_records":    [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302],
+}  # fmt: skip
+
+
+@pytest.fixture
+def world(make_user, make_team, make_record):
+    north, south = District(name="North"), District(name="South")
+    agency = Agency(name="Children's social care")
+    db.session.add_all([north, south, agency])
+    db.session.flush()
+    senior = make_user("Senior", district=north, agency=agency)
+    manager = make_user("Manager", line_manager=senior, district=north, agency=agency)
+    other_manager = make_user("Other manager", line_manager=senior, district=north, agency=agency)
+    people = {
+        "senior": senior, "manager": manager, "other_manager": other_manager,
+        "owner": make_user("Owner", line_manager=manager, district=north, agency=agency),
+        "teammate": make_user("Teammate", line_manager=manager, district=north, agency=agency),
+        "other": make_user("Other", line_manager=other_manager, district=north, agency=agency),
+        "district_in": make_user("In", roles={Role.DISTRICT_TEAM}, district=north),
+        "district_out": make_user("Out", roles={Role.DISTRICT_TEAM}, district=south),
+        "training": make_user("Training", roles={Role.TRAINING_TEAM}),
+        "admin": make_user("Admin", roles={Role.ADMINISTRATOR}),
+    }  # fmt: skip
+    owner = people["owner"]
+    team = make_team("Team", manager=manager, members=[owner, people["teammate"]])
+    record = make_record(owner)
+    save_entry(record.entries[0], owner, {"pledge": "A pledge"}, base_revision=1)
+    submit_record(record, owner)
+    with time_machine.travel(date(2026, 5, 1)):
+        session = start_session(manager, supervisee=owner, notes="Private notes")
+        approve_all_remaining(record, manager, session)
+    start_review(record, owner, today=date(2026, 11, 1))
+    add_evidence(record.entries[0], owner, description="x", sources={EvidenceSource.SELF})
+    team_record = make_record(owner, team=team)
+    job = ExportJob(requested_by=people["training"], kind=ExportKind.CSV,
+                    status=ExportStatus.RUNNING, items_total=10)  # fmt: skip
+    db.session.add(job)
+    db.session.commit()
+    entry = record.entries[0]
+    urls = {
+        "record": f"/records/{record.id}",
+        "record_pdf": f"/records/{record.id}/record.pdf",
+        "entry": f"/records/{record.id}/entries/{entry.id}",
+        "review": f"/records/{record.id}/review/{entry.id}",
+        "team_record": f"/records/{team_record.id}",
+        "session": f"/supervision/sessions/{session.id}",
+        "new_session": f"/supervision/sessions/new?person={owner.id}",
+        "dashboard": "/collation",
+        "export": f"/collation/exports/{job.id}",
+        "my_records": "/records",
+    }
+    return people, urls
+
+
+def test_every_page_answers_every_person_as_the_table_says(client, auth, world):
+    people, urls = world
+    differences = []
+    for page, expected_row in MATRIX.items():
+        for who, expected in zip(WHO, expected_row, strict=True):
+            if who == "signed_out":
+                auth.logout()
+            else:
+                auth.login(people[who])
+            status = client.get(urls[page]).status_code
+            if status != expected:
+                differences.append(f"{page} as {who}: got {status}, table says {expected}")
+    assert differences == []
+
+
+def test_supervision_notes_reach_only_the_supervisor_and_supervisee(client, auth, world):
+    people, urls = world
+    for who in WHO[:-1]:
+        auth.login(people[who])
+        html = client.get(urls["session"]).get_data(as_text=True)
+        assert ("Private notes" in html) == (who in ("owner", "manager")), who
+        for page in ("record", "dashboard"):
+            assert "Private notes" not in client.get(urls[page]).get_data(as_text=True), (who, page)
