@@ -122,7 +122,7 @@ def _job_or_abort(job_id: int) -> ExportJob:
     return job
 
 
-@bp.get("/collation/exports/<int:job_id>")
+@bp.get("/collation/exports/<id:job_id>")
 @login_required
 def export_progress(job_id: int):
     job = _job_or_abort(job_id)
@@ -130,7 +130,7 @@ def export_progress(job_id: int):
     return render_template("collation/export.html", job=job, form=ConfirmForm())
 
 
-@bp.get("/collation/exports/<int:job_id>/download")
+@bp.get("/collation/exports/<id:job_id>/download")
 @login_required
 def export_download(job_id: int):
     job = _job_or_abort(job_id)
@@ -147,7 +147,7 @@ def export_download(job_id: int):
     )
 
 
-@bp.post("/collation/exports/<int:job_id>/retry")
+@bp.post("/collation/exports/<id:job_id>/retry")
 @login_required
 def export_retry(job_id: int):
     job = _job_or_abort(job_id)

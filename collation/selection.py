@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from core.database import db
+from core.ids import parse_id
 from people.models import Agency, District, Role, Team, User
 
 
@@ -76,10 +77,8 @@ class Selection:
 def _get(model, raw: str | None, what: str, problems: list[str]):
     if not raw:
         return None
-    try:
-        found = db.session.get(model, int(raw))
-    except ValueError:
-        found = None
+    number = parse_id(raw)
+    found = db.session.get(model, number) if number else None
     if found is None:
         problems.append(f"The {what} chosen was not found, so it was left out of the filter.")
     return found

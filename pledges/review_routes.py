@@ -10,6 +10,7 @@ from core.clock import today_in_london
 from core.database import db
 from core.errors import ActionRefused
 from core.forms import ConfirmForm
+from core.ids import parse_id
 from pledges import bp
 from pledges.forms import EvidenceForm, ReviewForm
 from pledges.models import ChangeJudgement, EvidenceSource
@@ -45,7 +46,7 @@ def _can_edit_review(record) -> bool:
     return is_owner(current_user, record) and record.in_review_stage and record.is_editable
 
 
-@bp.post("/records/<int:record_id>/review/start")
+@bp.post("/records/<id:record_id>/review/start")
 @login_required
 def start_review_page(record_id: int):
     record = _record_or_abort(record_id, as_owner=True)
@@ -74,7 +75,7 @@ def _render_review(record, entry, form, evidence_form, conflicts=None, status=20
     ), status
 
 
-@bp.route("/records/<int:record_id>/review/<int:entry_id>", methods=["GET", "POST"])
+@bp.route("/records/<id:record_id>/review/<id:entry_id>", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired page keeps what was typed
 @login_required
 def review_entry(record_id: int, entry_id: int):
@@ -117,7 +118,7 @@ def review_entry(record_id: int, entry_id: int):
     return redirect(url_for("pledges.review_entry", record_id=record.id, entry_id=entry.id))
 
 
-@bp.post("/records/<int:record_id>/review/<int:entry_id>/evidence")
+@bp.post("/records/<id:record_id>/review/<id:entry_id>/evidence")
 @login_required
 def add_evidence_page(record_id: int, entry_id: int):
     record = _record_or_abort(record_id, as_owner=True)
@@ -158,7 +159,7 @@ def _evidence_or_abort(record, evidence_id):
     abort(404)
 
 
-@bp.route("/records/<int:record_id>/evidence/<int:evidence_id>", methods=["GET", "POST"])
+@bp.route("/records/<id:record_id>/evidence/<id:evidence_id>", methods=["GET", "POST"])
 @login_required
 def edit_evidence(record_id: int, evidence_id: int):
     record = _record_or_abort(record_id, as_owner=True)
@@ -201,7 +202,7 @@ def edit_evidence(record_id: int, evidence_id: int):
     return page, _status(form)
 
 
-@bp.route("/records/<int:record_id>/evidence/<int:evidence_id>/remove", methods=["GET", "POST"])
+@bp.route("/records/<id:record_id>/evidence/<id:evidence_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_evidence_page(record_id: int, evidence_id: int):
     record = _record_or_abort(record_id, as_owner=True)
@@ -220,13 +221,13 @@ def remove_evidence_page(record_id: int, evidence_id: int):
     return render_template("pledges/remove_evidence.html", record=record, item=item, form=form)
 
 
-@bp.route("/records/<int:record_id>/next-cycle", methods=["GET", "POST"])
+@bp.route("/records/<id:record_id>/next-cycle", methods=["GET", "POST"])
 @login_required
 def next_cycle(record_id: int):
     record = _record_or_abort(record_id, as_owner=True)
     form = ConfirmForm()
     if form.validate_on_submit():
-        chosen_ids = {int(i) for i in request.form.getlist("carry") if i.isdigit()}
+        chosen_ids = {parse_id(i) for i in request.form.getlist("carry")} - {None}
         chosen = [entry for entry in record.pledged_entries if entry.id in chosen_ids]
         try:
             new = start_next_cycle(record, _me(), chosen)

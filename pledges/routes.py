@@ -109,7 +109,7 @@ def start():
     return redirect(url_for("pledges.view_record", record_id=record.id))
 
 
-@bp.get("/records/<int:record_id>")
+@bp.get("/records/<id:record_id>")
 @login_required
 def view_record(record_id: int):
     record = _record_or_abort(record_id)
@@ -133,7 +133,7 @@ def view_record(record_id: int):
     )
 
 
-@bp.route("/records/<int:record_id>/details", methods=["GET", "POST"])
+@bp.route("/records/<id:record_id>/details", methods=["GET", "POST"])
 @login_required
 def edit_details(record_id: int):
     record = _record_or_abort(record_id, as_owner=True)
@@ -156,7 +156,7 @@ def edit_details(record_id: int):
     return render_template("pledges/details.html", record=record, form=form), _status(form)
 
 
-@bp.route("/records/<int:record_id>/entries/<int:entry_id>", methods=["GET", "POST"])
+@bp.route("/records/<id:record_id>/entries/<id:entry_id>", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired page keeps the text typed into it
 @login_required
 def edit_entry(record_id: int, entry_id: int):
@@ -268,7 +268,7 @@ def _next_entry(record, entry):
     return later[0] if later else None
 
 
-@bp.route("/records/<int:record_id>/findings/new", methods=["GET", "POST"])
+@bp.route("/records/<id:record_id>/findings/new", methods=["GET", "POST"])
 @login_required
 def new_finding(record_id: int):
     record = _record_or_abort(record_id, as_owner=True)
@@ -292,7 +292,7 @@ def new_finding(record_id: int):
     ), _status(form)
 
 
-@bp.route("/records/<int:record_id>/entries/<int:entry_id>/remove", methods=["GET", "POST"])
+@bp.route("/records/<id:record_id>/entries/<id:entry_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_finding_page(record_id: int, entry_id: int):
     record = _record_or_abort(record_id, as_owner=True)
@@ -311,7 +311,7 @@ def remove_finding_page(record_id: int, entry_id: int):
     return render_template("pledges/remove_finding.html", record=record, entry=entry, form=form)
 
 
-@bp.route("/records/<int:record_id>/submit", methods=["GET", "POST"])
+@bp.route("/records/<id:record_id>/submit", methods=["GET", "POST"])
 @login_required
 def submit(record_id: int):
     record = _record_or_abort(record_id, as_owner=True)
@@ -349,7 +349,7 @@ def submit(record_id: int):
     ), status
 
 
-@bp.route("/records/<int:record_id>/entries/<int:entry_id>/addendum", methods=["GET", "POST"])
+@bp.route("/records/<id:record_id>/entries/<id:entry_id>/addendum", methods=["GET", "POST"])
 @login_required
 def add_addendum_page(record_id: int, entry_id: int):
     record = _record_or_abort(record_id, as_owner=True)
@@ -370,7 +370,7 @@ def add_addendum_page(record_id: int, entry_id: int):
     )
 
 
-@bp.route("/records/<int:record_id>/reopen", methods=["GET", "POST"])
+@bp.route("/records/<id:record_id>/reopen", methods=["GET", "POST"])
 @login_required
 def reopen(record_id: int):
     record = _record_or_abort(record_id, as_owner=True)
@@ -390,7 +390,7 @@ def reopen(record_id: int):
     return render_template("pledges/reopen.html", record=record, form=form)
 
 
-@bp.get("/records/<int:record_id>/versions/<int:version>")
+@bp.get("/records/<id:record_id>/versions/<id:version>")
 @login_required
 def view_version(record_id: int, version: int):
     record = _record_or_abort(record_id)
@@ -415,7 +415,7 @@ def _status(form) -> int:
     return 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
 
 
-@bp.get("/records/<int:record_id>/record.pdf")
+@bp.get("/records/<id:record_id>/record.pdf")
 @login_required
 def record_pdf_download(record_id: int):
     """The record laid out like the paper tool, for its owners and their managers."""

@@ -9,6 +9,7 @@ from core.clock import today_in_london
 from core.database import db
 from core.errors import ActionRefused
 from core.forms import ConfirmForm
+from core.ids import parse_id
 from people.models import Team, User
 from pledges.smart import smart_prompts
 from pledges.wording import ENTRY_FIELD_LABELS
@@ -53,12 +54,12 @@ def my_sessions():
 
 def _subject_or_abort():
     """The person or team named in the query string, if the user may supervise them."""
-    if person_id := request.args.get("person", type=int):
+    if person_id := parse_id(request.args.get("person")):
         person = db.session.get(User, person_id) or abort(404)
         if not can_supervise_person(current_user, person):
             abort(403)
         return person, None
-    if team_id := request.args.get("team", type=int):
+    if team_id := parse_id(request.args.get("team")):
         team = db.session.get(Team, team_id) or abort(404)
         if not can_supervise_team(current_user, team):
             abort(403)
@@ -117,13 +118,13 @@ def _render_session(session, *, notes_form=None, return_forms=None, status=200):
     ), status
 
 
-@bp.get("/supervision/sessions/<int:session_id>")
+@bp.get("/supervision/sessions/<id:session_id>")
 @login_required
 def view_session(session_id: int):
     return _render_session(_session_or_abort(session_id))
 
 
-@bp.post("/supervision/sessions/<int:session_id>/notes")
+@bp.post("/supervision/sessions/<id:session_id>/notes")
 @login_required
 def save_notes(session_id: int):
     session = _session_or_abort(session_id)
@@ -147,7 +148,7 @@ def _entry_in_session_or_abort(session, entry_id):
     abort(404)
 
 
-@bp.post("/supervision/sessions/<int:session_id>/entries/<int:entry_id>/approve")
+@bp.post("/supervision/sessions/<id:session_id>/entries/<id:entry_id>/approve")
 @login_required
 def approve(session_id: int, entry_id: int):
     session = _session_or_abort(session_id)
@@ -159,7 +160,7 @@ def approve(session_id: int, entry_id: int):
     )
 
 
-@bp.post("/supervision/sessions/<int:session_id>/entries/<int:entry_id>/return")
+@bp.post("/supervision/sessions/<id:session_id>/entries/<id:entry_id>/return")
 @login_required
 def return_(session_id: int, entry_id: int):
     session = _session_or_abort(session_id)
@@ -176,7 +177,7 @@ def return_(session_id: int, entry_id: int):
     )
 
 
-@bp.post("/supervision/sessions/<int:session_id>/records/<int:record_id>/approve-all")
+@bp.post("/supervision/sessions/<id:session_id>/records/<id:record_id>/approve-all")
 @login_required
 def approve_all(session_id: int, record_id: int):
     session = _session_or_abort(session_id)

@@ -36,3 +36,11 @@ def test_a_request_too_large_gets_a_friendly_page(client, auth, people, app):
     response = client.post("/records/start", data={"team_id": body})
     assert response.status_code == 413
     assert "That was too much to send at once" in response.get_data(as_text=True)
+
+
+def test_ids_too_large_for_the_database_are_not_found_not_a_crash(client, auth, people):
+    auth.login(people["manager"])
+    huge = 10**30
+    assert client.get(f"/records/{huge}").status_code == 404
+    assert client.get(f"/supervision/sessions/new?person={huge}").status_code == 404
+    assert client.get(f"/records/{2**31}/record.pdf").status_code == 404
