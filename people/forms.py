@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms import EmailField, PasswordField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from core.forms import BaseForm
+from people.passwords import MINIMUM_PASSWORD_LENGTH
 
 
 class SignInForm(BaseForm):
@@ -18,4 +19,45 @@ class SignInForm(BaseForm):
         "Password",
         validators=[DataRequired("Enter your password"), Length(max=1000)],
         render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ProfileForm(BaseForm):
+    work_base_address = TextAreaField(
+        "Full address of work base",
+        validators=[Length(max=1000, message="The address must be 1,000 characters or fewer")],
+    )
+    telephone = StringField(
+        "Telephone",
+        validators=[Length(max=40, message="The telephone number must be 40 characters or fewer")],
+        render_kw={"autocomplete": "tel"},
+    )
+
+
+class PasswordForm(BaseForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        "New password",
+        validators=[
+            DataRequired("Enter a new password"),
+            Length(
+                min=MINIMUM_PASSWORD_LENGTH,
+                max=1000,
+                message=f"Use at least {MINIMUM_PASSWORD_LENGTH} characters: a few unrelated "
+                "words make a strong password that is easy to remember",
+            ),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm_password = PasswordField(
+        "Type the new password again",
+        validators=[
+            DataRequired("Type the new password again"),
+            EqualTo("new_password", message="The two new passwords are not the same"),
+        ],
+        render_kw={"autocomplete": "new-password"},
     )

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from core.clock import utcnow
 from core.database import db
+from core.errors import ActionRefused
 from people.models import (
     Agency,
     District,
@@ -20,7 +21,12 @@ from people.models import (
     UserRole,
     new_session_token,
 )
-from people.passwords import hash_password, needs_rehash, verify_password
+from people.passwords import (
+    MINIMUM_PASSWORD_LENGTH,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 
 log = logging.getLogger(__name__)
 
@@ -128,3 +134,25 @@ def end_all_sessions(user: User) -> None:
     user.session_token = new_session_token()
     db.session.flush()
     log.info("sessions ended for user %s", user.id)
+
+
+def update_profile(user: User, *, work_base_address: str, telephone: str) -> None:
+    """A person's own contact details. Records already started keep the details they have."""
+    user.work_base_address = work_base_address.replace("\r\n", "\n").strip()
+    user.telephone = telephone.strip()
+    db.session.flush()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change a password: the current one must be right and the new one long enough.
+
+    Every session of the person ends (the session token rotates); the caller signs the current
+    browser back in.
+    """
+    if not verify_password(user.password_hash, current):
+        raise ActionRefused("Your current password is not right.")
+    if len(new) < MINIMUM_PASSWORD_LENGTH:
+        raise ActionRefused(f"Use at least {MINIMUM_PASSWORD_LENGTH} characters.")
+    user.password_hash = hash_password(new)
+    end_all_sessions(user)
+    log.info("password changed for user %s", user.id)

@@ -8,16 +8,19 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from core.database import db
+from core.errors import ActionRefused
 from core.notifications import mark_all_read, recent_notifications
 from core.security import is_safe_next
 from people import bp
-from people.forms import SignInForm
+from people.forms import PasswordForm, ProfileForm, SignInForm
 from people.operations import (
     authenticate,
+    change_password,
     clear_sign_in_failures,
     end_all_sessions,
     record_sign_in_failure,
     sign_in_locked_until,
+    update_profile,
 )
 
 log = logging.getLogger(__name__)
@@ -72,3 +75,39 @@ def notifications():
     mark_all_read(current_user.id)
     db.session.commit()
     return render_template("people/notifications.html", items=items, unread_ids=unread_ids)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """Your own work base, telephone and password."""
+    me = current_user._get_current_object()
+    details = ProfileForm(obj=me, prefix="details")
+    password = PasswordForm(prefix="password")
+    if "details-submit" in request.form and details.validate_on_submit():
+        update_profile(
+            me,
+            work_base_address=details.work_base_address.data or "",
+            telephone=details.telephone.data or "",
+        )
+        db.session.commit()
+        flash("Your details have been saved. New records will use them.", "success")
+        return redirect(url_for("people.profile"))
+    if "password-submit" in request.form and password.validate_on_submit():
+        try:
+            change_password(me, password.current_password.data, password.new_password.data)
+        except ActionRefused as refusal:
+            password.current_password.errors.append(refusal.message)
+        else:
+            db.session.commit()
+            session.clear()
+            login_user(me)
+            flash(
+                "Your password has been changed. Any other sessions have been signed out.",
+                "success",
+            )
+            return redirect(url_for("people.profile"))
+    failed = details.errors or password.errors
+    return render_template(
+        "people/profile.html", details=details, password=password
+    ), 422 if failed else 200

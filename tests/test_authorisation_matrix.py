@@ -36,6 +36,7 @@ MATRIX = {
     "dashboard":     [403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 302],
     "export":        [403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 302],
     "my_records":    [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302],
+    "profile":       [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302],
 }  # fmt: skip
 
 
@@ -85,6 +86,7 @@ def world(make_user, make_team, make_record):
         "dashboard": "/collation",
         "export": f"/collation/exports/{job.id}",
         "my_records": "/records",
+        "profile": "/profile",
     }
     return people, urls
 

@@ -45,6 +45,12 @@ fields = st.dictionaries(
             "held_on",
             "password",
             "carry",
+            "details-telephone",
+            "details-work_base_address",
+            "details-submit",
+            "password-submit",
+            "password-current_password",
+            "password-new_password",
         ]
     ),
     junk,
@@ -80,6 +86,7 @@ def places(people, make_record):
         "session_return": f"/supervision/sessions/{session.id}/entries/{reviewed.entries[0].id}/return",
         "new_session": f"/supervision/sessions/new?person={pat.id}",
         "sign_in": "/sign-in",
+        "profile": "/profile",
         "collation": "/collation",
     }, draft
 
@@ -100,6 +107,7 @@ def places(people, make_record):
             "session_return",
             "new_session",
             "sign_in",
+            "profile",
         ]
     ),
 )
