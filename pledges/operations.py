@@ -161,9 +161,6 @@ def save_entry(
         originals=originals or {},
         keep_theirs=keep_theirs,
     )
-    if outcome.changed_fields and entry.approval is Approval.APPROVED:
-        # Changed after approval: the manager decides on the new text.
-        entry.approval = Approval.UNDECIDED
     return outcome
 
 
@@ -214,6 +211,9 @@ def merge_and_save(
         entry.revision += 1
         entry.updated_at = utcnow()
         entry.updated_by = by
+        if entry.approval is Approval.APPROVED:
+            # Changed after approval: the manager decides on the new text.
+            entry.approval = Approval.UNDECIDED
         outcome.changed_fields = list(changes)
         names = ", ".join(ENTRY_FIELD_SHORT_NAMES[name].lower() for name in changes)
         record_event(

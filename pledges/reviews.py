@@ -93,7 +93,7 @@ def save_review(
     """Save the judgement of change and what next for one pledge, merging like stage 1."""
     _require_review_editable(entry.record)
     _require_pledge(entry)
-    outcome = merge_and_save(
+    return merge_and_save(
         entry,
         by,
         REVIEW_FIELDS,
@@ -102,9 +102,6 @@ def save_review(
         originals=originals or {},
         keep_theirs=keep_theirs,
     )
-    if outcome.changed_fields and entry.approval is Approval.APPROVED:
-        entry.approval = Approval.UNDECIDED
-    return outcome
 
 
 def _evidence_values(item: Evidence) -> dict[str, str]:

@@ -11,6 +11,7 @@ import email.policy
 import itertools
 import re
 import socket
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -229,3 +230,23 @@ def smtp_inbox(app):
     finally:
         app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = previous
         controller.stop()
+
+
+@pytest.fixture
+def separate_database_url(app, tmp_path):
+    """A database of the test's own that other processes can reach: a SQLite file, or a fresh
+    PostgreSQL database (dropped afterwards) when the suite runs on PostgreSQL."""
+    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "postgresql":
+        yield f"sqlite:///{tmp_path / 'separate.sqlite'}"
+        return
+    name = f"{url.database}_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

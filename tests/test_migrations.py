@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -15,27 +12,10 @@ from config import TestConfig
 from core.database import db, include_in_migrations
 
 
-@pytest.fixture
-def empty_database_url(app, tmp_path):
-    """A database of its own, so migrating it cannot disturb the suite's tables."""
-    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if url.get_backend_name() != "postgresql":
-        yield f"sqlite:///{tmp_path / 'migrated.sqlite'}"
-        return
-    name = f"{url.database}_migrations_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def test_migrations_match_the_models(empty_database_url):
-    migrated = create_app({**_settings(TestConfig), "SQLALCHEMY_DATABASE_URI": empty_database_url})
+def test_migrations_match_the_models(separate_database_url):
+    migrated = create_app(
+        {**_settings(TestConfig), "SQLALCHEMY_DATABASE_URI": separate_database_url}
+    )
     with migrated.app_context():
         upgrade(directory="migrations")
         with db.engine.connect() as connection:
@@ -52,9 +32,11 @@ def _settings(config_class) -> dict:
     return {name: getattr(config_class, name) for name in dir(config_class) if name.isupper()}
 
 
-def test_migrations_create_the_models_check_constraints(empty_database_url):
+def test_migrations_create_the_models_check_constraints(separate_database_url):
     """Autogenerate cannot see CHECK constraints, so their names are compared here."""
-    migrated = create_app({**_settings(TestConfig), "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    migrated = create_app(
+        {**_settings(TestConfig), "SQLALCHEMY_DATABASE_URI": separate_database_url}
+    )
     with migrated.app_context():
         upgrade(directory="migrations")
         inspector = sa.inspect(db.engine)
@@ -69,9 +51,11 @@ def test_migrations_create_the_models_check_constraints(empty_database_url):
         db.engine.dispose()
 
 
-def test_a_database_with_records_upgrades_to_head(empty_database_url):
+def test_a_database_with_records_upgrades_to_head(separate_database_url):
     """Rows written by the first migration survive the later ones, with sensible defaults."""
-    migrated = create_app({**_settings(TestConfig), "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    migrated = create_app(
+        {**_settings(TestConfig), "SQLALCHEMY_DATABASE_URI": separate_database_url}
+    )
     with migrated.app_context():
         upgrade(directory="migrations", revision="1b80e84170db")
         with db.engine.begin() as connection:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 import time_machine
 
@@ -126,33 +124,14 @@ def test_the_sweep_command_prints_what_it_sent(runner, people, make_record):
     assert "Invalid value for '--as-of'" in bad.output
 
 
-@pytest.fixture
-def shared_database_url(app, tmp_path):
-    """A database that separate processes can reach (a file, or a PostgreSQL database)."""
-    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if url.get_backend_name() != "postgresql":
-        yield f"sqlite:///{tmp_path / 'shared.sqlite'}"
-        return
-    name = f"{url.database}_sweep_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def test_two_sweeps_in_two_processes_at_once_send_each_prompt_once(shared_database_url):
+def test_two_sweeps_in_two_processes_at_once_send_each_prompt_once(separate_database_url):
     """Two `flask reviews sweep` processes race over twenty records; each prompt goes once."""
     from people.operations import create_user
     from pledges.framework import DERBYSHIRE_FRAMEWORK_FILE, publish_framework, read_framework_file
     from pledges.operations import start_record
 
     settings = {n: getattr(TestConfig, n) for n in dir(TestConfig) if n.isupper()}
-    settings["SQLALCHEMY_DATABASE_URI"] = shared_database_url
+    settings["SQLALCHEMY_DATABASE_URI"] = separate_database_url
     other = create_app(settings)
     with other.app_context():
         db.create_all()
@@ -169,7 +148,7 @@ def test_two_sweeps_in_two_processes_at_once_send_each_prompt_once(shared_databa
                 approve_all_remaining(record, manager, start_session(manager, supervisee=person))
         db.session.commit()
 
-    environment = {**os.environ, "APP_ENV": "development", "DATABASE_URL": shared_database_url}
+    environment = {**os.environ, "APP_ENV": "development", "DATABASE_URL": separate_database_url}
     command = [
         sys.executable,
         "-m",
