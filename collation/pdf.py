@@ -11,6 +11,7 @@ from io import BytesIO
 from xml.sax.saxutils import escape
 
 import sqlalchemy as sa
+from pypdf import PdfReader, PdfWriter
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
@@ -27,9 +28,14 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
 
-from collation.queries import Figures, collated_items, dashboard_figures
+from collation.queries import (
+    ADDED_FINDINGS_SECTION,
+    Figures,
+    collated_items,
+    dashboard_figures,
+    section_titles,
+)
 from collation.selection import Selection
 from core.clock import today_in_london
 from core.database import db
@@ -39,6 +45,8 @@ from people.models import Agency, District, User
 from pledges.pdf import paragraph
 
 SMALLEST_GROUP = 5
+# As wide as any real page number, so the contents keep their length when the numbers go in.
+PLACEHOLDER_PAGE = 99999
 MARGIN = 18 * mm
 TITLE = "Practice improvement pledges: collated good practice, pledges and evidence"
 
@@ -68,9 +76,12 @@ def _styles():
 
 
 class _CollatedDocument(BaseDocTemplate):
-    """Headings become table of contents entries and PDF bookmarks (the outline)."""
+    """One part of the collated PDF, laid out once, numbered from `first_page`.
 
-    def __init__(self, buffer, selection: Selection):
+    Its headings are recorded with their page numbers, for the contents and the outline.
+    """
+
+    def __init__(self, buffer, selection: Selection, first_page: int = 1):
         super().__init__(
             buffer,
             pagesize=A4,
@@ -82,6 +93,8 @@ class _CollatedDocument(BaseDocTemplate):
             author="Practice improvement pledge tracker",
         )
         self.selection_text = selection.describe()
+        self.first_page = first_page
+        self.headings: list[tuple[int, str, int]] = []
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
 
@@ -90,19 +103,14 @@ class _CollatedDocument(BaseDocTemplate):
         canvas.setFont(REGULAR, 7.5)
         canvas.setFillColor(colors.HexColor("#505a5f"))
         canvas.drawString(MARGIN, A4[1] - MARGIN, f"Collated pledges – {self.selection_text}"[:120])
-        canvas.drawRightString(A4[0] - MARGIN, 10 * mm, f"Page {document.page}")
+        number = document.page + self.first_page - 1
+        canvas.drawRightString(A4[0] - MARGIN, 10 * mm, f"Page {number}")
         canvas.restoreState()
 
     def afterFlowable(self, flowable):
-        if not isinstance(flowable, Paragraph) or flowable.style.name not in ("h1", "h2"):
-            return
-        level = 0 if flowable.style.name == "h1" else 1
-        text = flowable.getPlainText()
-        # multiBuild lays the same flowables out on every pass: their identity is a stable key.
-        key = f"heading-{id(flowable)}"
-        self.canv.bookmarkPage(key)
-        self.canv.addOutlineEntry(text, key, level=level, closed=level == 0)
-        self.notify("TOCEntry", (level, text, self.page, key))
+        if isinstance(flowable, Paragraph) and flowable.style.name in ("h1", "h2"):
+            level = 0 if flowable.style.name == "h1" else 1
+            self.headings.append((level, flowable.getPlainText(), self.page + self.first_page - 1))
 
 
 def _count(value: int, anonymise: bool) -> str:
@@ -191,14 +199,37 @@ def _summary(figures: Figures, selection: Selection, styles) -> list:
     return story
 
 
-def collated_pdf(selection: Selection, progress=None) -> bytes:
-    """The collation for a selection, as a PDF. `progress(n)` is told after every n-th item."""
-    styles = _styles()
-    figures = dashboard_figures(selection, today_in_london())
+def _build(story: list, selection: Selection, first_page: int) -> tuple[bytes, int, list]:
     buffer = BytesIO()
-    document = _CollatedDocument(buffer, selection)
-    contents = TableOfContents(levelStyles=[styles["toc1"], styles["toc2"]], dotsMinLevel=0)
-    story = [
+    document = _CollatedDocument(buffer, selection, first_page)
+    document.build(story)
+    return buffer.getvalue(), document.page, document.headings
+
+
+def _contents(entries: list[tuple[int, str, int | None]], styles) -> Table:
+    rows = [
+        [
+            Paragraph(escape(text), styles["toc1"] if level == 0 else styles["toc2"]),
+            "" if page is None else str(page),
+        ]
+        for level, text, page in entries
+    ]
+    table = Table(rows or [["", ""]], colWidths=[150 * mm, 20 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                ("FONTSIZE", (0, 0), (-1, -1), 9),
+                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _front_story(selection, figures, styles, entries) -> list:
+    return [
         Paragraph(TITLE, styles["cover"]),
         paragraph(f"Selection: {selection.describe()}.", styles["text"]),
         paragraph(f"Produced on {long_date(today_in_london())}.", styles["text"]),
@@ -215,14 +246,50 @@ def collated_pdf(selection: Selection, progress=None) -> bytes:
         ),
         Spacer(1, 8 * mm),
         Paragraph("Contents", styles["contents"]),
-        contents,
+        _contents(entries, styles),
         PageBreak(),
         *_summary(figures, selection, styles),
-        PageBreak(),
     ]
-    story += _items_story(selection, styles, progress)
-    document.multiBuild(story)
-    return buffer.getvalue()
+
+
+def collated_pdf(selection: Selection, progress=None) -> bytes:
+    """The collation for a selection, as a PDF. `progress(n)` is told after every item.
+
+    Laid out once: the front matter (cover, contents, summary) is built with placeholder page
+    numbers to learn its length, the body is numbered on from there, the front matter is built
+    again with the real numbers, and pypdf joins the two and writes the outline.
+    """
+    styles = _styles()
+    figures = dashboard_figures(selection, today_in_london())
+    sections = [(level, text, PLACEHOLDER_PAGE) for level, text in section_titles(selection)]
+    _, front_pages, front_headings = _build(
+        _front_story(selection, figures, styles, sections), selection, 1
+    )
+    placeholders = [(level, text, PLACEHOLDER_PAGE) for level, text, _ in front_headings]
+    _, front_pages, front_headings = _build(
+        _front_story(selection, figures, styles, placeholders + sections), selection, 1
+    )
+    body, _, body_headings = _build(
+        _items_story(selection, styles, progress), selection, front_pages + 1
+    )
+    front, pages_again, _ = _build(
+        _front_story(selection, figures, styles, front_headings + body_headings), selection, 1
+    )
+    if pages_again != front_pages:  # pragma: no cover (placeholders are as wide as numbers)
+        raise RuntimeError("the contents changed length between passes")
+    writer = PdfWriter()
+    writer.append(PdfReader(BytesIO(front)))
+    writer.append(PdfReader(BytesIO(body)))
+    parent = None
+    for level, text, page in front_headings + body_headings:
+        if level == 0:
+            parent = writer.add_outline_item(title=text, page_number=page - 1)
+        else:
+            writer.add_outline_item(title=text, page_number=page - 1, parent=parent)
+    writer.add_metadata({"/Title": TITLE, "/Author": "Practice improvement pledge tracker"})
+    output = BytesIO()
+    writer.write(output)
+    return output.getvalue()
 
 
 def _attribution(item, selection: Selection, sizes, ids) -> str:
@@ -246,10 +313,13 @@ def _items_story(selection: Selection, styles, progress) -> list:
         if item.area != area:
             area, point = item.area, None
             story.append(Paragraph(escape(area), styles["h1"]))
-        if item.point != point:
-            point = item.point
+        heading = ADDED_FINDINGS_SECTION if item.is_added_finding else item.point
+        if heading != point:
+            point = heading
             story.append(Paragraph(escape(point), styles["h2"]))
         block = [paragraph(_attribution(item, selection, sizes, ids), styles["meta"])]
+        if item.is_added_finding:
+            block.append(paragraph(f"Finding: {item.point}", styles["label"]))
         for label, text in (
             ("Examples of current good practice", item.good_practice),
             ("Pledge", item.pledge),

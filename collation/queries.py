@@ -29,6 +29,8 @@ from pledges.models import (
 from pledges.review_rules import OVERDUE_AFTER_DAYS
 
 MULTI_AGENCY = "Multi-agency"
+FINDINGS_AREA = "Other relevant findings / recommendations"
+ADDED_FINDINGS_SECTION = "Findings added by teams and individuals"
 OWNER = aliased(User)
 TEAM = aliased(Team)
 DISTRICT_ID = sa.func.coalesce(OWNER.district_id, TEAM.district_id)
@@ -237,6 +239,10 @@ class CollatedItem:
     judgement: str
     what_next: str
 
+    @property
+    def is_added_finding(self) -> bool:
+        return self.area == FINDINGS_AREA
+
 
 def _collated_query(selection: Selection, *columns):
     area = aliased(FrameworkArea)
@@ -302,3 +308,32 @@ def collated_items(selection: Selection, batch_size: int = 500) -> Iterator[Coll
             else "",
             what_next=entry.what_next if review_signed_off else "",
         )
+
+
+def section_titles(selection: Selection) -> list[tuple[int, str]]:
+    """The areas and key points (level 0 and 1) the collated PDF will have, in its order.
+
+    A cheap query, so the contents can be laid out before the body is.
+    """
+    query, area = _collated_query(selection, sa.literal(1))
+    rows = db.session.execute(
+        query.with_only_columns(area.number, area.title, KeyPoint.number, KeyPoint.title).distinct()
+    ).all()
+    # Sorted here: PostgreSQL allows ORDER BY on a DISTINCT query only by selected columns.
+    rows.sort(key=lambda row: (99 if row[0] is None else row[0], 999 if row[2] is None else row[2]))
+    titles: list[tuple[int, str]] = []
+    current_area = None
+    for area_number, area_title, point_number, point_title in rows:
+        name = f"{area_number}) {area_title}" if area_number is not None else FINDINGS_AREA
+        if name != current_area:
+            current_area = name
+            titles.append((0, name))
+        titles.append(
+            (
+                1,
+                f"{point_number}) {point_title}"
+                if point_number is not None
+                else ADDED_FINDINGS_SECTION,
+            )
+        )
+    return titles
