@@ -105,3 +105,35 @@ def test_the_publish_command_checks_and_publishes(runner, tmp_path):
     assert result.exit_code == 1
     assert "The framework needs a version." in result.output
     assert "The framework was not published." in result.output
+
+
+def test_a_second_partnerships_framework_is_only_data(client, auth, people):
+    """Hampshire's five themes (seed 002): published from its file, used by new records."""
+    from pledges.framework import FRAMEWORKS_DIR
+
+    derbyshire = publish_framework(read_framework_file(DERBYSHIRE_FRAMEWORK_FILE))
+    old = start_record(people["teammate"])
+    hampshire = publish_framework(read_framework_file(FRAMEWORKS_DIR / "hampshire-themes-v1.json"))
+    db.session.commit()
+    assert current_framework() == hampshire
+    assert [p.title for p in hampshire.key_points] == [
+        "Voice of the Child",
+        "Communication",
+        "Engagement",
+        "Family Circumstances",
+        "Supervision",
+    ]
+    assert "Hampshire Safeguarding Children Board" in hampshire.source
+    record = start_record(people["practitioner"])
+    db.session.commit()
+    assert len(record.entries) == 5
+    assert old.framework_version == derbyshire
+    assert len(old.entries) == 14
+    auth.login(people["practitioner"])
+    html = client.get(f"/records/{record.id}").get_data(as_text=True)
+    assert "Voice of the Child" in html
+    entry_page = client.get(f"/records/{record.id}/entries/{record.entries[0].id}")
+    assert "Listening to children and analysing the information and impact" in entry_page.get_data(
+        as_text=True
+    )
+    assert client.get(f"/records/{record.id}/record.pdf").status_code == 200
