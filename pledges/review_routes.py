@@ -23,6 +23,7 @@ from pledges.reviews import (
     save_review,
     start_next_cycle,
     start_review,
+    suggest_carrying_forward,
     update_evidence,
 )
 from pledges.routes import (
@@ -138,17 +139,16 @@ def add_evidence_page(record_id: int, entry_id: int):
         else:
             db.session.commit()
             flash("The evidence has been added.", "success")
-            return redirect(
-                url_for(
-                    "pledges.review_entry",
-                    record_id=record.id,
-                    entry_id=entry.id,
-                    _anchor="evidence",
-                )
-            )
+            return _back_to_evidence(record.id, entry.id)
     form = ReviewForm(obj=entry, formdata=None)
     _remember_what_page_showed(form, entry)
     return _render_review(record, entry, form, evidence_form, status=_status(evidence_form))
+
+
+def _back_to_evidence(record_id: int, entry_id: int):
+    return redirect(
+        url_for("pledges.review_entry", record_id=record_id, entry_id=entry_id, _anchor="evidence")
+    )
 
 
 def _evidence_or_abort(record, evidence_id):
@@ -188,14 +188,7 @@ def edit_evidence(record_id: int, evidence_id: int):
         else:
             db.session.commit()
             flash("The evidence has been saved.", "success")
-            return redirect(
-                url_for(
-                    "pledges.review_entry",
-                    record_id=record.id,
-                    entry_id=item.entry_id,
-                    _anchor="evidence",
-                )
-            )
+            return _back_to_evidence(record.id, item.entry_id)
     page = render_template(
         "pledges/evidence.html", record=record, item=item, form=form, stale=stale
     )
@@ -240,4 +233,5 @@ def next_cycle(record_id: int):
             "success",
         )
         return redirect(url_for("pledges.view_record", record_id=new.id))
-    return render_template("pledges/next_cycle.html", record=record, form=form)
+    suggested = {entry.id for entry in record.pledged_entries if suggest_carrying_forward(entry)}
+    return render_template("pledges/next_cycle.html", record=record, form=form, suggested=suggested)

@@ -17,6 +17,7 @@ from people.models import User
 from pledges.history import field_changes, record_event
 from pledges.models import (
     Approval,
+    ChangeJudgement,
     Entry,
     Evidence,
     EvidenceSource,
@@ -205,6 +206,15 @@ def remove_evidence(item: Evidence, by: User) -> None:
 def _reopen_decision(entry: Entry) -> None:
     if entry.approval is Approval.APPROVED:
         entry.approval = Approval.UNDECIDED
+
+
+def suggest_carrying_forward(entry: Entry) -> bool:
+    """A pledge judged less than improved is offered for the next cycle by default."""
+    return entry.change_judgement in (
+        ChangeJudgement.SOME_IMPROVEMENT,
+        ChangeJudgement.NO_CHANGE,
+        ChangeJudgement.WORSE,
+    )
 
 
 def start_next_cycle(record: Record, by: User, carry_forward: list[Entry]) -> Record:

@@ -140,6 +140,12 @@ def save_notes(session_id: int):
     return redirect(url_for("supervision.view_session", session_id=session.id, _anchor="notes"))
 
 
+def _back_to_entry(session, entry):
+    return redirect(
+        url_for("supervision.view_session", session_id=session.id, _anchor=f"entry-{entry.id}")
+    )
+
+
 def _entry_in_session_or_abort(session, entry_id):
     for record in session.records:
         for entry in record.entries:
@@ -155,9 +161,7 @@ def approve(session_id: int, entry_id: int):
     entry = _entry_in_session_or_abort(session, entry_id)
     if ConfirmForm().validate_on_submit():
         _decide(lambda: approve_entry(entry, _me(), session), f"Approved: {entry.title}")
-    return redirect(
-        url_for("supervision.view_session", session_id=session.id, _anchor=f"entry-{entry.id}")
-    )
+    return _back_to_entry(session, entry)
 
 
 @bp.post("/supervision/sessions/<id:session_id>/entries/<id:entry_id>/return")
@@ -172,9 +176,7 @@ def return_(session_id: int, entry_id: int):
         lambda: return_entry(entry, _me(), session, form.comment.data),
         f"Returned with your comment: {entry.title}",
     )
-    return redirect(
-        url_for("supervision.view_session", session_id=session.id, _anchor=f"entry-{entry.id}")
-    )
+    return _back_to_entry(session, entry)
 
 
 @bp.post("/supervision/sessions/<id:session_id>/records/<id:record_id>/approve-all")

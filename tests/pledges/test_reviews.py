@@ -178,3 +178,18 @@ def test_the_next_cycle_carries_the_chosen_pledges_forward(people, signed_off):
     assert new.entries[0].pledge == ""
     with pytest.raises(ActionRefused, match="already been started"):
         start_next_cycle(signed_off, pat, [])
+
+
+def test_pledges_judged_less_than_improved_are_suggested_for_the_next_cycle(people, signed_off):
+    from pledges.reviews import suggest_carrying_forward
+
+    entry = signed_off.entries[0]
+    assert not suggest_carrying_forward(entry)  # no judgement yet
+    for judgement, suggested in (
+        (ChangeJudgement.IMPROVED, False),
+        (ChangeJudgement.SOME_IMPROVEMENT, True),
+        (ChangeJudgement.NO_CHANGE, True),
+        (ChangeJudgement.WORSE, True),
+    ):
+        entry.change_judgement = judgement
+        assert suggest_carrying_forward(entry) is suggested
