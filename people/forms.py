@@ -34,13 +34,8 @@ class ProfileForm(BaseForm):
     )
 
 
-class PasswordForm(BaseForm):
-    current_password = PasswordField(
-        "Current password",
-        validators=[DataRequired("Enter your current password")],
-        render_kw={"autocomplete": "current-password"},
-    )
-    new_password = PasswordField(
+def _new_password_field() -> PasswordField:
+    return PasswordField(
         "New password",
         validators=[
             DataRequired("Enter a new password"),
@@ -53,7 +48,10 @@ class PasswordForm(BaseForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
-    confirm_password = PasswordField(
+
+
+def _confirm_password_field() -> PasswordField:
+    return PasswordField(
         "Type the new password again",
         validators=[
             DataRequired("Type the new password again"),
@@ -61,3 +59,26 @@ class PasswordForm(BaseForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class PasswordForm(BaseForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = _new_password_field()
+    confirm_password = _confirm_password_field()
+
+
+class ForgotPasswordForm(BaseForm):
+    email = EmailField(
+        "Email address",
+        validators=[DataRequired("Enter your email address"), Length(max=254)],
+        render_kw={"autocomplete": "username", "spellcheck": "false"},
+    )
+
+
+class SetPasswordForm(BaseForm):
+    new_password = _new_password_field()
+    confirm_password = _confirm_password_field()

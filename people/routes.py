@@ -12,7 +12,13 @@ from core.errors import ActionRefused
 from core.notifications import mark_all_read, recent_notifications
 from core.security import is_safe_next
 from people import bp
-from people.forms import PasswordForm, ProfileForm, SignInForm
+from people.forms import (
+    ForgotPasswordForm,
+    PasswordForm,
+    ProfileForm,
+    SetPasswordForm,
+    SignInForm,
+)
 from people.operations import (
     authenticate,
     change_password,
@@ -21,6 +27,12 @@ from people.operations import (
     record_sign_in_failure,
     sign_in_locked_until,
     update_profile,
+)
+from people.password_links import (
+    LinkProblem,
+    person_for_token,
+    request_password_reset,
+    set_password_from_link,
 )
 
 log = logging.getLogger(__name__)
@@ -31,6 +43,8 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("pledges.my_records"))
     form = SignInForm()
+    if request.method == "GET" and request.args.get("email"):
+        form.email.data = request.args["email"][:254]
     sign_in_failed = False
     locked_until = None
     if form.validate_on_submit():
@@ -111,3 +125,35 @@ def profile():
     return render_template(
         "people/profile.html", details=details, password=password
     ), 422 if failed else 200
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a reset link. The answer is the same whether or not the address has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("people/reset_link_sent.html", email=form.email.data.strip())
+    return render_template("people/forgot_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """Choose a password from an emailed link; the link then stops working."""
+    try:
+        person = person_for_token(token)
+    except LinkProblem as problem:
+        return render_template("people/link_problem.html", problem=str(problem)), 410
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        set_password_from_link(person, form.new_password.data)
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()
+        session.clear()
+        flash("Your password is set. Sign in with your email address and new password.", "success")
+        return redirect(url_for("people.sign_in", email=person.email))
+    return render_template(
+        "people/set_password.html", form=form, person=person
+    ), 422 if form.errors else 200
