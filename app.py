@@ -45,6 +45,8 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     mail.init_app(app)
     notifications.init_app(app)
 
+    from admin import bp as admin_bp
+    from admin.cli import users_group
     from collation import bp as collation_bp
     from collation.cli import export_group
     from demo.cli import demo_command
@@ -57,9 +59,11 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pledges_bp)
     app.register_blueprint(supervision_bp)
     app.register_blueprint(collation_bp)
+    app.register_blueprint(admin_bp)
     app.cli.add_command(framework_group)
     app.cli.add_command(reviews_group)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(export_group)
     app.cli.add_command(demo_command)
+    app.cli.add_command(users_group)
     return app

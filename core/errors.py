@@ -9,7 +9,11 @@ from __future__ import annotations
 class ActionRefused(Exception):
     """An operation was asked for something the rules do not allow. The message is for users."""
 
-    def __init__(self, message: str, problems: list[str] | None = None):
+    def __init__(
+        self, message: str, problems: list[str] | None = None, *, field: str | None = None
+    ):
         super().__init__(message)
         self.message = message
         self.problems = problems or []
+        # The form field the refusal is about, when there is one, so the page shows it there.
+        self.field = field

@@ -39,7 +39,8 @@ def notify(recipients: Iterable, subject: str, message: str, link: str) -> None:
     base_url = current_app.config["BASE_URL"].rstrip("/")
     seen: set[int] = set()
     for person in recipients:
-        if person is None or person.id in seen:
+        # Leavers (deactivated accounts) are not told: nobody reads their mail for them.
+        if person is None or person.id in seen or not getattr(person, "is_active", True):
             continue
         seen.add(person.id)
         db.session.add(Notification(user_id=person.id, message=message, link=link))

@@ -39,7 +39,7 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
-def create_user(
+def new_user(
     *,
     email: str,
     name: str,
@@ -52,7 +52,7 @@ def create_user(
     telephone: str = "",
     roles: set[Role] | frozenset[Role] = frozenset(),
 ) -> User:
-    """Create a person. Refuses nothing itself: callers check the email is free first."""
+    """A new person, added to the session but not flushed (so a bulk import flushes once)."""
     user = User(
         email=normalise_email(email),
         name=name.strip(),
@@ -67,6 +67,12 @@ def create_user(
     )
     user.role_grants = [UserRole(role=role) for role in sorted(roles, key=lambda r: r.value)]
     db.session.add(user)
+    return user
+
+
+def create_user(**details) -> User:
+    """Create a person. Refuses nothing itself: callers check the email is free first."""
+    user = new_user(**details)
     db.session.flush()
     return user
 

@@ -34,6 +34,17 @@ def _text(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
+LENGTH_LIMITS = {"key": 80, "version": 40, "title": 200}
+
+
+def _small_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 999
+
+
+def _list_of(item: dict, name: str) -> bool:
+    return isinstance(item.get(name, []), list)
+
+
 def check_framework_data(data: Any) -> list[str]:
     """Every problem with a framework's data, in words a training team member understands."""
     if not isinstance(data, dict):
@@ -43,6 +54,13 @@ def check_framework_data(data: Any) -> list[str]:
         for name in ("key", "version", "title", "source")
         if not _text(data.get(name))
     ]
+    problems += [
+        f"The framework's {name} must be {limit} characters or fewer."
+        for name, limit in LENGTH_LIMITS.items()
+        if _text(data.get(name)) and len(data[name]) > limit
+    ]
+    if not isinstance(data.get("guidance_note", ""), str):
+        problems.append("The framework's guidance note must be text.")
     areas = data.get("areas")
     if not isinstance(areas, list) or not areas:
         return [*problems, "The framework needs at least one area."]
@@ -52,13 +70,17 @@ def check_framework_data(data: Any) -> list[str]:
         if not isinstance(area, dict) or not _text(area.get("title")):
             problems.append(f"{where} needs a title.")
             continue
+        if len(area["title"]) > 300:
+            problems.append(f"{where}'s title must be 300 characters or fewer.")
+        if "number" in area and not _small_number(area["number"]):
+            problems.append(f"{where}'s number must be a whole number from 1 to 999.")
         points = area.get("key_points")
         if not isinstance(points, list) or not points:
             problems.append(f"{where} needs at least one key point.")
             continue
         for point in points:
-            if not isinstance(point, dict) or not isinstance(point.get("number"), int):
-                problems.append(f"Every key point in {where} needs a whole number.")
+            if not isinstance(point, dict) or not _small_number(point.get("number")):
+                problems.append(f"Every key point in {where} needs a whole number from 1 to 999.")
                 continue
             number = point["number"]
             if number in seen_points:
@@ -66,38 +88,67 @@ def check_framework_data(data: Any) -> list[str]:
             seen_points.add(number)
             if not _text(point.get("title")):
                 problems.append(f"Key point {number} needs a title.")
-            if not all(_text(item) for item in point.get("sub_points", [])):
+            if not _list_of(point, "sub_points") or not all(
+                _text(item) for item in point.get("sub_points", [])
+            ):
                 problems.append(f"Key point {number} has a sub-point that is not text.")
+            if not _list_of(point, "additional_detail"):
+                problems.append(f"Key point {number}'s additional detail must be a list.")
+                continue
             for detail in point.get("additional_detail", []):
                 if not isinstance(detail, dict) or not _text(detail.get("text")):
                     problems.append(f"Key point {number} has additional detail without text.")
+                elif not _list_of(detail, "items") or not all(
+                    _text(item) for item in detail.get("items", [])
+                ):
+                    problems.append(f"Key point {number} has a detail item that is not text.")
     return problems
 
 
-def read_framework_file(path: Path) -> dict[str, Any]:
+def framework_from_text(text: bytes | str) -> dict[str, Any]:
+    """A framework's data from the text of its JSON file, checked; FrameworkFileError says why
+    it cannot be published."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise FrameworkFileError([f"The file could not be read: {error}"]) from error
+        if isinstance(text, bytes):
+            text = text.decode("utf-8-sig")
+        data = json.loads(text)
+    except UnicodeDecodeError as error:
+        raise FrameworkFileError(
+            ["The file is not UTF-8 text. Save it as UTF-8 JSON and try again."]
+        ) from error
     except json.JSONDecodeError as error:
         raise FrameworkFileError(
             [
                 f"The file is not valid JSON (line {error.lineno}, column {error.colno}): {error.msg}."
             ]
         ) from error
+    except RecursionError as error:
+        raise FrameworkFileError(["The file is nested too deeply to be a framework."]) from error
     problems = check_framework_data(data)
     if problems:
         raise FrameworkFileError(problems)
     return data
 
 
-def publish_framework(data: dict[str, Any], *, make_current: bool = True) -> FrameworkVersion:
-    """Store a checked framework. Publishing a key and version already stored changes nothing."""
-    existing = db.session.scalar(
+def read_framework_file(path: Path) -> dict[str, Any]:
+    try:
+        text = Path(path).read_bytes()
+    except OSError as error:
+        raise FrameworkFileError([f"The file could not be read: {error}"]) from error
+    return framework_from_text(text)
+
+
+def stored_framework(key: str, version: str) -> FrameworkVersion | None:
+    return db.session.scalar(
         sa.select(FrameworkVersion).where(
-            FrameworkVersion.key == data["key"], FrameworkVersion.version == data["version"]
+            FrameworkVersion.key == key, FrameworkVersion.version == version
         )
     )
+
+
+def publish_framework(data: dict[str, Any], *, make_current: bool = True) -> FrameworkVersion:
+    """Store a checked framework. Publishing a key and version already stored changes nothing."""
+    existing = stored_framework(data["key"], data["version"])
     if existing is not None:
         return existing
     version = FrameworkVersion(

@@ -19,6 +19,7 @@ PRIORITY = {
     RecordStatus.DRAFT: 2,
     None: 3,
     RecordStatus.SIGNED_OFF: 4,
+    RecordStatus.COMPLETE: 5,
 }
 
 

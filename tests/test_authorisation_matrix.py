@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 import time_machine
 
+from admin.models import PeopleImport
 from collation.models import ExportJob, ExportKind, ExportStatus
 from core.database import db
 from people.models import Agency, District, Role
@@ -37,6 +38,15 @@ MATRIX = {
     "export":        [403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 302],
     "my_records":    [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302],
     "profile":       [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302],
+    "admin":         [403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 302],
+    "admin_people":  [403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 302],
+    "admin_person":  [403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 302],
+    "deactivate":    [403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 302],
+    "admin_team":    [403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 302],
+    "organisation":  [403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 302],
+    "import":        [403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 302],
+    "import_plan":   [403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 302],
+    "frameworks":    [403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 302],
 }  # fmt: skip
 
 
@@ -73,6 +83,8 @@ def world(make_user, make_team, make_record):
     job = ExportJob(requested_by=people["training"], kind=ExportKind.CSV,
                     status=ExportStatus.RUNNING, items_total=10)  # fmt: skip
     db.session.add(job)
+    upload = PeopleImport(uploaded_by=people["admin"], content="name,email\n")
+    db.session.add(upload)
     db.session.commit()
     entry = record.entries[0]
     urls = {
@@ -87,6 +99,15 @@ def world(make_user, make_team, make_record):
         "export": f"/collation/exports/{job.id}",
         "my_records": "/records",
         "profile": "/profile",
+        "admin": "/admin/",
+        "admin_people": "/admin/people?q=own",
+        "admin_person": f"/admin/people/{owner.id}",
+        "deactivate": f"/admin/people/{owner.id}/deactivate",
+        "admin_team": f"/admin/teams/{team.id}",
+        "organisation": "/admin/organisation",
+        "import": "/admin/import",
+        "import_plan": f"/admin/import/{upload.id}",
+        "frameworks": "/admin/frameworks",
     }
     return people, urls
 

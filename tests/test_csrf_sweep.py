@@ -7,6 +7,7 @@ from datetime import date
 import time_machine
 
 from core.database import db
+from people.password_links import LinkPurpose, make_token
 from pledges.models import EvidenceSource
 from pledges.operations import save_entry, submit_record
 from pledges.reviews import add_evidence, start_review
@@ -31,6 +32,13 @@ def test_every_post_route_refuses_a_missing_token(app, client, auth, people, mak
         "evidence_id": evidence.id,
         "job_id": 1,
         "version": 1,
+        "token": make_token(pat, LinkPurpose.RESET),
+        "person_id": pat.id,
+        "team_id": people["team"].id,
+        "import_id": 1,
+        "kind": "agencies",
+        "place_id": people["agency"].id,
+        "version_id": 1,
     }
     before = record.entries[0].pledge
     app.config["WTF_CSRF_ENABLED"] = True
@@ -40,7 +48,7 @@ def test_every_post_route_refuses_a_missing_token(app, client, auth, people, mak
             if "POST" not in rule.methods or rule.endpoint == "static":
                 continue
             url = rule.build({name: values[name] for name in rule.arguments})[1]
-            for who in (pat, morgan):
+            for who in (pat, morgan, people["admin"]):
                 auth.login(who)
                 response = client.post(url, data={"pledge": "forged", "notes": "forged"})
                 assert response.status_code in (400, 403, 422), (url, response.status_code)
@@ -52,6 +60,10 @@ def test_every_post_route_refuses_a_missing_token(app, client, auth, people, mak
     assert len(checked) >= 20, checked
     assert "people.sign_in" in checked
     assert "pledges.edit_entry" in checked
+    assert "admin.person" in checked
+    assert "people.set_password" in checked
     db.session.refresh(record)
     assert record.entries[0].pledge == before
     assert session.notes == ""
+    assert pat.line_manager_id == morgan.id
+    assert pat.is_active

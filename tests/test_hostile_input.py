@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.database import db
+from people.password_links import LinkPurpose, make_token
 from pledges.operations import save_entry, submit_record
 from pledges.reviews import start_review
 from supervision.operations import approve_all_remaining, start_session
@@ -51,13 +52,25 @@ fields = st.dictionaries(
             "password-submit",
             "password-current_password",
             "password-new_password",
+            "job_title",
+            "agency",
+            "district",
+            "line_manager_email",
+            "roles",
+            "successor_email",
+            "manager_email",
+            "member-email",
+            "agencies-new-name",
+            "new_password",
+            "confirm_password",
+            "send_links",
         ]
     ),
     junk,
     max_size=8,
 )
 SLOW = settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
@@ -88,6 +101,14 @@ def places(people, make_record):
         "sign_in": "/sign-in",
         "profile": "/profile",
         "collation": "/collation",
+        "admin_new_person": "/admin/people/new",
+        "admin_person": f"/admin/people/{pat.id}",
+        "deactivate": f"/admin/people/{pat.id}/deactivate",
+        "admin_team": f"/admin/teams/{people['team'].id}",
+        "team_member": f"/admin/teams/{people['team'].id}/members",
+        "new_agency": "/admin/organisation/agencies",
+        "forgot_password": "/forgot-password",
+        "set_password": f"/set-password/{make_token(pat, LinkPurpose.RESET)}",
     }, draft
 
 
@@ -108,6 +129,14 @@ def places(people, make_record):
             "new_session",
             "sign_in",
             "profile",
+            "admin_new_person",
+            "admin_person",
+            "deactivate",
+            "admin_team",
+            "team_member",
+            "new_agency",
+            "forgot_password",
+            "set_password",
         ]
     ),
 )
@@ -116,6 +145,8 @@ def test_no_form_ever_answers_500(client, auth, people, places, form, where):
     who = (
         people["manager"]
         if where.startswith(("session", "new_session"))
+        else people["admin"]
+        if where.startswith(("admin", "deactivate", "team", "new_agency"))
         else people["practitioner"]
     )
     auth.login(who)

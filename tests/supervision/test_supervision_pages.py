@@ -223,3 +223,11 @@ def test_addendum_and_reopen_pages(client, auth, people, submitted):
     # The manager can read the version too; an outsider cannot.
     auth.login(people["outsider"])
     assert client.get(f"/records/{submitted.id}/versions/1").status_code == 403
+
+
+def test_the_managers_view_orders_records_in_every_status():
+    """A completed cycle once made the manager's view a 500: every status needs a place."""
+    from pledges.models import RecordStatus
+    from supervision.queries import PRIORITY
+
+    assert set(RecordStatus) <= set(PRIORITY)

@@ -1,0 +1,130 @@
+"""Forms for running the service. They check input only; the rules live in the operations."""
+
+from __future__ import annotations
+
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    EmailField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from core.emails import ValidEmail
+from core.forms import BaseForm
+from people.models import Role
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _email_field(label: str, *, required: bool, hint_name: str = "email address"):
+    validators = [
+        DataRequired(f"Enter the {hint_name}") if required else Optional(),
+        Length(max=254, message="An email address is 254 characters or fewer"),
+        ValidEmail(f"Enter the {hint_name} in the right form, like name@example.org"),
+    ]
+    return EmailField(label, validators=validators, render_kw={"spellcheck": "false"})
+
+
+def _place_choices(items, none_label: str) -> list[SelectChoice]:
+    return [SelectChoice("", none_label)] + [
+        SelectChoice(str(item.id), item.name) for item in items
+    ]
+
+
+class PersonForm(BaseForm):
+    name = StringField(
+        "Full name",
+        validators=[
+            DataRequired("Enter their full name"),
+            Length(max=120, message="The name must be 120 characters or fewer"),
+        ],
+    )
+    email = _email_field("Email address", required=True)
+    job_title = StringField(
+        "Job title",
+        validators=[Length(max=120, message="The job title must be 120 characters or fewer")],
+    )
+    agency = SelectField("Agency", choices=[], default="", validate_choice=True)
+    district = SelectField("District", choices=[], default="", validate_choice=True)
+    line_manager_email = _email_field(
+        "Line manager's email address", required=False, hint_name="line manager's email address"
+    )
+    roles = CheckboxesField(
+        "Roles",
+        choices=[SelectChoice(role.value, role.label) for role in Role],
+        validate_choice=True,
+    )
+
+    def set_places(self, agencies, districts) -> None:
+        self.agency.choices = _place_choices(agencies, "Not given")
+        self.district.choices = _place_choices(districts, "Not given")
+
+
+class DeactivateForm(BaseForm):
+    successor_email = _email_field(
+        "Who takes on their supervisees and teams",
+        required=False,
+        hint_name="email address of who takes them on",
+    )
+
+
+class TeamForm(BaseForm):
+    name = StringField(
+        "Team name",
+        validators=[
+            DataRequired("Enter the team's name"),
+            Length(max=160, message="The name must be 160 characters or fewer"),
+        ],
+    )
+    description = TextAreaField(
+        "What the team is",
+        validators=[Length(max=2000, message="The description must be 2,000 characters or fewer")],
+    )
+    agency = SelectField("Agency", choices=[], default="", validate_choice=True)
+    district = SelectField("District", choices=[], default="", validate_choice=True)
+    manager_email = _email_field(
+        "Team manager's email address",
+        required=False,
+        hint_name="team manager's email address",
+    )
+
+    def set_places(self, agencies, districts) -> None:
+        self.agency.choices = _place_choices(agencies, "Multi-agency (no single agency)")
+        self.district.choices = _place_choices(districts, "Not given")
+
+
+class AddMemberForm(BaseForm):
+    email = _email_field("Email address of the new member", required=True)
+
+
+class PlaceForm(BaseForm):
+    name = StringField(
+        "Name",
+        validators=[
+            DataRequired("Enter a name"),
+            Length(max=120, message="The name must be 120 characters or fewer"),
+        ],
+    )
+
+
+class UploadForm(BaseForm):
+    file = FileField("File", validators=[FileRequired("Choose a file to upload")])
+
+
+class ConfirmImportForm(BaseForm):
+    send_links = BooleanField(
+        "Email each new person a link to set their password", default="checked"
+    )
+
+
+class PublishFrameworkForm(UploadForm):
+    make_current = BooleanField("Make it the current framework for new records", default="checked")

@@ -1,0 +1,390 @@
+"""Changes an administrator makes: people, roles, line management, teams, agencies and districts.
+
+People move and leave while records are in flight. The signing manager of a record is derived
+from its owner's line manager (or its team's manager), so a record awaiting sign-off follows a
+change of manager by itself; these operations tell both managers and write it into the record's
+history. Operations flush and leave the commit to the caller.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from core.database import db
+from core.errors import ActionRefused
+from core.notifications import notify
+from people.models import Agency, District, Role, Team, TeamMembership, User, UserRole
+from people.operations import (
+    add_team_member,
+    create_user,
+    end_all_sessions,
+    find_user_by_email,
+    normalise_email,
+)
+from people.password_links import LinkPurpose, send_password_link
+from pledges.history import record_event
+from pledges.models import Record, RecordStatus
+
+log = logging.getLogger(__name__)
+
+
+# People -------------------------------------------------------------------------------------
+
+
+def check_email_free(email: str, person: User | None = None) -> None:
+    other = find_user_by_email(email)
+    if other is not None and (person is None or other.id != person.id):
+        raise ActionRefused(
+            f"{other.name} already has the email address {other.email}.", field="email"
+        )
+
+
+def create_person(
+    by: User,
+    *,
+    email: str,
+    name: str,
+    job_title: str = "",
+    agency: Agency | None = None,
+    district: District | None = None,
+    line_manager: User | None = None,
+    roles: Iterable[Role] = (),
+    send_link: bool = True,
+) -> User:
+    """Add a person; they get an emailed link to set their password. Refuses an email in use."""
+    check_email_free(email)
+    if line_manager is not None and not line_manager.is_active:
+        raise ActionRefused(
+            f"{line_manager.name} has left, so cannot be a line manager.",
+            field="line_manager_email",
+        )
+    person = create_user(
+        email=email,
+        name=name,
+        job_title=job_title.strip(),
+        agency=agency,
+        district=district,
+        line_manager=line_manager,
+        roles=set(roles),
+    )
+    if send_link:
+        send_password_link(person, LinkPurpose.WELCOME)
+    log.info("user %s created by user %s", person.id, by.id)
+    return person
+
+
+def update_person(
+    person: User,
+    by: User,
+    *,
+    email: str,
+    name: str,
+    job_title: str,
+    agency: Agency | None,
+    district: District | None,
+    line_manager: User | None,
+    roles: Iterable[Role],
+) -> None:
+    """Change a person's details, roles and line manager (which moves pending sign-offs)."""
+    check_email_free(email, person)
+    set_roles(person, roles, by)
+    if (line_manager.id if line_manager else None) != person.line_manager_id:
+        change_line_manager(person, line_manager, by)
+    person.email = normalise_email(email)
+    person.name = name.strip()
+    person.job_title = job_title.strip()
+    person.agency = agency
+    person.district = district
+    db.session.flush()
+
+
+def active_administrators_other_than(person: User) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(User.id))
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(
+            UserRole.role == Role.ADMINISTRATOR,
+            User.is_active_account.is_(True),
+            User.id != person.id,
+        )
+    )
+
+
+def _refuse_removing_last_administrator(person: User) -> None:
+    if person.has_role(Role.ADMINISTRATOR) and active_administrators_other_than(person) == 0:
+        raise ActionRefused(
+            f"{person.name} is the only administrator. Make someone else an administrator first, "
+            "so that somebody can still run the service.",
+            field="roles",
+        )
+
+
+def set_roles(person: User, roles: Iterable[Role], by: User) -> None:
+    """Give a person exactly these roles. Refuses to remove the last administrator."""
+    wanted = set(roles)
+    if Role.ADMINISTRATOR not in wanted:
+        _refuse_removing_last_administrator(person)
+    for grant in list(person.role_grants):
+        if grant.role not in wanted:
+            person.role_grants.remove(grant)
+    for role in sorted(wanted - person.roles, key=lambda r: r.value):
+        person.role_grants.append(UserRole(role=role))
+    db.session.flush()
+
+
+def _check_manager_for(person: User, manager: User) -> None:
+    """A manager must be someone else, still here, and not below the person in the tree."""
+    if manager.id == person.id:
+        raise ActionRefused(
+            f"{person.name} cannot be their own line manager.", field="line_manager_email"
+        )
+    if not manager.is_active:
+        raise ActionRefused(
+            f"{manager.name} has left, so cannot be a line manager.", field="line_manager_email"
+        )
+    above, seen = manager.line_manager, {manager.id}
+    while above is not None and above.id not in seen:
+        if above.id == person.id:
+            raise ActionRefused(
+                f"{manager.name} reports to {person.name} (directly or through others), so "
+                f"cannot be {person.name}'s line manager.",
+                field="line_manager_email",
+            )
+        seen.add(above.id)
+        above = above.line_manager
+
+
+def _awaiting_sign_off(*condition) -> list[Record]:
+    return list(
+        db.session.scalars(
+            sa.select(Record).where(Record.status == RecordStatus.SUBMITTED, *condition)
+        )
+    )
+
+
+def _tell_of_moved_sign_offs(
+    records: list[Record], old: User | None, new: User | None, by: User, why: str
+) -> None:
+    for record in records:
+        to_whom = new.name if new else "nobody yet: an administrator must choose a manager"
+        record_event(
+            record, by, "manager_changed", f"Sign-off moved to {to_whom} ({why}), by {by.name}"
+        )
+        if new is not None:
+            notify(
+                [new],
+                f"{record.name}: awaiting your sign-off",
+                f"{record.name} now comes to you for sign-off in supervision: {why}.",
+                record.path,
+            )
+        if old is not None and old.is_active:
+            notify(
+                [old],
+                f"{record.name}: sign-off moved",
+                f"{record.name} no longer comes to you for sign-off: {why}. "
+                + (f"{new.name} signs it off now." if new else ""),
+                record.path,
+            )
+
+
+def change_line_manager(person: User, new_manager: User | None, by: User) -> list[Record]:
+    """Give a person a new line manager (or none). Their records awaiting sign-off move with it,
+    and the old and new managers are told. Returns the records that moved."""
+    old = person.line_manager
+    if (new_manager.id if new_manager else None) == (old.id if old else None):
+        return []
+    if new_manager is not None:
+        _check_manager_for(person, new_manager)
+    person.line_manager = new_manager
+    moved = _awaiting_sign_off(Record.owner_id == person.id)
+    why = (
+        f"{person.name}'s line manager is now {new_manager.name}"
+        if new_manager
+        else f"{person.name} has no line manager for now"
+    )
+    _tell_of_moved_sign_offs(moved, old, new_manager, by, why)
+    db.session.flush()
+    log.info("user %s: line manager changed by user %s", person.id, by.id)
+    return moved
+
+
+def deactivate_person(person: User, by: User, successor: User | None = None) -> None:
+    """A leaver: they can no longer sign in; their records stay (read-only, in collations).
+
+    Their supervisees and the teams they manage go to `successor` (by default their own line
+    manager), taking pending sign-offs with them. Refuses the last administrator, yourself, and
+    a leaver with people to hand on and nobody to take them.
+    """
+    if not person.is_active:
+        raise ActionRefused(f"{person.name} has already been deactivated.")
+    if person.id == by.id:
+        raise ActionRefused("You cannot deactivate yourself. Ask another administrator.")
+    _refuse_removing_last_administrator(person)
+    successor = successor or person.line_manager
+    supervisees = [s for s in person.supervisees if s.is_active]
+    teams = list(person.managed_teams)
+    if (supervisees or teams) and successor is None:
+        raise ActionRefused(
+            f"{person.name} has {_count(len(supervisees), 'supervisee')} and manages "
+            f"{_count(len(teams), 'team')}, and has no line manager to hand them to. Choose who "
+            "takes them on.",
+            field="successor_email",
+        )
+    if successor is not None and (successor.id == person.id or not successor.is_active):
+        raise ActionRefused(
+            "Choose someone who is still here to take on their supervisees.",
+            field="successor_email",
+        )
+    # Deactivated first, so the leaver is not told of the hand-over.
+    person.is_active_account = False
+    for supervisee in supervisees:
+        # A supervisee promoted into the leaver's place reports to the leaver's own manager.
+        new = successor if supervisee.id != successor.id else person.line_manager
+        change_line_manager(supervisee, new, by)
+    for team in teams:
+        # Nobody signs off a record they write: a successor in the team passes it upwards.
+        new = successor if not team.has_member(successor) else person.line_manager
+        change_team_manager(team, new, by)
+    end_all_sessions(person)
+    log.info("user %s deactivated by user %s", person.id, by.id)
+
+
+def reactivate_person(person: User, by: User) -> None:
+    if person.is_active:
+        raise ActionRefused(f"{person.name} is already active.")
+    person.is_active_account = True
+    db.session.flush()
+    log.info("user %s reactivated by user %s", person.id, by.id)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+# Teams --------------------------------------------------------------------------------------
+
+
+def check_team_name_free(name: str, team: Team | None = None) -> None:
+    other = db.session.scalar(sa.select(Team).where(sa.func.lower(Team.name) == name.lower()))
+    if other is not None and (team is None or other.id != team.id):
+        raise ActionRefused(f"There is already a team called {other.name}.", field="name")
+
+
+def create_team(
+    by: User,
+    *,
+    name: str,
+    description: str = "",
+    agency: Agency | None = None,
+    district: District | None = None,
+    manager: User | None = None,
+) -> Team:
+    name = name.strip()
+    check_team_name_free(name)
+    if manager is not None and not manager.is_active:
+        raise ActionRefused(
+            f"{manager.name} has left, so cannot manage a team.", field="manager_email"
+        )
+    team = Team(
+        name=name,
+        description=description.strip(),
+        agency=agency,
+        district=district,
+        manager=manager,
+    )
+    db.session.add(team)
+    db.session.flush()
+    log.info("team %s created by user %s", team.id, by.id)
+    return team
+
+
+def update_team(
+    team: Team,
+    by: User,
+    *,
+    name: str,
+    description: str,
+    agency: Agency | None,
+    district: District | None,
+    manager: User | None,
+) -> None:
+    name = name.strip()
+    check_team_name_free(name, team)
+    if (manager.id if manager else None) != team.manager_id:
+        change_team_manager(team, manager, by)
+    team.name = name
+    team.description = description.strip()
+    team.agency = agency
+    team.district = district
+    db.session.flush()
+
+
+def change_team_manager(team: Team, new_manager: User | None, by: User) -> list[Record]:
+    """A team's new manager takes on its record awaiting sign-off; both managers are told."""
+    old = team.manager
+    if (new_manager.id if new_manager else None) == (old.id if old else None):
+        return []
+    if new_manager is not None:
+        if not new_manager.is_active:
+            raise ActionRefused(
+                f"{new_manager.name} has left, so cannot manage a team.", field="manager_email"
+            )
+        if team.has_member(new_manager):
+            raise ActionRefused(
+                f"{new_manager.name} is a member of {team.name}, and nobody signs off a record "
+                "they write. Remove them from the team first, or choose someone else.",
+                field="manager_email",
+            )
+    team.manager = new_manager
+    moved = _awaiting_sign_off(Record.team_id == team.id)
+    why = (
+        f"{team.name}'s manager is now {new_manager.name}"
+        if new_manager
+        else f"{team.name} has no manager for now"
+    )
+    _tell_of_moved_sign_offs(moved, old, new_manager, by, why)
+    db.session.flush()
+    return moved
+
+
+def add_member(team: Team, person: User) -> TeamMembership:
+    if not person.is_active:
+        raise ActionRefused(f"{person.name} has left, so cannot join a team.", field="email")
+    if team.manager_id == person.id:
+        raise ActionRefused(
+            f"{person.name} manages {team.name} and signs off its record, so cannot also be a "
+            "member who writes it.",
+            field="email",
+        )
+    return add_team_member(team, person)
+
+
+def remove_member(team: Team, person: User) -> None:
+    """Take someone out of a team. The team's record stays with the team."""
+    for membership in list(team.memberships):
+        if membership.user_id == person.id:
+            team.memberships.remove(membership)
+            db.session.delete(membership)
+    db.session.flush()
+
+
+# Agencies and districts -----------------------------------------------------------------------
+
+
+def save_place(model: type[Agency] | type[District], name: str, place=None):
+    """Add an agency or district, or rename one. Names are unique, whatever their case."""
+    name = name.strip()
+    label = "an agency" if model is Agency else "a district"
+    other = db.session.scalar(sa.select(model).where(sa.func.lower(model.name) == name.lower()))
+    if other is not None and (place is None or other.id != place.id):
+        raise ActionRefused(f"There is already {label} called {other.name}.", field="name")
+    if place is None:
+        place = model(name=name)
+        db.session.add(place)
+    else:
+        place.name = name
+    db.session.flush()
+    return place
