@@ -299,6 +299,15 @@ def _resolve_line_managers(
     """Check each named line manager is here (or a good row of the file), and that no one ends
     up managing themselves through others. Repeats until no row changes: a row whose manager's
     row has a problem cannot be imported either."""
+    # A manager who is nowhere is reported on every row, even one with other problems.
+    everyone_in_file = {row.email for row in rows}
+    for row in rows:
+        manager = normalise_email(row.values.get("line_manager", ""))
+        if manager and manager not in everyone_in_file and manager not in existing:
+            row.refuse(
+                f"Their line manager, {manager}, is not in this file and has no account here. "
+                "Add the manager to the file, or check the address."
+            )
     changed = True
     while changed:
         changed = False
@@ -318,13 +327,10 @@ def _resolve_line_managers(
             if manager == row.email:
                 problem = "A person cannot be their own line manager."
             elif manager not in in_file and manager not in existing:
-                bad_row = next((r for r in rows if r.email == manager), None)
+                bad_row = next(r for r in rows if r.email == manager)
                 problem = (
                     f"Their line manager, {manager}, is on row {bad_row.line}, which has a "
                     "problem: fix that row first."
-                    if bad_row
-                    else f"Their line manager, {manager}, is not in this file and has no "
-                    "account here. Add the manager to the file, or check the address."
                 )
             elif manager not in in_file and not existing[manager].is_active:
                 problem = f"Their line manager, {existing[manager].name}, has left."

@@ -209,7 +209,7 @@ class SMTPInbox:
         return [m for m in self.messages if m["To"] == address]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -221,7 +221,7 @@ def smtp_inbox(app):
     from aiosmtpd.controller import Controller
 
     inbox = SMTPInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     previous = app.config["MAIL_SERVER"], app.config["MAIL_PORT"]
     app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = "127.0.0.1", controller.port

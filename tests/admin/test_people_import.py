@@ -106,6 +106,7 @@ def test_every_kind_of_problem_is_explained_in_words(people):
         "Manager Missing,mm@example.org,,,,,ghost@example.org,\n"
         "Self Managed,self@example.org,,,,,self@example.org,\n"
         "Role Wrong,rw@example.org,,,,,,Superuser\n"
+        "Two Wrongs,tw@example.org,,,,,nobody@example.org,Superuser\n"
         f"Loop Maker,{people['senior'].email},,,,,{people['practitioner'].email},\n"
         f"Last Admin,{admin.email},,,,,,Training team\n"
         "Under Bad Manager,ubm@example.org,,,,,rw@example.org,\n"
@@ -122,11 +123,13 @@ def test_every_kind_of_problem_is_explained_in_words(people):
     assert "ghost@example.org, is not in this file and has no account here" in problems[6]
     assert "cannot be their own line manager" in problems[7]
     assert "“Superuser” is not one we know" in problems[8]
-    assert "reports to them" in problems[9]
-    assert "remove the last administrator" in problems[10]
-    assert "is on row 8, which has a problem" in problems[11]
-    assert "Name is longer than 120 characters" in problems[12]
-    assert "has left" in problems[13]
+    assert "“Superuser” is not one we know" in problems[9]
+    assert "nobody@example.org, is not in this file" in problems[9]
+    assert "reports to them" in problems[10]
+    assert "remove the last administrator" in problems[11]
+    assert "is on row 8, which has a problem" in problems[12]
+    assert "Name is longer than 120 characters" in problems[13]
+    assert "has left" in problems[14]
 
 
 def test_files_that_are_not_a_people_list_say_what_to_do():

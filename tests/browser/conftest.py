@@ -18,6 +18,7 @@ from app import create_app
 from config import TestConfig
 from core.database import db
 from demo.county import load_demo_county
+from tests.conftest import SMTPInbox, free_port
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -51,7 +52,21 @@ def chromium():
 
 
 @pytest.fixture
-def live_server(tmp_path):
+def browser_mail():
+    """A real SMTP server on loopback for the served app: tests read what people are sent."""
+    from aiosmtpd.controller import Controller
+
+    inbox = SMTPInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield inbox, controller.port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def live_server(tmp_path, browser_mail):
     """The app with the demo county, served on a free loopback port for one test."""
     settings = {name: getattr(TestConfig, name) for name in dir(TestConfig) if name.isupper()}
     settings.update(
@@ -60,6 +75,8 @@ def live_server(tmp_path):
         TESTING=False,
         EXPORTS_RUN_INLINE=False,  # the real background thread, as in production
         EXPORT_DIR=str(tmp_path / "exports"),
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=browser_mail[1],
     )
     app = create_app(settings)
     with app.app_context():
