@@ -18,7 +18,7 @@ from flask import Flask, current_app
 from werkzeug.datastructures import MultiDict
 
 from collation.models import ExportJob, ExportKind, ExportStatus
-from collation.pdf import collated_pdf
+from collation.pdf import write_collated_pdf
 from collation.queries import count_collated_items
 from collation.selection import Selection, selection_from_args
 from collation.spreadsheet import write_csv, write_xlsx
@@ -42,7 +42,7 @@ def export_dir(app: Flask) -> Path:
 def write_export(kind: ExportKind, selection: Selection, out: BinaryIO, progress=None) -> None:
     """Write one export to a binary stream: what the dashboard's jobs and the command line share."""
     if kind is ExportKind.PDF:
-        out.write(collated_pdf(selection, progress))
+        write_collated_pdf(selection, out, progress)
     elif kind is ExportKind.XLSX:
         write_xlsx(selection, out, progress)
     else:

@@ -7,28 +7,22 @@ and any count below five are withheld, so nobody can be identified by eliminatio
 
 from __future__ import annotations
 
+import logging
 from io import BytesIO
+from typing import BinaryIO
 from xml.sax.saxutils import escape
 
 import sqlalchemy as sa
-from pypdf import PdfReader, PdfWriter
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    BaseDocTemplate,
-    Frame,
-    PageBreak,
-    PageTemplate,
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import Flowable, Frame, Paragraph, Spacer, Table, TableStyle
 
+from collation.compact_canvas import CompactCanvas
+from collation.page_writer import PageWriter, TextStyle
 from collation.queries import (
     ADDED_FINDINGS_SECTION,
     Figures,
@@ -44,10 +38,11 @@ from core.pdf_fonts import BOLD, REGULAR, register_fonts
 from people.models import Agency, District, User
 from pledges.pdf import paragraph
 
+log = logging.getLogger(__name__)
+
 SMALLEST_GROUP = 5
-# As wide as any real page number, so the contents keep their length when the numbers go in.
-PLACEHOLDER_PAGE = 99999
 MARGIN = 18 * mm
+GREY = colors.HexColor("#505a5f")
 TITLE = "Practice improvement pledges: collated good practice, pledges and evidence"
 
 
@@ -73,44 +68,6 @@ def _styles():
         "toc1": ParagraphStyle("toc1", fontName=BOLD, fontSize=10, leading=13),
         "toc2": ParagraphStyle("toc2", fontName=REGULAR, fontSize=9, leading=11.5, leftIndent=12),
     }
-
-
-class _CollatedDocument(BaseDocTemplate):
-    """One part of the collated PDF, laid out once, numbered from `first_page`.
-
-    Its headings are recorded with their page numbers, for the contents and the outline.
-    """
-
-    def __init__(self, buffer, selection: Selection, first_page: int = 1):
-        super().__init__(
-            buffer,
-            pagesize=A4,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN + 6 * mm,
-            bottomMargin=MARGIN,
-            title=TITLE,
-            author="Practice improvement pledge tracker",
-        )
-        self.selection_text = selection.describe()
-        self.first_page = first_page
-        self.headings: list[tuple[int, str, int]] = []
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
-
-    def _decorate(self, canvas, document):
-        canvas.saveState()
-        canvas.setFont(REGULAR, 7.5)
-        canvas.setFillColor(colors.HexColor("#505a5f"))
-        canvas.drawString(MARGIN, A4[1] - MARGIN, f"Collated pledges – {self.selection_text}"[:120])
-        number = document.page + self.first_page - 1
-        canvas.drawRightString(A4[0] - MARGIN, 10 * mm, f"Page {number}")
-        canvas.restoreState()
-
-    def afterFlowable(self, flowable):
-        if isinstance(flowable, Paragraph) and flowable.style.name in ("h1", "h2"):
-            level = 0 if flowable.style.name == "h1" else 1
-            self.headings.append((level, flowable.getPlainText(), self.page + self.first_page - 1))
 
 
 def _count(value: int, anonymise: bool) -> str:
@@ -174,23 +131,27 @@ def _group_sizes() -> dict[tuple[int | None, int | None], int]:
     return {(agency, district): n for agency, district, n in rows}
 
 
-def _summary(figures: Figures, selection: Selection, styles) -> list:
+def _summary_tables(figures: Figures) -> list[tuple[str, list[tuple[str, int]]]]:
+    return [
+        ("Records by status", figures.by_status),
+        ("Signed-off records by district", figures.by_district),
+        ("Signed-off records by agency", figures.by_agency),
+        ("Signed-off reviews by how they are evidenced", figures.review_support),
+        ("Judgements of change", figures.judgements),
+    ]
+
+
+def _summary(figures: Figures, selection: Selection, styles, pages: _Pages) -> list:
     anonymise = selection.anonymise
-    story = [Paragraph("Summary", styles["h1"])]
+    story = [_Heading("Summary", styles["h1"], 0, pages)]
     headline = [
         ("Records (all statuses)", figures.records),
         ("Reviews due, not yet submitted", figures.reviews_due),
         ("Reviews overdue by four weeks or more", figures.reviews_overdue),
     ]
     story += [_figure_table(headline, anonymise, styles), Spacer(1, 4 * mm)]
-    for title, rows in (
-        ("Records by status", figures.by_status),
-        ("Signed-off records by district", figures.by_district),
-        ("Signed-off records by agency", figures.by_agency),
-        ("Signed-off reviews by how they are evidenced", figures.review_support),
-        ("Judgements of change", figures.judgements),
-    ):
-        story += [Paragraph(title, styles["h2"]), _figure_table(rows, anonymise, styles)]
+    for title, rows in _summary_tables(figures):
+        story += [_Heading(title, styles["h2"], 1, pages), _figure_table(rows, anonymise, styles)]
     story += [
         Spacer(1, 4 * mm),
         _bar_chart("Pledges per key point", figures.pledges_by_key_point, anonymise),
@@ -199,36 +160,58 @@ def _summary(figures: Figures, selection: Selection, styles) -> list:
     return story
 
 
-def _build(story: list, selection: Selection, first_page: int) -> tuple[bytes, int, list]:
-    buffer = BytesIO()
-    document = _CollatedDocument(buffer, selection, first_page)
-    document.build(story)
-    return buffer.getvalue(), document.page, document.headings
+class _PageNumber(Flowable):
+    """A page number in the contents, drawn as a form filled in once the body is laid out
+    (PDF lets a page use a form defined later), so the document is built in one pass."""
+
+    def __init__(self, form_name: str, width: float, height: float):
+        super().__init__()
+        self.form_name, self.width, self.height = form_name, width, height
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self):
+        self.canv.doForm(self.form_name)
 
 
-def _contents(entries: list[tuple[int, str, int | None]], styles) -> Table:
+class _Heading(Paragraph):
+    """A front-matter heading that bookmarks itself and records its page when drawn."""
+
+    def __init__(self, text: str, style, level: int, pages: _Pages):
+        super().__init__(escape(text), style)
+        self.level, self.text, self.pages = level, text, pages
+
+    def draw(self):
+        key = f"front{len(self.pages.headings)}"
+        self.canv.bookmarkHorizontal(key, 0, self.height)
+        self.canv.addOutlineEntry(self.text, key, level=self.level, closed=False)
+        self.pages.headings.append((self.level, self.text, self.pages.number))
+        super().draw()
+
+
+class _Pages:
+    """The page being drawn and the headings met so far, for the front matter."""
+
+    def __init__(self):
+        self.number = 1
+        self.headings: list[tuple[int, str, int]] = []
+
+
+def _contents(entries: list[tuple[int, str]], styles) -> Table:
     rows = [
         [
             Paragraph(escape(text), styles["toc1"] if level == 0 else styles["toc2"]),
-            "" if page is None else str(page),
+            _PageNumber(f"contents{index}", 18 * mm, 10),
         ]
-        for level, text, page in entries
+        for index, (level, text) in enumerate(entries)
     ]
     table = Table(rows or [["", ""]], colWidths=[150 * mm, 20 * mm])
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
-                ("FONTSIZE", (0, 0), (-1, -1), 9),
-                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
 
 
-def _front_story(selection, figures, styles, entries) -> list:
+def _cover(selection, styles, entries) -> list:
     return [
         Paragraph(TITLE, styles["cover"]),
         paragraph(f"Selection: {selection.describe()}.", styles["text"]),
@@ -247,49 +230,99 @@ def _front_story(selection, figures, styles, entries) -> list:
         Spacer(1, 8 * mm),
         Paragraph("Contents", styles["contents"]),
         _contents(entries, styles),
-        PageBreak(),
-        *_summary(figures, selection, styles),
     ]
 
 
-def collated_pdf(selection: Selection, progress=None) -> bytes:
-    """The collation for a selection, as a PDF. `progress(n)` is told after every item.
+def _draw_flowables(canvas, story: list, pages: _Pages, decorate) -> None:
+    """Draw platypus flowables page after page, from a new page, splitting what does not fit
+    (a long contents table runs on over the page)."""
+    story = list(story)
+    while story:
+        frame = Frame(MARGIN, MARGIN, A4[0] - 2 * MARGIN, A4[1] - 2 * MARGIN - 6 * mm)
+        drawn = 0
+        while story:
+            if frame.add(story[0], canvas, trySplit=0):
+                story.pop(0)
+                drawn += 1
+                continue
+            parts = frame.split(story[0], canvas)
+            if len(parts) > 1 and frame.add(parts[0], canvas, trySplit=0):
+                story[0:1] = parts[1:]
+                drawn += 1
+            break
+        if not drawn and story:  # too big for an empty page and cannot split: left out
+            log.warning("collated PDF: a %s too large for a page was left out", type(story[0]))
+            story.pop(0)
+        decorate(canvas, pages.number)
+        canvas.showPage()
+        pages.number += 1
 
-    Laid out once: the front matter (cover, contents, summary) is built with placeholder page
-    numbers to learn its length, the body is numbered on from there, the front matter is built
-    again with the real numbers, and pypdf joins the two and writes the outline.
+
+def _decorator(selection: Selection):
+    running_header = f"Collated pledges – {selection.describe()}"[:120]
+
+    def decorate(canvas, number: int) -> None:
+        canvas.setFont(REGULAR, 7.5)
+        canvas.setFillColor(GREY)
+        canvas.drawString(MARGIN, A4[1] - MARGIN, running_header)
+        canvas.drawRightString(A4[0] - MARGIN, 10 * mm, f"Page {number}")
+
+    return decorate
+
+
+def write_collated_pdf(selection: Selection, out: BinaryIO, progress=None) -> None:
+    """The collation for a selection, as a PDF written to `out`. `progress(n)` is told after
+    every item.
+
+    One pass over the data: the cover and contents, the summary, then the items, drawn line by
+    line (collation.page_writer). The contents' page numbers are forms, defined at the end
+    once every heading's page is known.
     """
     styles = _styles()
     figures = dashboard_figures(selection, today_in_london())
-    sections = [(level, text, PLACEHOLDER_PAGE) for level, text in section_titles(selection)]
-    _, front_pages, front_headings = _build(
-        _front_story(selection, figures, styles, sections), selection, 1
+    front_titles = [(0, "Summary")] + [(1, title) for title, _ in _summary_tables(figures)]
+    entries = front_titles + section_titles(selection)
+    canvas = CompactCanvas(out, pagesize=A4, pageCompression=1)
+    canvas.setTitle(TITLE)
+    canvas.setAuthor("Practice improvement pledge tracker")
+    canvas.showOutline()
+    decorate = _decorator(selection)
+    pages = _Pages()
+    _draw_flowables(canvas, _cover(selection, styles, entries), pages, decorate)
+    _draw_flowables(canvas, _summary(figures, selection, styles, pages), pages, decorate)
+    writer = PageWriter(
+        canvas,
+        left=MARGIN,
+        top=A4[1] - MARGIN - 6 * mm,
+        bottom=MARGIN,
+        width=A4[0] - 2 * MARGIN,
+        first_page_number=pages.number,
+        decorate=decorate,
     )
-    placeholders = [(level, text, PLACEHOLDER_PAGE) for level, text, _ in front_headings]
-    _, front_pages, front_headings = _build(
-        _front_story(selection, figures, styles, placeholders + sections), selection, 1
-    )
-    body, _, body_headings = _build(
-        _items_story(selection, styles, progress), selection, front_pages + 1
-    )
-    front, pages_again, _ = _build(
-        _front_story(selection, figures, styles, front_headings + body_headings), selection, 1
-    )
-    if pages_again != front_pages:  # pragma: no cover (placeholders are as wide as numbers)
-        raise RuntimeError("the contents changed length between passes")
-    writer = PdfWriter()
-    writer.append(PdfReader(BytesIO(front)))
-    writer.append(PdfReader(BytesIO(body)))
-    parent = None
-    for level, text, page in front_headings + body_headings:
-        if level == 0:
-            parent = writer.add_outline_item(title=text, page_number=page - 1)
-        else:
-            writer.add_outline_item(title=text, page_number=page - 1, parent=parent)
-    writer.add_metadata({"/Title": TITLE, "/Author": "Practice improvement pledge tracker"})
-    output = BytesIO()
-    writer.write(output)
-    return output.getvalue()
+    _write_items(writer, selection, progress)
+    writer.finish()
+    _define_contents_numbers(canvas, entries, pages.headings + writer.headings)
+    canvas.save()
+
+
+def _define_contents_numbers(canvas, entries, headings) -> None:
+    """Each contents line's page number: the page its heading was drawn on (matched in order)."""
+    found: dict[tuple[int, str], list[int]] = {}
+    for level, text, page in headings:
+        found.setdefault((level, text), []).append(page)
+    for index, (level, text) in enumerate(entries):
+        numbers = found.get((level, text))
+        canvas.beginForm(f"contents{index}")
+        canvas.setFont(REGULAR, 9)
+        canvas.drawRightString(18 * mm, 2, str(numbers.pop(0)) if numbers else "–")
+        canvas.endForm()
+
+
+def collated_pdf(selection: Selection, progress=None) -> bytes:
+    """The collated PDF as bytes, for a download small enough to build in the request."""
+    buffer = BytesIO()
+    write_collated_pdf(selection, buffer, progress)
+    return buffer.getvalue()
 
 
 def _attribution(item, selection: Selection, sizes, ids) -> str:
@@ -301,46 +334,63 @@ def _attribution(item, selection: Selection, sizes, ids) -> str:
     return f"{item.agency} · {item.district}"
 
 
-def _items_story(selection: Selection, styles, progress) -> list:
+BODY = {
+    "h1": TextStyle(BOLD, 15, 19),
+    "h2": TextStyle(BOLD, 11.5, 14.5),
+    "meta": TextStyle(REGULAR, 8, 10, colour=(0.31, 0.35, 0.37)),
+    "label": TextStyle(BOLD, 8.5, 11),
+    "text": TextStyle(REGULAR, 9.5, 12.5),
+    "bullet": TextStyle(REGULAR, 9.5, 12.5, indent=4 * mm),
+}
+EVIDENCE_LABEL = "Review 6 months on: evidence and its source"
+FIELDS = (
+    ("Examples of current good practice", "good_practice"),
+    ("Pledge", "pledge"),
+    ("Factors that will help", "helps"),
+    ("Factors that may hinder", "hinders"),
+    ("Anticipated signs of success", "signs_of_success"),
+)
+
+
+def _write_items(writer: PageWriter, selection: Selection, progress) -> None:
     sizes = _group_sizes()
     ids = {
         "agency": dict(db.session.execute(sa.select(Agency.name, Agency.id)).all()),
         "district": dict(db.session.execute(sa.select(District.name, District.id)).all()),
     }
-    story: list = []
     area = point = None
+    label, text = BODY["label"], BODY["text"]
+    count = 0
     for count, item in enumerate(collated_items(selection), start=1):
         if item.area != area:
             area, point = item.area, None
-            story.append(Paragraph(escape(area), styles["h1"]))
+            writer.new_page()
+            writer.heading(0, area, BODY["h1"], space_before=6)
         heading = ADDED_FINDINGS_SECTION if item.is_added_finding else item.point
         if heading != point:
             point = heading
-            story.append(Paragraph(escape(point), styles["h2"]))
-        block = [paragraph(_attribution(item, selection, sizes, ids), styles["meta"])]
+            writer.heading(1, point, BODY["h2"], space_before=8)
+        writer.write(
+            _attribution(item, selection, sizes, ids),
+            BODY["meta"],
+            keep_with_next=label.leading * 3,
+        )
         if item.is_added_finding:
-            block.append(paragraph(f"Finding: {item.point}", styles["label"]))
-        for label, text in (
-            ("Examples of current good practice", item.good_practice),
-            ("Pledge", item.pledge),
-            ("Factors that will help", item.helps),
-            ("Factors that may hinder", item.hinders),
-            ("Anticipated signs of success", item.signs_of_success),
-        ):
-            if text.strip():
-                block += [Paragraph(label, styles["label"]), paragraph(text, styles["text"])]
-        if item.evidence:
-            block.append(Paragraph("Review 6 months on: evidence and its source", styles["label"]))
-            block += [
-                paragraph(f"• {e.description} [{e.sources or 'no source'}]", styles["text"])
-                for e in item.evidence
-            ]
+            writer.write(f"Finding: {item.point}", label)
+        for title, name in FIELDS:
+            writer.labelled(title, getattr(item, name), label, text)
+        for number, evidence in enumerate(item.evidence):
+            line = f"• {evidence.description} [{evidence.sources or 'no source'}]"
+            if number == 0:
+                writer.labelled(EVIDENCE_LABEL, line, label, BODY["bullet"])
+            else:
+                writer.write(line, BODY["bullet"])
         if item.judgement:
-            block.append(paragraph(f"Judgement of change: {item.judgement}", styles["text"]))
-        block.append(Spacer(1, 3 * mm))
-        story.extend(block)
+            writer.write(f"Judgement of change: {item.judgement}", text)
+        writer.labelled("What next", item.what_next, label, text)
+        writer.space(3 * mm)
         if progress is not None:
             progress(count)
-    if not story:
-        story.append(Paragraph("No signed-off content matches this selection.", styles["text"]))
-    return story
+    if not count:
+        writer.new_page()
+        writer.write("No signed-off content matches this selection.", text)

@@ -195,3 +195,27 @@ def test_the_collated_pdf_has_an_outline_by_area_and_point(client, auth, county)
     first_page = " ".join(reader.pages[0].extract_text().split())
     assert "Contents" in first_page
     assert "Summary" in first_page
+
+
+def test_the_contents_give_the_pages_the_outline_points_to(client, auth, county):
+    auth.login(county["training"])
+    reader = PdfReader(BytesIO(client.get("/collation/collated.pdf").data))
+    contents = " ".join(reader.pages[0].extract_text().split())
+    checked = 0
+
+    def walk(items):
+        nonlocal checked
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+                continue
+            page = reader.get_destination_page_number(item) + 1
+            assert f"{' '.join(item.title.split())} {page}" in contents, (item.title, page)
+            assert f"Page {page}" in reader.pages[page - 1].extract_text()
+            assert " ".join(item.title.split())[:40] in " ".join(
+                reader.pages[page - 1].extract_text().split()
+            )
+            checked += 1
+
+    walk(reader.outline)
+    assert checked >= 8
