@@ -51,6 +51,12 @@ def chromium():
         browser.close()
 
 
+class LiveServer(str):
+    """The server's address (use it as a string), with the app it serves as `.app`."""
+
+    app = None
+
+
 @pytest.fixture
 def browser_mail():
     """A real SMTP server on loopback for the served app: tests read what people are sent."""
@@ -87,8 +93,10 @@ def live_server(tmp_path, browser_mail):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    address = LiveServer(f"http://127.0.0.1:{server.server_port}")
+    address.app = app
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield address
     finally:
         server.shutdown()
         thread.join(timeout=5)
