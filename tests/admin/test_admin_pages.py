@@ -355,3 +355,40 @@ def _records_of(person):
     from pledges.models import Record
 
     return db.session.scalars(sa.select(Record).where(Record.owner_id == person.id)).all()
+
+
+def test_the_people_page_costs_the_same_queries_however_many_people(as_admin, people):
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting():
+        statements = []
+
+        def count(*args):
+            statements.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+
+    def queries_for_page() -> int:
+        with counting() as statements:
+            assert as_admin.get("/admin/people?page=1").status_code == 200
+        return len(statements)
+
+    few = queries_for_page()
+    manager = people["manager"]
+    for n in range(80):
+        create_user(
+            email=f"many{n}@example.org",
+            name=f"Many {n}",
+            line_manager=manager,
+            agency=people["agency"],
+            roles={Role.DISTRICT_TEAM} if n % 2 else set(),
+        )
+    db.session.commit()
+    assert queries_for_page() == few
