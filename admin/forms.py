@@ -68,6 +68,13 @@ class PersonForm(BaseForm):
         self.agency.choices = _place_choices(agencies, "Not given")
         self.district.choices = _place_choices(districts, "Not given")
 
+    def show(self, person) -> None:
+        """Fill the fields a plain `obj=` cannot: places by id, manager by email, roles."""
+        self.agency.data = str(person.agency_id or "")
+        self.district.data = str(person.district_id or "")
+        self.line_manager_email.data = person.line_manager.email if person.line_manager else ""
+        self.roles.data = [role.value for role in person.roles]
+
 
 class DeactivateForm(BaseForm):
     successor_email = _email_field(
@@ -100,6 +107,11 @@ class TeamForm(BaseForm):
     def set_places(self, agencies, districts) -> None:
         self.agency.choices = _place_choices(agencies, "Multi-agency (no single agency)")
         self.district.choices = _place_choices(districts, "Not given")
+
+    def show(self, team) -> None:
+        self.agency.data = str(team.agency_id or "")
+        self.district.data = str(team.district_id or "")
+        self.manager_email.data = team.manager.email if team.manager else ""
 
 
 class AddMemberForm(BaseForm):

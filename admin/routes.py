@@ -103,6 +103,28 @@ def _place(model, value: str):
     return db.session.get(model, int(value)) if value else None
 
 
+def _person_details(form, manager: User | None) -> dict:
+    """What the person form says, as the person operations take it."""
+    return {
+        "email": form.email.data,
+        "name": form.name.data,
+        "job_title": form.job_title.data or "",
+        "agency": _place(Agency, form.agency.data),
+        "district": _place(District, form.district.data),
+        "line_manager": manager,
+        "roles": {Role(value) for value in form.roles.data or []},
+    }
+
+
+def _team_form(team, *, from_request: bool) -> TeamForm:
+    """The team form as posted, or showing the team as saved."""
+    form = TeamForm() if from_request else TeamForm(formdata=None, obj=team)
+    form.set_places(agencies(), districts())
+    if not from_request and team is not None:
+        form.show(team)
+    return form
+
+
 def _status(form, problems) -> int:
     return 422 if problems or any(field.errors for field in form) else 200
 
@@ -142,16 +164,7 @@ def new_person():
         manager = _person_in(form.line_manager_email)
         if manager is not False:
             try:
-                person = create_person(
-                    _me(),
-                    email=form.email.data,
-                    name=form.name.data,
-                    job_title=form.job_title.data or "",
-                    agency=_place(Agency, form.agency.data),
-                    district=_place(District, form.district.data),
-                    line_manager=manager,
-                    roles={Role(value) for value in form.roles.data or []},
-                )
+                person = create_person(_me(), **_person_details(form, manager))
             except ActionRefused as refusal:
                 db.session.rollback()
                 _show_refusal(form, refusal, problems)
@@ -174,26 +187,13 @@ def person(person_id: int):
     form = PersonForm(obj=None if request.method == "POST" else person)
     form.set_places(agencies(), districts())
     if request.method == "GET":
-        form.agency.data = str(person.agency_id or "")
-        form.district.data = str(person.district_id or "")
-        form.line_manager_email.data = person.line_manager.email if person.line_manager else ""
-        form.roles.data = [role.value for role in person.roles]
+        form.show(person)
     problems: list[str] = []
     if form.validate_on_submit():
         manager = _person_in(form.line_manager_email)
         if manager is not False:
             try:
-                update_person(
-                    person,
-                    _me(),
-                    email=form.email.data,
-                    name=form.name.data,
-                    job_title=form.job_title.data or "",
-                    agency=_place(Agency, form.agency.data),
-                    district=_place(District, form.district.data),
-                    line_manager=manager,
-                    roles={Role(value) for value in form.roles.data or []},
-                )
+                update_person(person, _me(), **_person_details(form, manager))
             except ActionRefused as refusal:
                 db.session.rollback()
                 person = load_person(person_id)
@@ -289,12 +289,7 @@ def teams():
 @administrator_required
 def team(team_id: int | None = None):
     team = _or_404(load_team(team_id)) if team_id is not None else None
-    form = TeamForm(obj=None if request.method == "POST" else team)
-    form.set_places(agencies(), districts())
-    if request.method == "GET" and team is not None:
-        form.agency.data = str(team.agency_id or "")
-        form.district.data = str(team.district_id or "")
-        form.manager_email.data = team.manager.email if team.manager else ""
+    form = _team_form(team, from_request=request.method == "POST")
     problems: list[str] = []
     if form.validate_on_submit():
         manager = _person_in(form.manager_email)
@@ -348,13 +343,9 @@ def add_team_member(team_id: int):
                 flash(f"{person.name} has joined {team.name}.", "success")
                 return redirect(url_for("admin.team", team_id=team.id))
     team = load_team(team_id)
-    form = TeamForm(obj=team)
-    form.set_places(agencies(), districts())
-    form.agency.data, form.district.data = str(team.agency_id or ""), str(team.district_id or "")
-    form.manager_email.data = team.manager.email if team.manager else ""
     return render_template(
         "admin/team.html",
-        form=form,
+        form=_team_form(team, from_request=False),
         team=team,
         problems=problems,
         member_form=member_form,
