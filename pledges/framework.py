@@ -125,9 +125,22 @@ def framework_from_text(text: bytes | str) -> dict[str, Any]:
     except RecursionError as error:
         raise FrameworkFileError(["The file is nested too deeply to be a framework."]) from error
     problems = check_framework_data(data)
+    if _has_nul(data):
+        # PostgreSQL cannot store it, and no one means to write it.
+        problems.append("The file contains a NUL character (\\u0000): remove it.")
     if problems:
         raise FrameworkFileError(problems)
     return data
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 def read_framework_file(path: Path) -> dict[str, Any]:

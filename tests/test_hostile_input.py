@@ -177,3 +177,84 @@ def test_malformed_dashboard_filters_are_explained_not_a_crash(client, auth, peo
     auth.login(training)
     urls, _ = places
     assert client.get(urls["collation"], query_string=args).status_code == 200
+
+
+csv_cells = st.text(st.characters(codec="utf-8"), max_size=40) | st.sampled_from(
+    ['"', '""', "=SUM(A1)", "\r", ";", "a@b.test", "administrator; admin", "\x00"]
+)
+csv_files = st.lists(st.lists(csv_cells, max_size=9), max_size=12).map(
+    lambda rows: "\n".join(
+        ["name,email,job title,agency,district,team,line manager's email,roles"]
+        + [",".join(row) for row in rows]
+    )
+)
+
+
+@SLOW
+@given(content=csv_files | st.binary(max_size=400) | st.text(max_size=400))
+def test_any_people_file_is_planned_or_refused_in_words(people, content):
+    """An uploaded CSV is user input: it is planned, or refused with a message; never a crash."""
+    from admin.people_import import ImportFileError, apply_import, plan_import
+
+    plan, refusal = None, ""
+    try:
+        plan = plan_import(content)
+    except ImportFileError as problem:
+        refusal = str(problem)
+    if plan is None:
+        assert refusal
+        return
+    for row in plan.errors:
+        assert all(problem.strip() for problem in row.problems)
+    apply_import(plan, people["admin"], send_links=False)
+    db.session.flush()
+    db.session.rollback()
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "key",
+                    "version",
+                    "title",
+                    "source",
+                    "areas",
+                    "key_points",
+                    "number",
+                    "sub_points",
+                    "additional_detail",
+                    "text",
+                    "items",
+                    "guidance_note",
+                ]
+            ),
+            children,
+            max_size=6,
+        )
+    ),
+    max_leaves=30,
+)
+
+
+@SLOW
+@given(data=json_values)
+def test_any_framework_file_is_published_or_refused_in_words(data):
+    import json
+
+    from pledges.framework import FrameworkFileError, framework_from_text, publish_framework
+
+    checked, problems = None, []
+    try:
+        checked = framework_from_text(json.dumps(data))
+    except FrameworkFileError as error:
+        problems = error.problems
+    if checked is None:
+        assert problems
+        return
+    publish_framework(checked, make_current=False)
+    db.session.flush()
+    db.session.rollback()

@@ -137,3 +137,14 @@ def test_a_second_partnerships_framework_is_only_data(client, auth, people):
         as_text=True
     )
     assert client.get(f"/records/{record.id}/record.pdf").status_code == 200
+
+
+def test_a_nul_character_in_a_framework_file_is_refused():
+    import json
+
+    from pledges.framework import DERBYSHIRE_FRAMEWORK_FILE, FrameworkFileError, framework_from_text
+
+    data = json.loads(DERBYSHIRE_FRAMEWORK_FILE.read_text())
+    data["title"] = "Before\x00after"
+    with pytest.raises(FrameworkFileError, match="NUL character"):
+        framework_from_text(json.dumps(data))
