@@ -319,7 +319,8 @@ def submit(record_id: int):
     if not editable:
         return _not_editable(record)
     form = ConfirmForm()
-    problems = submission_problems(record)
+    blocking = submission_problems(record)
+    unconfirmed = ""
     if form.validate_on_submit():
         try:
             submit_record(
@@ -328,7 +329,9 @@ def submit(record_id: int):
                 personal_data_confirmed=request.form.get("not_identifying") == "yes",
             )
         except ActionRefused as refusal:
-            problems = refusal.problems
+            blocking = submission_problems(record)
+            # Refused for the personal-data warning alone: the form stays, with the question.
+            unconfirmed = "" if blocking else refusal.problems[0]
         else:
             db.session.commit()
             what = "review" if record.in_review_stage else "record"
@@ -342,7 +345,8 @@ def submit(record_id: int):
         "pledges/submit.html",
         record=record,
         form=form,
-        problems=problems,
+        problems=blocking,
+        unconfirmed=unconfirmed,
         smart_prompts=smart_prompts,
         self_report_only=rests_on_self_report_only(record),
         personal_data=personal_data_findings(record),
