@@ -310,7 +310,7 @@ def update_team(
     agency: Agency | None,
     district: District | None,
     manager: User | None,
-) -> None:
+) -> Team:
     name = name.strip()
     check_team_name_free(name, team)
     if (manager.id if manager else None) != team.manager_id:
@@ -320,6 +320,7 @@ def update_team(
     team.agency = agency
     team.district = district
     db.session.flush()
+    return team
 
 
 def change_team_manager(team: Team, new_manager: User | None, by: User) -> list[Record]:

@@ -99,6 +99,19 @@ def _show_refusal(form, refusal: ActionRefused, problems: list[str]) -> None:
         problems.append(refusal.message)
 
 
+def _carry_out(operation, form, problems: list[str]) -> tuple[bool, object]:
+    """Run an operation and commit: (True, its result). Refused: roll back (objects reload as
+    saved), show why on the form, and (False, None)."""
+    try:
+        result = operation()
+    except ActionRefused as refusal:
+        db.session.rollback()
+        _show_refusal(form, refusal, problems)
+        return False, None
+    db.session.commit()
+    return True, result
+
+
 def _place(model, value: str):
     return db.session.get(model, int(value)) if value else None
 
@@ -162,19 +175,16 @@ def new_person():
     problems: list[str] = []
     if form.validate_on_submit():
         manager = _person_in(form.line_manager_email)
+        done, person = (False, None)
         if manager is not False:
-            try:
-                person = create_person(_me(), **_person_details(form, manager))
-            except ActionRefused as refusal:
-                db.session.rollback()
-                _show_refusal(form, refusal, problems)
-            else:
-                db.session.commit()
-                flash(
-                    f"{person.name} has been added and emailed a link to set their password.",
-                    "success",
-                )
-                return redirect(url_for("admin.person", person_id=person.id))
+            done, person = _carry_out(
+                lambda: create_person(_me(), **_person_details(form, manager)), form, problems
+            )
+        if done:
+            flash(
+                f"{person.name} has been added and emailed a link to set their password.", "success"
+            )
+            return redirect(url_for("admin.person", person_id=person.id))
     return render_template(
         "admin/person_form.html", form=form, person=None, problems=problems
     ), _status(form, problems)
@@ -191,17 +201,17 @@ def person(person_id: int):
     problems: list[str] = []
     if form.validate_on_submit():
         manager = _person_in(form.line_manager_email)
-        if manager is not False:
-            try:
-                update_person(person, _me(), **_person_details(form, manager))
-            except ActionRefused as refusal:
-                db.session.rollback()
-                person = load_person(person_id)
-                _show_refusal(form, refusal, problems)
-            else:
-                db.session.commit()
-                flash(f"{person.name}'s details have been saved.", "success")
-                return redirect(url_for("admin.person", person_id=person.id))
+        done = (
+            manager is not False
+            and _carry_out(
+                lambda: update_person(person, _me(), **_person_details(form, manager)),
+                form,
+                problems,
+            )[0]
+        )
+        if done:
+            flash(f"{person.name}'s details have been saved.", "success")
+            return redirect(url_for("admin.person", person_id=person.id))
     records = db.session.scalars(
         db.select(Record).where(Record.owner_id == person.id).order_by(Record.cycle)
     ).all()
@@ -225,21 +235,17 @@ def deactivate(person_id: int):
     problems: list[str] = []
     if form.validate_on_submit():
         successor = _person_in(form.successor_email)
-        if successor is not False:
-            try:
-                deactivate_person(person, _me(), successor)
-            except ActionRefused as refusal:
-                db.session.rollback()
-                person = load_person(person_id)
-                _show_refusal(form, refusal, problems)
-            else:
-                db.session.commit()
-                flash(
-                    f"{person.name} has been deactivated: they can no longer sign in. Their "
-                    "records are kept.",
-                    "success",
-                )
-                return redirect(url_for("admin.person", person_id=person.id))
+        done = (
+            successor is not False
+            and _carry_out(lambda: deactivate_person(person, _me(), successor), form, problems)[0]
+        )
+        if done:
+            flash(
+                f"{person.name} has been deactivated: they can no longer sign in. Their records "
+                "are kept.",
+                "success",
+            )
+            return redirect(url_for("admin.person", person_id=person.id))
     return render_template(
         "admin/deactivate.html", form=form, person=person, problems=problems
     ), _status(form, problems)
@@ -301,19 +307,16 @@ def team(team_id: int | None = None):
                 "district": _place(District, form.district.data),
                 "manager": manager,
             }
-            try:
-                if team is None:
-                    team = create_team(_me(), **details)
-                else:
-                    update_team(team, _me(), **details)
-            except ActionRefused as refusal:
-                db.session.rollback()
-                team = load_team(team_id) if team_id is not None else None
-                _show_refusal(form, refusal, problems)
-            else:
-                db.session.commit()
-                flash(f"{team.name} has been saved.", "success")
-                return redirect(url_for("admin.team", team_id=team.id))
+            done, saved = _carry_out(
+                (lambda: create_team(_me(), **details))
+                if team is None
+                else (lambda: update_team(team, _me(), **details)),
+                form,
+                problems,
+            )
+            if done:
+                flash(f"{saved.name} has been saved.", "success")
+                return redirect(url_for("admin.team", team_id=saved.id))
     return render_template(
         "admin/team.html",
         form=form,
@@ -332,17 +335,9 @@ def add_team_member(team_id: int):
     problems: list[str] = []
     if member_form.validate_on_submit():
         person = _person_in(member_form.email)
-        if person:
-            try:
-                add_member(team, person)
-            except ActionRefused as refusal:
-                db.session.rollback()
-                _show_refusal(member_form, refusal, problems)
-            else:
-                db.session.commit()
-                flash(f"{person.name} has joined {team.name}.", "success")
-                return redirect(url_for("admin.team", team_id=team.id))
-    team = load_team(team_id)
+        if person and _carry_out(lambda: add_member(team, person), member_form, problems)[0]:
+            flash(f"{person.name} has joined {team.name}.", "success")
+            return redirect(url_for("admin.team", team_id=team.id))
     return render_template(
         "admin/team.html",
         form=_team_form(team, from_request=False),
@@ -400,13 +395,8 @@ def save_organisation_place(kind: str, place_id: int | None = None):
     form = PlaceForm(prefix=key)
     problems: list[str] = []
     if form.validate_on_submit():
-        try:
-            saved = save_place(model, form.name.data, place)
-        except ActionRefused as refusal:
-            db.session.rollback()
-            _show_refusal(form, refusal, problems)
-        else:
-            db.session.commit()
+        done, saved = _carry_out(lambda: save_place(model, form.name.data, place), form, problems)
+        if done:
             flash(f"The {noun} {saved.name} has been saved.", "success")
             return redirect(url_for("admin.organisation"))
     return _organisation_page({key: form}, problems, 422)

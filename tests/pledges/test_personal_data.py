@@ -73,8 +73,14 @@ def test_submitting_text_that_looks_identifying_needs_confirmation(
     assert "Check for identifying details" in page
     assert "A name next to a date or age" in page
     refused = client.post(f"/records/{record.id}/submit")
+    html = refused.get_data(as_text=True)
     assert refused.status_code == 422
-    assert "confirm that none of it identifies a child or family" in refused.get_data(as_text=True)
+    assert "confirm that none of it identifies a child or family" in html
+    # The question stays, tied to its error, so it can be answered.
+    assert '<a href="#not_identifying">Change the text listed below' in html
+    assert 'id="not_identifying" name="not_identifying"' in html
+    assert 'aria-describedby="not_identifying-error"' in html
+    assert "12/03/2015" in html
     db.session.refresh(record)
     assert record.status is RecordStatus.DRAFT
     client.post(f"/records/{record.id}/submit", data={"not_identifying": "yes"})

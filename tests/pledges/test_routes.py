@@ -363,34 +363,3 @@ def test_null_characters_and_odd_unicode_are_saved_without_a_crash(
         401,
     )
 
-
-def test_the_personal_data_question_stays_on_the_page_until_answered(
-    client, auth, people, make_record
-):
-    pat = people["practitioner"]
-    record = make_record(pat)
-    save_entry(
-        record.entries[0],
-        pat,
-        {"pledge": "Visit Jayden Smith, born 12/03/2015, every week."},
-        base_revision=1,
-    )
-    db.session.commit()
-    auth.login(pat)
-    page = client.get(f"/records/{record.id}/submit").get_data(as_text=True)
-    assert "Check for identifying details" in page
-
-    refused = client.post(f"/records/{record.id}/submit", data={})
-    html = refused.get_data(as_text=True)
-    assert refused.status_code == 422
-    assert '<a href="#not_identifying">Change the text listed below' in html
-    assert 'id="not_identifying" name="not_identifying"' in html  # the question is still there
-    assert 'aria-describedby="not_identifying-error"' in html
-    assert "12/03/2015" in html
-    db.session.refresh(record)
-    assert record.status is RecordStatus.DRAFT
-
-    confirmed = client.post(f"/records/{record.id}/submit", data={"not_identifying": "yes"})
-    assert confirmed.status_code == 302
-    db.session.refresh(record)
-    assert record.status is RecordStatus.SUBMITTED
