@@ -78,6 +78,8 @@ class User(UserMixin, db.Model):
         sa.String(64), unique=True, default=new_session_token
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When a "forgotten password" link last went out: one every few minutes at most.
+    reset_link_sent_at: Mapped[datetime | None]
 
     agency: Mapped[Agency | None] = relationship()
     district: Mapped[District | None] = relationship()

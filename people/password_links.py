@@ -11,10 +11,12 @@ from __future__ import annotations
 import enum
 import hashlib
 import logging
+from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from core.clock import utcnow
 from core.database import db
 from core.errors import ActionRefused
 from core.mail import OutgoingEmail, queue_email
@@ -132,15 +134,24 @@ def send_password_link(user: User, purpose: LinkPurpose) -> None:
     queue_email(db.session, OutgoingEmail(to=user.email, subject=subject, body=body))
 
 
+RESET_LINK_EVERY = timedelta(minutes=5)
+
+
 def request_password_reset(email: str) -> None:
     """Send a reset link when the address belongs to an active person; otherwise do nothing.
+    At most one link every five minutes goes to a person, so nobody can flood their inbox.
 
     The caller answers the same either way, so the page never tells whether an address is
-    registered.
+    registered (or was asked for a moment ago).
     """
     user = find_user_by_email(email)
-    if user is not None and user.is_active:
-        send_password_link(user, LinkPurpose.RESET)
-        log.info("password reset link sent to user %s", user.id)
-    else:
+    if user is None or not user.is_active:
         log.info("password reset asked for an address with no active account")
+        return
+    now = utcnow()
+    if user.reset_link_sent_at is not None and now - user.reset_link_sent_at < RESET_LINK_EVERY:
+        log.info("password reset for user %s not sent: one went out minutes ago", user.id)
+        return
+    user.reset_link_sent_at = now
+    send_password_link(user, LinkPurpose.RESET)
+    log.info("password reset link sent to user %s", user.id)

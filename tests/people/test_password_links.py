@@ -132,3 +132,14 @@ def test_setting_a_password_ends_other_sessions(client, auth, people):
 def test_the_sign_in_page_offers_a_reset(client):
     html = client.get("/sign-in").get_data(as_text=True)
     assert 'href="/forgot-password"' in html
+
+
+def test_reset_links_go_at_most_once_every_five_minutes(client, people, smtp_inbox):
+    pat = people["practitioner"]
+    first = client.post("/forgot-password", data={"email": pat.email})
+    again = client.post("/forgot-password", data={"email": pat.email})
+    assert first.get_data() == again.get_data()  # the page never says it held one back
+    assert len(smtp_inbox.to(pat.email)) == 1
+    with time_machine.travel(utcnow() + timedelta(minutes=6)):
+        client.post("/forgot-password", data={"email": pat.email})
+    assert len(smtp_inbox.to(pat.email)) == 2
