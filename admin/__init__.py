@@ -20,4 +20,10 @@ def can_publish_frameworks_global(user) -> bool:
     return can_publish_frameworks(user)
 
 
-from admin import frameworks, routes  # noqa: E402, F401  (registers the views)
+from admin import (  # noqa: E402, F401  (registers the views)
+    frameworks,
+    import_routes,
+    people_routes,
+    routes,
+    team_routes,
+)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
 
 from admin import bp
 from admin.forms import PublishFrameworkForm
-from admin.permissions import can_publish_frameworks
+from admin.view_helpers import framework_publisher_required
 from core.database import db
 from core.forms import ConfirmForm
 from pledges.framework import (
@@ -21,17 +18,6 @@ from pledges.framework import (
     stored_framework,
 )
 from pledges.models import FrameworkVersion, Record
-
-
-def framework_publisher_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not can_publish_frameworks(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _versions_page(form, problems: list[str], status: int = 200):

@@ -1,0 +1,56 @@
+"""Importing people from a CSV file: upload, the dry run, then the import."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+
+from admin import bp
+from admin.forms import ConfirmImportForm, UploadForm
+from admin.models import PeopleImport
+from admin.people_import import ImportFileError, apply_import, decode_csv, plan_import, read_csv
+from admin.view_helpers import administrator_required, me, or_404, status_for
+from core.clock import utcnow
+from core.database import db
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@administrator_required
+def upload_people():
+    form = UploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        content = upload.read()
+        try:
+            read_csv(content)
+        except ImportFileError as problem:
+            form.file.errors.append(str(problem))
+        else:
+            stored = PeopleImport(
+                uploaded_by=me(),
+                filename=(upload.filename or "")[:255],
+                content=decode_csv(content),
+            )
+            db.session.add(stored)
+            db.session.commit()
+            return redirect(url_for("admin.people_import", import_id=stored.id))
+    return render_template("admin/upload.html", form=form), status_for(form, [])
+
+
+@bp.route("/import/<id:import_id>", methods=["GET", "POST"])
+@administrator_required
+def people_import(import_id: int):
+    """The dry run of an uploaded file, row by row; posting it carries out the import."""
+    stored = or_404(db.session.get(PeopleImport, import_id))
+    plan = plan_import(stored.content)
+    form = ConfirmImportForm()
+    if not stored.is_imported and plan.has_work and form.validate_on_submit():
+        result = apply_import(plan, me(), send_links=form.send_links.data)
+        stored.imported_at = utcnow()
+        stored.outcome = (
+            f"{result.created} added, {result.changed} changed, {result.unchanged} unchanged, "
+            f"{result.skipped} left out because of problems"
+        )
+        db.session.commit()
+        flash(f"Import done: {stored.outcome}.", "success")
+        return redirect(url_for("admin.people_import", import_id=stored.id))
+    return render_template("admin/import_plan.html", stored=stored, plan=plan, form=form)

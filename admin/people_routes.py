@@ -1,0 +1,163 @@
+"""Administration of people: find, add, change, deactivate and reactivate, set-password links."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from admin import bp
+from admin.forms import DeactivateForm, PersonForm
+from admin.operations import create_person, deactivate_person, reactivate_person, update_person
+from admin.queries import agencies, districts, load_person, search_people
+from admin.view_helpers import (
+    administrator_required,
+    carry_out,
+    me,
+    or_404,
+    person_in,
+    place_from,
+    status_for,
+)
+from core.database import db
+from core.errors import ActionRefused
+from core.forms import ConfirmForm
+from people.models import Agency, District, Role, User
+from people.password_links import LinkPurpose, send_password_link
+from pledges.models import Record
+
+
+def _person_details(form, manager: User | None) -> dict:
+    """What the person form says, as the person operations take it."""
+    return {
+        "email": form.email.data,
+        "name": form.name.data,
+        "job_title": form.job_title.data or "",
+        "agency": place_from(Agency, form.agency.data),
+        "district": place_from(District, form.district.data),
+        "line_manager": manager,
+        "roles": {Role(value) for value in form.roles.data or []},
+    }
+
+
+@bp.get("/people")
+@administrator_required
+def people():
+    text = request.args.get("q", "")[:200]
+    page = request.args.get("page", "1")
+    page_number = int(page) if page.isdigit() and len(page) < 7 else 1
+    show_left = request.args.get("left") != "hide"
+    found = search_people(text, page=page_number, show_left=show_left)
+    return render_template("admin/people.html", found=found, text=text, show_left=show_left)
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@administrator_required
+def new_person():
+    form = PersonForm()
+    form.set_places(agencies(), districts())
+    problems: list[str] = []
+    if form.validate_on_submit():
+        manager = person_in(form.line_manager_email)
+        done, person = (False, None)
+        if manager is not False:
+            done, person = carry_out(
+                lambda: create_person(me(), **_person_details(form, manager)), form, problems
+            )
+        if done:
+            flash(
+                f"{person.name} has been added and emailed a link to set their password.", "success"
+            )
+            return redirect(url_for("admin.person", person_id=person.id))
+    return render_template(
+        "admin/person_form.html", form=form, person=None, problems=problems
+    ), status_for(form, problems)
+
+
+@bp.route("/people/<id:person_id>", methods=["GET", "POST"])
+@administrator_required
+def person(person_id: int):
+    person = or_404(load_person(person_id))
+    form = PersonForm(obj=None if request.method == "POST" else person)
+    form.set_places(agencies(), districts())
+    if request.method == "GET":
+        form.show(person)
+    problems: list[str] = []
+    if form.validate_on_submit():
+        manager = person_in(form.line_manager_email)
+        done = (
+            manager is not False
+            and carry_out(
+                lambda: update_person(person, me(), **_person_details(form, manager)),
+                form,
+                problems,
+            )[0]
+        )
+        if done:
+            flash(f"{person.name}'s details have been saved.", "success")
+            return redirect(url_for("admin.person", person_id=person.id))
+    records = db.session.scalars(
+        db.select(Record).where(Record.owner_id == person.id).order_by(Record.cycle)
+    ).all()
+    return render_template(
+        "admin/person_form.html",
+        form=form,
+        person=person,
+        problems=problems,
+        records=records,
+        action_form=ConfirmForm(),
+    ), status_for(form, problems)
+
+
+@bp.route("/people/<id:person_id>/deactivate", methods=["GET", "POST"])
+@administrator_required
+def deactivate(person_id: int):
+    person = or_404(load_person(person_id))
+    form = DeactivateForm()
+    if request.method == "GET" and person.line_manager:
+        form.successor_email.data = person.line_manager.email
+    problems: list[str] = []
+    if form.validate_on_submit():
+        successor = person_in(form.successor_email)
+        done = (
+            successor is not False
+            and carry_out(lambda: deactivate_person(person, me(), successor), form, problems)[0]
+        )
+        if done:
+            flash(
+                f"{person.name} has been deactivated: they can no longer sign in. Their records "
+                "are kept.",
+                "success",
+            )
+            return redirect(url_for("admin.person", person_id=person.id))
+    return render_template(
+        "admin/deactivate.html", form=form, person=person, problems=problems
+    ), status_for(form, problems)
+
+
+@bp.post("/people/<id:person_id>/reactivate")
+@administrator_required
+def reactivate(person_id: int):
+    person = or_404(db.session.get(User, person_id))
+    if ConfirmForm().validate_on_submit():
+        try:
+            reactivate_person(person, me())
+        except ActionRefused as refusal:
+            flash(refusal.message, "error")
+        else:
+            db.session.commit()
+            flash(
+                f"{person.name} can sign in again. Give them a line manager and teams.", "success"
+            )
+    return redirect(url_for("admin.person", person_id=person.id))
+
+
+@bp.post("/people/<id:person_id>/send-link")
+@administrator_required
+def send_link(person_id: int):
+    person = or_404(db.session.get(User, person_id))
+    if not person.is_active:
+        flash(f"{person.name} has left: reactivate them before sending a link.", "error")
+    elif ConfirmForm().validate_on_submit():
+        send_password_link(person, LinkPurpose.WELCOME)
+        db.session.commit()
+        flash(f"A link to set their password has been emailed to {person.email}.", "success")
+    return redirect(url_for("admin.person", person_id=person.id))

@@ -1,0 +1,147 @@
+"""Administration of teams, agencies and districts."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from admin import bp
+from admin.forms import AddMemberForm, PlaceForm, TeamForm
+from admin.operations import add_member, create_team, remove_member, save_place, update_team
+from admin.queries import agencies, all_teams, districts, load_team, people_counts_by
+from admin.view_helpers import (
+    administrator_required,
+    carry_out,
+    me,
+    or_404,
+    person_in,
+    place_from,
+    status_for,
+)
+from core.database import db
+from core.forms import ConfirmForm
+from people.models import Agency, District, User
+
+
+def _team_form(team, *, from_request: bool) -> TeamForm:
+    """The team form as posted, or showing the team as saved."""
+    form = TeamForm() if from_request else TeamForm(formdata=None, obj=team)
+    form.set_places(agencies(), districts())
+    if not from_request and team is not None:
+        form.show(team)
+    return form
+
+
+@bp.get("/teams")
+@administrator_required
+def teams():
+    return render_template("admin/teams.html", teams=all_teams())
+
+
+@bp.route("/teams/new", methods=["GET", "POST"])
+@bp.route("/teams/<id:team_id>", methods=["GET", "POST"])
+@administrator_required
+def team(team_id: int | None = None):
+    team = or_404(load_team(team_id)) if team_id is not None else None
+    form = _team_form(team, from_request=request.method == "POST")
+    problems: list[str] = []
+    if form.validate_on_submit():
+        manager = person_in(form.manager_email)
+        if manager is not False:
+            details = {
+                "name": form.name.data,
+                "description": form.description.data or "",
+                "agency": place_from(Agency, form.agency.data),
+                "district": place_from(District, form.district.data),
+                "manager": manager,
+            }
+            done, saved = carry_out(
+                (lambda: create_team(me(), **details))
+                if team is None
+                else (lambda: update_team(team, me(), **details)),
+                form,
+                problems,
+            )
+            if done:
+                flash(f"{saved.name} has been saved.", "success")
+                return redirect(url_for("admin.team", team_id=saved.id))
+    return render_template(
+        "admin/team.html",
+        form=form,
+        team=team,
+        problems=problems,
+        member_form=AddMemberForm(prefix="member"),
+        action_form=ConfirmForm(),
+    ), status_for(form, problems)
+
+
+@bp.post("/teams/<id:team_id>/members")
+@administrator_required
+def add_team_member(team_id: int):
+    team = or_404(load_team(team_id))
+    member_form = AddMemberForm(prefix="member")
+    problems: list[str] = []
+    if member_form.validate_on_submit():
+        person = person_in(member_form.email)
+        if person and carry_out(lambda: add_member(team, person), member_form, problems)[0]:
+            flash(f"{person.name} has joined {team.name}.", "success")
+            return redirect(url_for("admin.team", team_id=team.id))
+    return render_template(
+        "admin/team.html",
+        form=_team_form(team, from_request=False),
+        team=team,
+        problems=problems,
+        member_form=member_form,
+        action_form=ConfirmForm(),
+    ), 422
+
+
+@bp.post("/teams/<id:team_id>/members/<id:person_id>/remove")
+@administrator_required
+def remove_team_member(team_id: int, person_id: int):
+    team = or_404(load_team(team_id))
+    person = or_404(db.session.get(User, person_id))
+    if ConfirmForm().validate_on_submit():
+        remove_member(team, person)
+        db.session.commit()
+        flash(
+            f"{person.name} has left {team.name}. The team's record stays with the team.", "success"
+        )
+    return redirect(url_for("admin.team", team_id=team.id))
+
+
+PLACES = {"agencies": (Agency, "agency"), "districts": (District, "district")}
+
+
+@bp.get("/organisation")
+@administrator_required
+def organisation():
+    return _organisation_page({}, [])
+
+
+def _organisation_page(forms: dict, problems: list[str], status: int = 200):
+    return render_template(
+        "admin/organisation.html",
+        agencies=agencies(),
+        districts=districts(),
+        agency_counts=people_counts_by(User.agency_id),
+        district_counts=people_counts_by(User.district_id),
+        forms=forms,
+        problems=problems,
+    ), status
+
+
+@bp.post("/organisation/<any(agencies, districts):kind>")
+@bp.post("/organisation/<any(agencies, districts):kind>/<id:place_id>")
+@administrator_required
+def save_organisation_place(kind: str, place_id: int | None = None):
+    model, noun = PLACES[kind]
+    place = or_404(db.session.get(model, place_id)) if place_id is not None else None
+    key = f"{kind}-{place_id or 'new'}"
+    form = PlaceForm(prefix=key)
+    problems: list[str] = []
+    if form.validate_on_submit():
+        done, saved = carry_out(lambda: save_place(model, form.name.data, place), form, problems)
+        if done:
+            flash(f"The {noun} {saved.name} has been saved.", "success")
+            return redirect(url_for("admin.organisation"))
+    return _organisation_page({key: form}, problems, 422)
