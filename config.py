@@ -83,8 +83,9 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     # Most tests post forms directly; the CSRF tests turn protection back on.
     WTF_CSRF_ENABLED = False
-    # Exports run in the request in tests, so their result can be checked at once.
+    # Exports run in the request in tests, so their result can be checked at once; mail too.
     EXPORTS_RUN_INLINE = True
+    MAIL_SEND_INLINE = True
     # Argon2 at full strength makes each sign-in in a test cost ~50 ms; keep it light in tests.
     PASSWORD_HASH_FAST = True
 

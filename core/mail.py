@@ -1,5 +1,10 @@
 """Sending email through SMTP, after the transaction that decided to send it has committed.
 
+Mail goes out on a background worker, so no request waits for the mail server (and a "forgotten
+password" answer takes no longer for a registered address than for any other). The worker
+finishes what it holds before the process exits. `MAIL_SEND_INLINE` sends in the committing
+thread instead (the tests, which read what arrives at once).
+
 Without MAIL_SERVER (development) messages are written to the log instead. A failure to send is
 logged and never undoes the change that caused the message.
 """
@@ -8,6 +13,8 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -60,10 +67,39 @@ def deliver(messages: list[OutgoingEmail]) -> None:
         log.exception("could not send %d email(s)", len(messages))
 
 
-def _send_after_commit(session: Session) -> None:
-    messages = session.info.pop(OUTBOX_KEY, [])
-    if messages:
+_sender: ThreadPoolExecutor | None = None
+_sender_lock = threading.Lock()
+_pending: list[Future] = []
+
+
+def _deliver_with(app, messages: list[OutgoingEmail]) -> None:
+    with app.app_context():
         deliver(messages)
+
+
+def _send_after_commit(session: Session) -> None:
+    global _sender
+    messages = session.info.pop(OUTBOX_KEY, [])
+    if not messages:
+        return
+    app = current_app._get_current_object()
+    if app.config.get("MAIL_SEND_INLINE"):
+        deliver(messages)
+        return
+    with _sender_lock:
+        if _sender is None:
+            # One worker: messages leave in the order they were committed.
+            _sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail")
+        _pending[:] = [future for future in _pending if not future.done()]
+        _pending.append(_sender.submit(_deliver_with, app, messages))
+
+
+def wait_until_sent(timeout: float = 60) -> None:
+    """Block until the mail handed to the worker so far has gone (or failed and been logged)."""
+    with _sender_lock:
+        pending = list(_pending)
+    for future in pending:
+        future.result(timeout=timeout)
 
 
 def _forget_after_rollback(session: Session, previous_transaction=None) -> None:

@@ -94,3 +94,32 @@ def test_smtp_server_fixture_is_real(smtp_inbox, app):
             "a@example.org", ["b@example.org"], "Subject: hi\r\nTo: b@example.org\r\n\r\nx"
         )
     assert len(smtp_inbox.to("b@example.org")) == 1
+
+
+def test_outside_tests_mail_goes_from_a_background_worker(app, people, make_record, smtp_inbox):
+    from core.mail import wait_until_sent
+
+    app.config["MAIL_SEND_INLINE"] = False
+    try:
+        _submit(people, make_record)
+        db.session.commit()
+        wait_until_sent()
+    finally:
+        app.config["MAIL_SEND_INLINE"] = True
+    (message,) = smtp_inbox.to(people["manager"].email)
+    assert message["Subject"] == "Pat Practitioner: record submitted for sign-off"
+
+
+def test_a_failure_on_the_worker_is_logged_not_raised(app, people, make_record, caplog):
+    from core.mail import wait_until_sent
+
+    app.config.update(MAIL_SEND_INLINE=False, MAIL_SERVER="127.0.0.1", MAIL_PORT=9)
+    try:
+        record = _submit(people, make_record)
+        db.session.commit()
+        wait_until_sent()
+    finally:
+        app.config.update(MAIL_SEND_INLINE=True, MAIL_SERVER="")
+    assert "could not send 1 email(s)" in caplog.text
+    db.session.refresh(record)
+    assert record.submitted_at is not None
