@@ -46,8 +46,8 @@ def or_404(item):
 
 
 def person_in(field) -> User | bool | None:
-    """The active person whose email is in `field`; None when blank; False (with the error on
-    the field) when nobody has that address."""
+    """The person whose email is in `field` (the operations refuse leavers, in words); None
+    when blank; False, with the error on the field, when nobody has that address."""
     if not field.data:
         return None
     person = find_user_by_email(field.data)
