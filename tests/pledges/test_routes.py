@@ -362,4 +362,3 @@ def test_null_characters_and_odd_unicode_are_saved_without_a_crash(
         200,
         401,
     )
-
