@@ -13,6 +13,7 @@ from core import errors_pages, formatting, mail, notifications, security
 from core.auth import csrf, login_manager
 from core.database import MIGRATION_OPTIONS, db
 from core.ids import IdConverter
+from core.requests import LimitedRequest
 
 migrate = Migrate()
 
@@ -20,6 +21,7 @@ migrate = Migrate()
 def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     """Build the app. `config` is a config class, or settings laid over the environment's class."""
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = LimitedRequest
     app.url_map.converters["id"] = IdConverter
     config_class = config_module.config_from_environment()
     if isinstance(config, type):

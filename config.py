@@ -63,6 +63,8 @@ class Config:
     # A record's free text is generous but bounded: 10,000 characters a field.
     FIELD_MAX_CHARACTERS = 10_000
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # A county's workforce in one CSV: 20,000 people at about 200 bytes a row.
+    LARGER_UPLOADS = {"admin.upload_people": 16 * 1024 * 1024}
     MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
 
     SESSION_COOKIE_HTTPONLY = True
