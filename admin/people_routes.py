@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from admin import bp
 from admin.forms import DeactivateForm, PersonForm
 from admin.operations import create_person, deactivate_person, reactivate_person, update_person
-from admin.queries import agencies, districts, load_person, search_people
+from admin.queries import PeopleFilter, agencies, districts, load_person, search_people
 from admin.view_helpers import (
     administrator_required,
     carry_out,
@@ -41,12 +41,17 @@ def _person_details(form, manager: User | None) -> dict:
 @bp.get("/people")
 @administrator_required
 def people():
-    text = request.args.get("q", "")[:200]
+    filters = PeopleFilter.from_args(request.args)
     page = request.args.get("page", "1")
-    page_number = int(page) if page.isdigit() and len(page) < 7 else 1
-    show_left = request.args.get("left") != "hide"
-    found = search_people(text, page=page_number, show_left=show_left)
-    return render_template("admin/people.html", found=found, text=text, show_left=show_left)
+    found = search_people(filters, page=int(page) if page.isdigit() and len(page) < 7 else 1)
+    return render_template(
+        "admin/people.html",
+        found=found,
+        filters=filters,
+        agencies=agencies(),
+        districts=districts(),
+        roles=list(Role),
+    )
 
 
 @bp.route("/people/new", methods=["GET", "POST"])

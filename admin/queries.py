@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.database import db
-from people.models import Agency, District, Team, TeamMembership, User
+from people.models import Agency, District, Role, Team, TeamMembership, User, UserRole
 
 PAGE_SIZE = 50
 
@@ -47,12 +47,51 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def search_people(text: str = "", *, page: int = 1, show_left: bool = True) -> Page:
-    """People whose name, email or job title contains `text`, by name, one page at a time."""
+@dataclass(frozen=True)
+class PeopleFilter:
+    """What the people list is narrowed to; read from the page's address, so it can be shared."""
+
+    text: str = ""
+    agency_id: int | None = None
+    district_id: int | None = None
+    role: Role | None = None
+    show_left: bool = True
+
+    @classmethod
+    def from_args(cls, args) -> PeopleFilter:
+        """Anything unreadable in the address is ignored, never an error."""
+
+        def number(name: str) -> int | None:
+            value = args.get(name, "")
+            return int(value) if value.isdigit() and len(value) < 10 else None
+
+        role = next((r for r in Role if r.value == args.get("role")), None)
+        return cls(
+            text=args.get("q", "")[:200].strip(),
+            agency_id=number("agency"),
+            district_id=number("district"),
+            role=role,
+            show_left=args.get("left") != "hide",
+        )
+
+    def query_args(self) -> dict[str, str]:
+        """The filter as the page's address says it, for links to other pages of the list."""
+        args = {
+            "q": self.text,
+            "agency": str(self.agency_id or ""),
+            "district": str(self.district_id or ""),
+            "role": self.role.value if self.role else "",
+            "left": "" if self.show_left else "hide",
+        }
+        return {name: value for name, value in args.items() if value}
+
+
+def search_people(filters: PeopleFilter = PeopleFilter(), *, page: int = 1) -> Page:
+    """People matching the filter (name, email or job title containing its text; agency,
+    district, role, whether to show leavers), by name, one page at a time."""
     query = sa.select(User)
-    text = text.strip()
-    if text:
-        pattern = _like(text)
+    if filters.text:
+        pattern = _like(filters.text)
         query = query.where(
             sa.or_(
                 sa.func.lower(User.name).like(pattern, escape="\\"),
@@ -60,7 +99,15 @@ def search_people(text: str = "", *, page: int = 1, show_left: bool = True) -> P
                 sa.func.lower(User.job_title).like(pattern, escape="\\"),
             )
         )
-    if not show_left:
+    if filters.agency_id is not None:
+        query = query.where(User.agency_id == filters.agency_id)
+    if filters.district_id is not None:
+        query = query.where(User.district_id == filters.district_id)
+    if filters.role is not None:
+        query = query.where(
+            sa.exists().where(UserRole.user_id == User.id, UserRole.role == filters.role)
+        )
+    if not filters.show_left:
         query = query.where(User.is_active_account.is_(True))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     page = min(max(page, 1), max(1, -(-total // PAGE_SIZE)))

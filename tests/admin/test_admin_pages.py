@@ -418,3 +418,33 @@ def test_a_whole_county_file_is_not_too_large_to_upload(as_admin, people):
     assert upload.status_code == 302
     too_big = as_admin.post("/admin/people/new", data={"name": "x" * (3 * 1024 * 1024)})
     assert too_big.status_code == 413
+
+
+def test_the_people_list_filters_by_agency_district_and_role(as_admin, people):
+    other_agency = Agency(name="Police")
+    db.session.add(other_agency)
+    db.session.flush()
+    for n in range(60):
+        create_user(
+            email=f"officer{n:02}@example.org",
+            name=f"Officer {n:02}",
+            agency=other_agency,
+            roles={Role.DISTRICT_TEAM} if n < 3 else set(),
+        )
+    db.session.commit()
+    police = as_admin.get(f"/admin/people?agency={other_agency.id}").get_data(as_text=True)
+    assert "Showing 1 to 50 of 60 people" in police
+    assert "Pat Practitioner" not in police
+    assert f'href="/admin/people?page=2&amp;agency={other_agency.id}"' in police
+    district_team = as_admin.get(
+        f"/admin/people?agency={other_agency.id}&role=district_team"
+    ).get_data(as_text=True)
+    assert "Showing 1 to 3 of 3 people" in district_team
+    social_care = as_admin.get(
+        f"/admin/people?agency={people['agency'].id}&district={people['district'].id}"
+    ).get_data(as_text=True)
+    assert "Pat Practitioner" in social_care
+    assert "Officer 00" not in social_care
+    junk = as_admin.get("/admin/people?agency=abc&district=99999999999&role=root&page=-1")
+    assert junk.status_code == 200
+    assert "Nobody matches" not in junk.get_data(as_text=True)

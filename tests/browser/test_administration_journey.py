@@ -84,7 +84,7 @@ def test_an_administrator_moves_a_practitioner_to_a_new_line_manager(live_server
     sign_in(admin, live_server, "admin@demo.test")
     admin.goto(f"{live_server}/admin/people")
     check(admin, "people")
-    admin.get_by_label("Find people by name, email or job title").fill("practitioner@demo")
+    admin.get_by_label("Name, email or job title contains").fill("practitioner@demo")
     admin.get_by_role("button", name="Search").click()
     admin.get_by_text("Showing 1 to 1 of 1 person").wait_for()
     admin.get_by_role("link", name="Priya Shah").click()
