@@ -8,6 +8,7 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 
+from admin.history import record_admin_event
 from admin.people_import import ImportFileError, ImportPlan, apply_import, plan_import
 from core.database import db
 from people.models import Role, User, UserRole
@@ -76,7 +77,7 @@ def import_command(path: Path, dry_run: bool, by_email: str | None, no_links: bo
     if not plan.has_work:
         click.echo("Nothing to import.")
         return
-    result = apply_import(plan, _administrator(by_email), send_links=not no_links)
+    result = apply_import(plan, _administrator(by_email), send_links=not no_links, source=path.name)
     db.session.commit()
     click.echo(
         f"Imported: {result.created} added, {result.changed} changed, {result.unchanged} "
@@ -95,6 +96,9 @@ def create_administrator_command(email: str, name: str) -> None:
     elif not person.has_role(Role.ADMINISTRATOR):
         person.role_grants.append(UserRole(role=Role.ADMINISTRATOR))
     person.is_active_account = True
+    record_admin_event(
+        None, "administrator_made", f"Made {person.name} an administrator", person=person
+    )
     db.session.commit()
     path = set_password_path(person, LinkPurpose.WELCOME)
     click.echo(f"{person.name} ({person.email}) is an administrator.")

@@ -7,14 +7,13 @@ from flask import abort, flash, redirect, render_template, url_for
 
 from admin import bp
 from admin.forms import PublishFrameworkForm
-from admin.view_helpers import framework_publisher_required
+from admin.operations import make_framework_version_current, publish_framework_version
+from admin.view_helpers import framework_publisher_required, me
 from core.database import db
 from core.forms import ConfirmForm
 from pledges.framework import (
     FrameworkFileError,
     framework_from_text,
-    make_framework_current,
-    publish_framework,
     stored_framework,
 )
 from pledges.models import FrameworkVersion, Record
@@ -60,7 +59,7 @@ def frameworks():
                     "the file a new version to publish a change."
                 )
             else:
-                version = publish_framework(data, make_current=form.make_current.data)
+                version = publish_framework_version(data, me(), make_current=form.make_current.data)
                 db.session.commit()
                 state = "New records will use it." if version.is_current else "It is not current."
                 flash(
@@ -78,7 +77,7 @@ def make_current(version_id: int):
     if version is None:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        make_framework_current(version)
+        make_framework_version_current(version, me())
         db.session.commit()
         flash(
             f"New records will use {version.title}, version {version.version}. Records already "

@@ -44,7 +44,9 @@ def people_import(import_id: int):
     plan = plan_import(stored.content)
     form = ConfirmImportForm()
     if not stored.is_imported and plan.has_work and form.validate_on_submit():
-        result = apply_import(plan, me(), send_links=form.send_links.data)
+        result = apply_import(
+            plan, me(), send_links=form.send_links.data, source=stored.filename or ""
+        )
         stored.imported_at = utcnow()
         stored.outcome = (
             f"{result.created} added, {result.changed} changed, {result.unchanged} unchanged, "

@@ -30,3 +30,26 @@ class PeopleImport(db.Model):
     @property
     def is_imported(self) -> bool:
         return self.imported_at is not None
+
+
+class AdminEvent(db.Model):
+    """One change an administrator (or the training team, for frameworks) made: who, when, what.
+
+    People and teams are kept by id with their name at the time, so the trail outlives renames.
+    """
+
+    __tablename__ = "admin_events"
+    __table_args__ = (sa.Index("ix_admin_events_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    # None when the change came from the command line.
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(40))
+    summary: Mapped[str] = mapped_column(sa.Text)
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id"), index=True)
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    person: Mapped[User | None] = relationship(foreign_keys=[person_id])

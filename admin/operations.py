@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
+from admin.history import person_details, record_admin_event, team_details
 from core.database import db
 from core.errors import ActionRefused
 from core.notifications import notify
@@ -25,8 +26,9 @@ from people.operations import (
     normalise_email,
 )
 from people.password_links import LinkPurpose, send_password_link
-from pledges.history import record_event
-from pledges.models import Record, RecordStatus
+from pledges.framework import make_framework_current, publish_framework
+from pledges.history import field_changes, record_event
+from pledges.models import FrameworkVersion, Record, RecordStatus
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,13 @@ def create_person(
     )
     if send_link:
         send_password_link(person, LinkPurpose.WELCOME)
+    record_admin_event(
+        by,
+        "person_added",
+        f"Added {person.name}" + (" and emailed a link to set a password" if send_link else ""),
+        person=person,
+        changes=field_changes({}, person_details(person)),
+    )
     log.info("user %s created by user %s", person.id, by.id)
     return person
 
@@ -90,6 +99,7 @@ def update_person(
 ) -> None:
     """Change a person's details, roles and line manager (which moves pending sign-offs)."""
     check_email_free(email, person)
+    before = person_details(person)
     set_roles(person, roles, by)
     if (line_manager.id if line_manager else None) != person.line_manager_id:
         change_line_manager(person, line_manager, by)
@@ -99,6 +109,15 @@ def update_person(
     person.agency = agency
     person.district = district
     db.session.flush()
+    changes = field_changes(before, person_details(person))
+    if changes:
+        record_admin_event(
+            by,
+            "person_changed",
+            f"Changed {person.name}'s {', '.join(name.lower() for name in changes)}",
+            person=person,
+            changes=changes,
+        )
 
 
 def active_administrators_other_than(person: User) -> int:
@@ -249,6 +268,15 @@ def deactivate_person(person: User, by: User, successor: User | None = None) -> 
         new = successor if not team.has_member(successor) else person.line_manager
         change_team_manager(team, new, by)
     end_all_sessions(person)
+    handed = (
+        f": {_count(len(supervisees), 'supervisee')} and {_count(len(teams), 'team')} went to "
+        f"{successor.name}"
+        if supervisees or teams
+        else ""
+    )
+    record_admin_event(
+        by, "person_deactivated", f"Deactivated {person.name}{handed}", person=person
+    )
     log.info("user %s deactivated by user %s", person.id, by.id)
 
 
@@ -256,6 +284,7 @@ def reactivate_person(person: User, by: User) -> None:
     if person.is_active:
         raise ActionRefused(f"{person.name} is already active.")
     person.is_active_account = True
+    record_admin_event(by, "person_reactivated", f"Reactivated {person.name}", person=person)
     db.session.flush()
     log.info("user %s reactivated by user %s", person.id, by.id)
 
@@ -297,6 +326,13 @@ def create_team(
     )
     db.session.add(team)
     db.session.flush()
+    record_admin_event(
+        by,
+        "team_added",
+        f"Added the team {team.name}",
+        team=team,
+        changes=field_changes({}, team_details(team)),
+    )
     log.info("team %s created by user %s", team.id, by.id)
     return team
 
@@ -313,6 +349,7 @@ def update_team(
 ) -> Team:
     name = name.strip()
     check_team_name_free(name, team)
+    before = team_details(team)
     if (manager.id if manager else None) != team.manager_id:
         change_team_manager(team, manager, by)
     team.name = name
@@ -320,6 +357,15 @@ def update_team(
     team.agency = agency
     team.district = district
     db.session.flush()
+    changes = field_changes(before, team_details(team))
+    if changes:
+        record_admin_event(
+            by,
+            "team_changed",
+            f"Changed {team.name}'s {', '.join(name.lower() for name in changes)}",
+            team=team,
+            changes=changes,
+        )
     return team
 
 
@@ -351,7 +397,7 @@ def change_team_manager(team: Team, new_manager: User | None, by: User) -> list[
     return moved
 
 
-def add_member(team: Team, person: User) -> TeamMembership:
+def add_member(team: Team, person: User, by: User) -> TeamMembership:
     if not person.is_active:
         raise ActionRefused(f"{person.name} has left, so cannot join a team.", field="email")
     if team.manager_id == person.id:
@@ -360,32 +406,76 @@ def add_member(team: Team, person: User) -> TeamMembership:
             "member who writes it.",
             field="email",
         )
+    if not team.has_member(person):
+        record_admin_event(
+            by, "member_added", f"Added {person.name} to {team.name}", person=person, team=team
+        )
     return add_team_member(team, person)
 
 
-def remove_member(team: Team, person: User) -> None:
+def remove_member(team: Team, person: User, by: User) -> None:
     """Take someone out of a team. The team's record stays with the team."""
     for membership in list(team.memberships):
         if membership.user_id == person.id:
             team.memberships.remove(membership)
             db.session.delete(membership)
+            record_admin_event(
+                by,
+                "member_removed",
+                f"Took {person.name} out of {team.name}",
+                person=person,
+                team=team,
+            )
     db.session.flush()
 
 
 # Agencies and districts -----------------------------------------------------------------------
 
 
-def save_place(model: type[Agency] | type[District], name: str, place=None):
+def save_place(model: type[Agency] | type[District], name: str, by: User, place=None):
     """Add an agency or district, or rename one. Names are unique, whatever their case."""
     name = name.strip()
     label = "an agency" if model is Agency else "a district"
     other = db.session.scalar(sa.select(model).where(sa.func.lower(model.name) == name.lower()))
     if other is not None and (place is None or other.id != place.id):
         raise ActionRefused(f"There is already {label} called {other.name}.", field="name")
+    noun = label.split(" ", 1)[1]
     if place is None:
         place = model(name=name)
         db.session.add(place)
-    else:
+        record_admin_event(by, f"{noun}_added", f"Added the {noun} {name}")
+    elif place.name != name:
+        record_admin_event(by, f"{noun}_renamed", f"Renamed the {noun} {place.name} to {name}")
         place.name = name
     db.session.flush()
     return place
+
+
+def send_set_password_link(person: User, by: User) -> None:
+    """Email a person a link to set their password (a new one stops any earlier working once
+    a password is set)."""
+    if not person.is_active:
+        raise ActionRefused(f"{person.name} has left: reactivate them before sending a link.")
+    send_password_link(person, LinkPurpose.WELCOME)
+    record_admin_event(
+        by, "link_sent", f"Emailed {person.name} a link to set their password", person=person
+    )
+
+
+def publish_framework_version(data: dict, by: User, *, make_current: bool) -> FrameworkVersion:
+    """Publish a checked framework (pledges.framework), recorded in the trail."""
+    version = publish_framework(data, make_current=make_current)
+    record_admin_event(
+        by,
+        "framework_published",
+        f"Published {version.title}, version {version.version}"
+        + (", now current" if version.is_current else ""),
+    )
+    return version
+
+
+def make_framework_version_current(version: FrameworkVersion, by: User) -> None:
+    make_framework_current(version)
+    record_admin_event(
+        by, "framework_current", f"Made {version.title}, version {version.version}, current"
+    )

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from admin.history import record_admin_event
 from admin.operations import change_line_manager, set_roles
 from core.database import db
 from core.emails import is_valid_email
@@ -413,7 +414,9 @@ def _describe(row: RowPlan) -> None:
     row.action = "change" if changes else "unchanged"
 
 
-def apply_import(plan: ImportPlan, by: User, *, send_links: bool = True) -> ImportResult:
+def apply_import(
+    plan: ImportPlan, by: User | None, *, send_links: bool = True, source: str = ""
+) -> ImportResult:
     """Carry out the plan's good rows: create and change people, their teams and managers.
 
     New people are emailed a link to set their password (when `send_links`). Rows with a
@@ -488,9 +491,15 @@ def apply_import(plan: ImportPlan, by: User, *, send_links: bool = True) -> Impo
         unchanged=len(plan.with_action("unchanged")),
         skipped=len(plan.errors),
     )
+    record_admin_event(
+        by,
+        "people_imported",
+        f"Imported {source or 'a people file'}: {result.created} added, {result.changed} "
+        f"changed, {result.unchanged} unchanged, {result.skipped} left out because of problems",
+    )
     log.info(
         "people import by user %s: %s created, %s changed, %s skipped",
-        by.id,
+        by.id if by else "(command line)",
         result.created,
         result.changed,
         result.skipped,

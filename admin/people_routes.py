@@ -6,8 +6,21 @@ from flask import flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.forms import DeactivateForm, PersonForm
-from admin.operations import create_person, deactivate_person, reactivate_person, update_person
-from admin.queries import PeopleFilter, agencies, districts, load_person, search_people
+from admin.operations import (
+    create_person,
+    deactivate_person,
+    reactivate_person,
+    send_set_password_link,
+    update_person,
+)
+from admin.queries import (
+    PeopleFilter,
+    admin_history,
+    agencies,
+    districts,
+    load_person,
+    search_people,
+)
 from admin.view_helpers import (
     administrator_required,
     carry_out,
@@ -21,7 +34,6 @@ from core.database import db
 from core.errors import ActionRefused
 from core.forms import ConfirmForm
 from people.models import Agency, District, Role, User
-from people.password_links import LinkPurpose, send_password_link
 from pledges.models import Record
 
 
@@ -108,6 +120,7 @@ def person(person_id: int):
         person=person,
         problems=problems,
         records=records,
+        history=admin_history(person_id=person.id, size=10),
         action_form=ConfirmForm(),
     ), status_for(form, problems)
 
@@ -159,10 +172,12 @@ def reactivate(person_id: int):
 @administrator_required
 def send_link(person_id: int):
     person = or_404(db.session.get(User, person_id))
-    if not person.is_active:
-        flash(f"{person.name} has left: reactivate them before sending a link.", "error")
-    elif ConfirmForm().validate_on_submit():
-        send_password_link(person, LinkPurpose.WELCOME)
-        db.session.commit()
-        flash(f"A link to set their password has been emailed to {person.email}.", "success")
+    if ConfirmForm().validate_on_submit():
+        try:
+            send_set_password_link(person, me())
+        except ActionRefused as refusal:
+            flash(refusal.message, "error")
+        else:
+            db.session.commit()
+            flash(f"A link to set their password has been emailed to {person.email}.", "success")
     return redirect(url_for("admin.person", person_id=person.id))

@@ -176,3 +176,23 @@ def people_counts_by(column) -> dict[int, int]:
             sa.select(column, sa.func.count(User.id)).where(column.is_not(None)).group_by(column)
         ).all()
     )
+
+
+def admin_history(*, page: int = 1, person_id: int | None = None, size: int = PAGE_SIZE) -> Page:
+    """The administrators' trail, newest first, for everyone or about one person."""
+    from admin.models import AdminEvent
+
+    query = sa.select(AdminEvent)
+    if person_id is not None:
+        query = query.where(AdminEvent.person_id == person_id)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    page = min(max(page, 1), max(1, -(-total // size)))
+    items = list(
+        db.session.scalars(
+            query.order_by(AdminEvent.at.desc(), AdminEvent.id.desc())
+            .limit(size)
+            .offset((page - 1) * size)
+            .options(joinedload(AdminEvent.actor))
+        )
+    )
+    return Page(items=items, total=total, number=page, size=size)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, request
 
 from admin import bp
 from admin.models import PeopleImport
-from admin.queries import people_counts_by
+from admin.queries import admin_history, people_counts_by
 from admin.view_helpers import administrator_required
 from core.database import db
 from people.models import User
@@ -21,3 +21,12 @@ def index():
         db.select(PeopleImport).order_by(PeopleImport.uploaded_at.desc()).limit(5)
     ).all()
     return render_template("admin/index.html", counts=counts, recent_imports=recent)
+
+
+@bp.get("/history")
+@administrator_required
+def history():
+    """Every change administrators (and the training team, for frameworks) made, newest first."""
+    page = request.args.get("page", "1")
+    events = admin_history(page=int(page) if page.isdigit() and len(page) < 7 else 1)
+    return render_template("admin/history.html", events=events)

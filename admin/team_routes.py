@@ -82,7 +82,7 @@ def add_team_member(team_id: int):
     problems: list[str] = []
     if member_form.validate_on_submit():
         person = person_in(member_form.email)
-        if person and carry_out(lambda: add_member(team, person), member_form, problems)[0]:
+        if person and carry_out(lambda: add_member(team, person, me()), member_form, problems)[0]:
             flash(f"{person.name} has joined {team.name}.", "success")
             return redirect(url_for("admin.team", team_id=team.id))
     return render_template(
@@ -101,7 +101,7 @@ def remove_team_member(team_id: int, person_id: int):
     team = or_404(load_team(team_id))
     person = or_404(db.session.get(User, person_id))
     if ConfirmForm().validate_on_submit():
-        remove_member(team, person)
+        remove_member(team, person, me())
         db.session.commit()
         flash(
             f"{person.name} has left {team.name}. The team's record stays with the team.", "success"
@@ -140,7 +140,9 @@ def save_organisation_place(kind: str, place_id: int | None = None):
     form = PlaceForm(prefix=key)
     problems: list[str] = []
     if form.validate_on_submit():
-        done, saved = carry_out(lambda: save_place(model, form.name.data, place), form, problems)
+        done, saved = carry_out(
+            lambda: save_place(model, form.name.data, me(), place), form, problems
+        )
         if done:
             flash(f"The {noun} {saved.name} has been saved.", "success")
             return redirect(url_for("admin.organisation"))

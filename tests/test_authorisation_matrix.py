@@ -47,6 +47,7 @@ MATRIX = {
     "import":        [403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 302],
     "import_plan":   [403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 302],
     "frameworks":    [403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 302],
+    "admin_history": [403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 302],
 }  # fmt: skip
 
 
@@ -108,6 +109,7 @@ def world(make_user, make_team, make_record):
         "import": "/admin/import",
         "import_plan": f"/admin/import/{upload.id}",
         "frameworks": "/admin/frameworks",
+        "admin_history": "/admin/history",
     }
     return people, urls
 

@@ -159,7 +159,7 @@ def test_a_new_team_manager_takes_on_its_pending_record(people, make_record):
     with pytest.raises(ActionRefused, match="is a member"):
         change_team_manager(team, pat, admin)
     with pytest.raises(ActionRefused, match="manages North team"):
-        add_member(team, other)
+        add_member(team, other, admin)
 
 
 def test_updating_a_person_changes_details_and_refuses_a_taken_email(people):

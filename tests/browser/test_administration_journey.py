@@ -100,6 +100,11 @@ def test_an_administrator_moves_a_practitioner_to_a_new_line_manager(live_server
     admin.get_by_role("button", name="Save changes").click()
     admin.get_by_text("Priya Shah's details have been saved.").wait_for()
     assert admin.get_by_label("Line manager's email address").input_value() == "senior@demo.test"
+    admin.goto(f"{live_server}/admin/history")
+    trail = admin.locator("ol.history").inner_text()
+    assert "Changed Priya Shah's line manager" in trail
+    assert "Morgan Ellis → Sam Hargreaves" in trail
+    check(admin, "history")
     admin.goto(f"{live_server}/admin/frameworks")
     check(admin, "frameworks")
     admin.goto(f"{live_server}/admin/teams")
