@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from admin.history import record_admin_event
+from admin.history import person_details, record_admin_event
 from admin.operations import change_line_manager, set_roles
 from core.database import db
 from core.emails import is_valid_email
@@ -30,6 +30,7 @@ from core.errors import ActionRefused
 from people.models import Agency, District, Role, Team, TeamMembership, User, UserRole
 from people.operations import new_user, normalise_email
 from people.password_links import LinkPurpose, send_password_link
+from pledges.history import field_changes
 
 log = logging.getLogger(__name__)
 
@@ -435,6 +436,7 @@ def apply_import(
 
     people: dict[str, User] = {}
     created: list[User] = []
+    before: dict[str, dict[str, str]] = {}
     work = [row for row in plan.rows if row.action in ("create", "change")]
     for row in work:
         values = row.values
@@ -450,6 +452,7 @@ def apply_import(
             created.append(person)
         else:
             person = row.existing
+            before[row.email] = person_details(person)
             person.name = row.name or person.name
             person.job_title = values.get("job_title") or person.job_title
             if values.get("agency"):
@@ -482,6 +485,7 @@ def apply_import(
                 db.session.add(TeamMembership(team=team, user=person))
                 member_of.add(team.id)
     db.session.flush()
+    _record_each_person(work, people, before, by, source or "a people file")
     if send_links:
         for person in created:
             send_password_link(person, LinkPurpose.WELCOME)
@@ -505,6 +509,21 @@ def apply_import(
         result.skipped,
     )
     return result
+
+
+def _record_each_person(work, people, before, by, source: str) -> None:
+    """One trail entry a person the import added or changed, with each old and new value."""
+    for row in work:
+        person = people[row.email]
+        changes = field_changes(before.get(row.email, {}), person_details(person))
+        added = row.action == "create"
+        record_admin_event(
+            by,
+            "person_added" if added else "person_changed",
+            f"{'Added' if added else 'Changed'} {person.name} by importing {source}",
+            person=person,
+            changes=changes,
+        )
 
 
 def _add(item):

@@ -116,3 +116,14 @@ def test_the_first_administrator_made_on_the_command_line_is_recorded(runner):
     (event,) = _events()
     assert event.actor is None
     assert event.summary == "Made R an administrator"
+
+
+def test_an_import_records_each_person_it_adds_or_changes(people):
+    pat, admin = people["practitioner"], people["admin"]
+    csv = f"name,email,job title\nAnn Able,ann@example.org,Nurse\n{pat.name},{pat.email},Lead\n"
+    apply_import(plan_import(csv), admin, send_links=False, source="staff.csv")
+    db.session.commit()
+    by_person = {event.person.name: event for event in _events() if event.person}
+    assert by_person["Ann Able"].summary == "Added Ann Able by importing staff.csv"
+    assert by_person["Ann Able"].changes["Job title"] == {"from": "", "to": "Nurse"}
+    assert by_person[pat.name].changes == {"Job title": {"from": "", "to": "Lead"}}
