@@ -139,19 +139,25 @@ def load_person(person_id: int) -> User | None:
     )
 
 
-def all_teams() -> list[Team]:
-    return list(
-        db.session.scalars(
-            sa.select(Team)
-            .order_by(Team.name)
-            .options(
-                joinedload(Team.manager),
-                joinedload(Team.agency),
-                joinedload(Team.district),
-                selectinload(Team.memberships),
-            )
-        )
+def search_teams(text: str = "", *, page: int = 1) -> Page:
+    """Teams whose name contains `text`, by name, a page at a time, each as (team, members)."""
+    members = (
+        sa.select(sa.func.count(TeamMembership.id))
+        .where(TeamMembership.team_id == Team.id)
+        .scalar_subquery()
     )
+    query = sa.select(Team, members)
+    if text.strip():
+        query = query.where(sa.func.lower(Team.name).like(_like(text.strip()), escape="\\"))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    page = min(max(page, 1), max(1, -(-total // PAGE_SIZE)))
+    rows = db.session.execute(
+        query.order_by(Team.name, Team.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+        .options(joinedload(Team.manager), joinedload(Team.agency), joinedload(Team.district))
+    ).all()
+    return Page(items=[(team, count) for team, count in rows], total=total, number=page)
 
 
 def load_team(team_id: int) -> Team | None:

@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from admin import bp
 from admin.forms import AddMemberForm, PlaceForm, TeamForm
 from admin.operations import add_member, create_team, remove_member, save_place, update_team
-from admin.queries import agencies, all_teams, districts, load_team, people_counts_by
+from admin.queries import agencies, districts, load_team, people_counts_by, search_teams
 from admin.view_helpers import (
     administrator_required,
     carry_out,
@@ -34,7 +34,10 @@ def _team_form(team, *, from_request: bool) -> TeamForm:
 @bp.get("/teams")
 @administrator_required
 def teams():
-    return render_template("admin/teams.html", teams=all_teams())
+    text = request.args.get("q", "")[:200]
+    page = request.args.get("page", "1")
+    found = search_teams(text, page=int(page) if page.isdigit() and len(page) < 7 else 1)
+    return render_template("admin/teams.html", found=found, text=text.strip())
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])

@@ -448,3 +448,19 @@ def test_the_people_list_filters_by_agency_district_and_role(as_admin, people):
     junk = as_admin.get("/admin/people?agency=abc&district=99999999999&role=root&page=-1")
     assert junk.status_code == 200
     assert "Nobody matches" not in junk.get_data(as_text=True)
+
+
+def test_the_teams_list_pages_searches_and_counts_members(as_admin, people, make_team):
+    for n in range(60):
+        make_team(f"Locality team {n:02}", members=[people["teammate"]] if n == 5 else [])
+    first = as_admin.get("/admin/teams").get_data(as_text=True)
+    assert "Showing 1 to 50 of 61 teams" in first
+    assert 'href="/admin/teams?page=2"' in first
+    found = as_admin.get("/admin/teams?q=team+05").get_data(as_text=True)
+    assert "Showing 1 to 1 of 1 team matching “team 05”" in found
+    assert "<td>1</td>" in found  # one member, counted in SQL
+    north = as_admin.get("/admin/teams?q=north").get_data(as_text=True)
+    assert "<td>2</td>" in north
+    assert "No teams match “nowhere”" in as_admin.get("/admin/teams?q=nowhere").get_data(
+        as_text=True
+    )
