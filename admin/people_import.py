@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from admin.history import person_details, record_admin_event
 from admin.operations import change_line_manager, set_roles
+from core.cells import restore
 from core.database import db
 from core.emails import is_valid_email
 from core.errors import ActionRefused
@@ -162,7 +163,7 @@ def read_csv(content: bytes | str) -> tuple[list[str], list[tuple[int, dict[str,
             row = {}
             for column, value in zip(known, values, strict=False):
                 if column:
-                    row[column] = value.strip()
+                    row[column] = restore(value.strip())
             rows.append((reader.line_num, row))
     except csv.Error as error:
         raise ImportFileError(

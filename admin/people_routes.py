@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 
 from admin import bp
 from admin.forms import DeactivateForm, PersonForm
@@ -13,6 +21,7 @@ from admin.operations import (
     send_set_password_link,
     update_person,
 )
+from admin.people_export import people_csv_chunks
 from admin.queries import (
     PeopleFilter,
     admin_history,
@@ -30,6 +39,7 @@ from admin.view_helpers import (
     place_from,
     status_for,
 )
+from core.clock import today_in_london
 from core.database import db
 from core.errors import ActionRefused
 from core.forms import ConfirmForm
@@ -63,6 +73,18 @@ def people():
         agencies=agencies(),
         districts=districts(),
         roles=list(Role),
+    )
+
+
+@bp.get("/people.csv")
+@administrator_required
+def people_csv():
+    """Everyone who can sign in, in the import's columns, to change and import again."""
+    filename = f"people-{today_in_london().isoformat()}.csv"
+    return Response(
+        stream_with_context(people_csv_chunks()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

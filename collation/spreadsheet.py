@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from collation.queries import collated_items
 from collation.selection import Selection
+from core.cells import neutralise
 
 COLUMNS = [
     "Area",
@@ -31,12 +32,6 @@ COLUMNS = [
     "Judgement of change",
     "What next",
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: str) -> str:
-    """Text that would start a formula gets a leading apostrophe, so it stays text."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def collated_rows(

@@ -48,6 +48,7 @@ MATRIX = {
     "import_plan":   [403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 302],
     "frameworks":    [403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 302],
     "admin_history": [403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 302],
+    "people_csv":    [403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 302],
 }  # fmt: skip
 
 
@@ -110,6 +111,7 @@ def world(make_user, make_team, make_record):
         "import_plan": f"/admin/import/{upload.id}",
         "frameworks": "/admin/frameworks",
         "admin_history": "/admin/history",
+        "people_csv": "/admin/people.csv",
     }
     return people, urls
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from admin.people_import import ImportFileError, apply_import, plan_import
 from core.database import db
-from people.models import Agency, Role, Team, User
+from people.models import Agency, Role, Team, User, UserRole
 from supervision.permissions import can_supervise_person
 
 HEADINGS = "Name,Email,Job title,Agency,District,Team,Line manager's email,Roles\n"
@@ -198,3 +198,36 @@ def test_the_first_administrator_from_the_command_line(runner):
     assert "/set-password/" in result.output
     root = db.session.scalar(sa.select(User).where(User.email == "root@example.org"))
     assert root.has_role(Role.ADMINISTRATOR)
+
+
+def test_the_people_download_imports_back_unchanged_then_shows_an_edit(client, auth, people):
+    """The round trip an administrator makes: download, change one cell, check, import."""
+    from people.operations import create_user
+
+    people["practitioner"].role_grants.append(UserRole(role=Role.DISTRICT_TEAM))
+    create_user(email="odd@example.org", name="=Formula Looking", job_title="-lead")
+    db.session.commit()
+    auth.login(people["admin"])
+    response = client.get("/admin/people.csv")
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="people-')
+    exported = response.data
+    text = exported.decode("utf-8-sig")
+    assert "'=Formula Looking" in text  # a spreadsheet shows it as text, never runs it
+    assert "North team" in text
+    plan = plan_import(exported)
+    assert not plan.errors
+    assert {row.action for row in plan.rows} == {"unchanged"}
+    assert len(plan.rows) == 7  # everyone who can sign in
+
+    edited = text.replace("Pat Practitioner,", "Pat Practitioner-Jones,", 1)
+    (changed,) = plan_import(edited).with_action("change")
+    assert changed.changes == ["Name: “Pat Practitioner” becomes “Pat Practitioner-Jones”"]
+
+
+def test_leavers_are_not_in_the_download(client, auth, people):
+    people["outsider"].is_active_account = False
+    db.session.commit()
+    auth.login(people["admin"])
+    assert people["outsider"].email not in client.get("/admin/people.csv").get_data(as_text=True)
+    auth.login(people["manager"])
+    assert client.get("/admin/people.csv").status_code == 403
