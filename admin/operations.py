@@ -297,6 +297,13 @@ def _count(number: int, noun: str) -> str:
 
 
 def check_team_name_free(name: str, team: Team | None = None) -> None:
+    """A team's name is unique (whatever its case) and has no ; or |, which separate teams in
+    the spreadsheet import."""
+    if ";" in name or "|" in name:
+        raise ActionRefused(
+            "A team's name cannot contain ; or |: they separate teams in the spreadsheet import.",
+            field="name",
+        )
     other = db.session.scalar(sa.select(Team).where(sa.func.lower(Team.name) == name.lower()))
     if other is not None and (team is None or other.id != team.id):
         raise ActionRefused(f"There is already a team called {other.name}.", field="name")

@@ -9,6 +9,7 @@ from admin.operations import (
     add_member,
     change_line_manager,
     change_team_manager,
+    create_team,
     deactivate_person,
     reactivate_person,
     set_roles,
@@ -182,3 +183,9 @@ def test_updating_a_person_changes_details_and_refuses_a_taken_email(people):
         people["senior"],
     )
     assert pat.roles == {Role.TRAINING_TEAM}
+
+
+def test_team_names_keep_clear_of_the_imports_separators(people):
+    with pytest.raises(ActionRefused, match=r"cannot contain ; or \|") as refusal:
+        create_team(people["admin"], name="North; South")
+    assert refusal.value.field == "name"
