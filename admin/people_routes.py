@@ -43,6 +43,7 @@ from core.clock import today_in_london
 from core.database import db
 from core.errors import ActionRefused
 from core.forms import ConfirmForm
+from core.ids import parse_id
 from people.models import Agency, District, Role, User
 from pledges.models import Record
 
@@ -64,8 +65,7 @@ def _person_details(form, manager: User | None) -> dict:
 @administrator_required
 def people():
     filters = PeopleFilter.from_args(request.args)
-    page = request.args.get("page", "1")
-    found = search_people(filters, page=int(page) if page.isdigit() and len(page) < 7 else 1)
+    found = search_people(filters, page=parse_id(request.args.get("page")) or 1)
     return render_template(
         "admin/people.html",
         found=found,

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.database import db
+from core.ids import parse_id
 from people.models import Agency, District, Role, Team, TeamMembership, User, UserRole
 
 PAGE_SIZE = 50
@@ -61,15 +62,11 @@ class PeopleFilter:
     def from_args(cls, args) -> PeopleFilter:
         """Anything unreadable in the address is ignored, never an error."""
 
-        def number(name: str) -> int | None:
-            value = args.get(name, "")
-            return int(value) if value.isdigit() and len(value) < 10 else None
-
         role = next((r for r in Role if r.value == args.get("role")), None)
         return cls(
             text=args.get("q", "")[:200].strip(),
-            agency_id=number("agency"),
-            district_id=number("district"),
+            agency_id=parse_id(args.get("agency")),
+            district_id=parse_id(args.get("district")),
             role=role,
             show_left=args.get("left") != "hide",
         )

@@ -9,6 +9,7 @@ from admin.models import PeopleImport
 from admin.queries import admin_history, people_counts_by
 from admin.view_helpers import administrator_required
 from core.database import db
+from core.ids import parse_id
 from people.models import User
 
 
@@ -27,6 +28,5 @@ def index():
 @administrator_required
 def history():
     """Every change administrators (and the training team, for frameworks) made, newest first."""
-    page = request.args.get("page", "1")
-    events = admin_history(page=int(page) if page.isdigit() and len(page) < 7 else 1)
+    events = admin_history(page=parse_id(request.args.get("page")) or 1)
     return render_template("admin/history.html", events=events)

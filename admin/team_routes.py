@@ -19,6 +19,7 @@ from admin.view_helpers import (
 )
 from core.database import db
 from core.forms import ConfirmForm
+from core.ids import parse_id
 from people.models import Agency, District, User
 
 
@@ -35,8 +36,7 @@ def _team_form(team, *, from_request: bool) -> TeamForm:
 @administrator_required
 def teams():
     text = request.args.get("q", "")[:200]
-    page = request.args.get("page", "1")
-    found = search_teams(text, page=int(page) if page.isdigit() and len(page) < 7 else 1)
+    found = search_teams(text, page=parse_id(request.args.get("page")) or 1)
     return render_template("admin/teams.html", found=found, text=text.strip())
 
 

@@ -99,7 +99,9 @@ def selection_from_args(args, user: User) -> Selection:
     problems: list[str] = []
     locked = collation_district(user) or None
     number = args.get("key_point", "")
-    key_point = int(number) if number.isdigit() and 1 <= int(number) <= 99 else None
+    key_point = parse_id(number)
+    if key_point is not None and key_point > 99:
+        key_point = None
     if number and key_point is None:
         problems.append("The key point must be a number, so it was left out of the filter.")
     selection = Selection(

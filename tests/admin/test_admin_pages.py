@@ -464,3 +464,11 @@ def test_the_teams_list_pages_searches_and_counts_members(as_admin, people, make
     assert "No teams match “nowhere”" in as_admin.get("/admin/teams?q=nowhere").get_data(
         as_text=True
     )
+
+
+@pytest.mark.parametrize("number", ["²", "٣", "-1", "0", "99999999999999", "1e3", " 2 "])
+def test_page_and_filter_numbers_in_the_address_never_fail(as_admin, people, number):
+    for url in ("/admin/people", "/admin/teams", "/admin/history"):
+        assert as_admin.get(url, query_string={"page": number}).status_code == 200
+    for name in ("agency", "district"):
+        assert as_admin.get("/admin/people", query_string={name: number}).status_code == 200
