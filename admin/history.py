@@ -6,6 +6,7 @@ from typing import Any
 
 from admin.models import AdminEvent
 from core.database import db
+from pledges.history import field_changes
 
 
 def person_details(person) -> dict[str, str]:
@@ -50,3 +51,16 @@ def record_admin_event(
     )
     db.session.add(event)
     return event
+
+
+def record_changes(actor, action: str, name: str, before: dict, after: dict, **subject) -> None:
+    """A trail entry naming the details that differ between `before` and `after`, if any."""
+    changes = field_changes(before, after)
+    if changes:
+        record_admin_event(
+            actor,
+            action,
+            f"Changed {name}'s {', '.join(detail.lower() for detail in changes)}",
+            changes=changes,
+            **subject,
+        )

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from admin.history import person_details, record_admin_event, team_details
+from admin.history import person_details, record_admin_event, record_changes, team_details
 from core.database import db
 from core.errors import ActionRefused
 from core.notifications import notify
@@ -109,15 +109,7 @@ def update_person(
     person.agency = agency
     person.district = district
     db.session.flush()
-    changes = field_changes(before, person_details(person))
-    if changes:
-        record_admin_event(
-            by,
-            "person_changed",
-            f"Changed {person.name}'s {', '.join(name.lower() for name in changes)}",
-            person=person,
-            changes=changes,
-        )
+    record_changes(by, "person_changed", person.name, before, person_details(person), person=person)
 
 
 def active_administrators_other_than(person: User) -> int:
@@ -364,15 +356,7 @@ def update_team(
     team.agency = agency
     team.district = district
     db.session.flush()
-    changes = field_changes(before, team_details(team))
-    if changes:
-        record_admin_event(
-            by,
-            "team_changed",
-            f"Changed {team.name}'s {', '.join(name.lower() for name in changes)}",
-            team=team,
-            changes=changes,
-        )
+    record_changes(by, "team_changed", team.name, before, team_details(team), team=team)
     return team
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from admin.models import AdminEvent
 from core.database import db
 from core.ids import parse_id
 from people.models import Agency, District, Role, Team, TeamMembership, User, UserRole
@@ -41,6 +42,20 @@ class Page:
     @property
     def last_shown(self) -> int:
         return min(self.total, self.number * self.size)
+
+
+def _page_of(
+    query, page: int, *, order_by, options=(), size: int = PAGE_SIZE, whole_rows: bool = False
+) -> Page:
+    """One page of a query: counted, the page number kept in range, ordered and loaded eagerly.
+    `whole_rows` keeps every column of each row (an entity with a count, say) as a tuple."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    page = min(max(page, 1), max(1, -(-total // size)))
+    result = db.session.execute(
+        query.order_by(*order_by).limit(size).offset((page - 1) * size).options(*options)
+    )
+    items = [tuple(row) for row in result] if whole_rows else list(result.scalars())
+    return Page(items=items, total=total, number=page, size=size)
 
 
 def _like(text: str) -> str:
@@ -106,22 +121,17 @@ def search_people(filters: PeopleFilter = PeopleFilter(), *, page: int = 1) -> P
         )
     if not filters.show_left:
         query = query.where(User.is_active_account.is_(True))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    page = min(max(page, 1), max(1, -(-total // PAGE_SIZE)))
-    items = list(
-        db.session.scalars(
-            query.order_by(User.name, User.id)
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
-            .options(
-                joinedload(User.agency),
-                joinedload(User.district),
-                joinedload(User.line_manager),
-                selectinload(User.role_grants),
-            )
-        )
+    return _page_of(
+        query,
+        page,
+        order_by=(User.name, User.id),
+        options=(
+            joinedload(User.agency),
+            joinedload(User.district),
+            joinedload(User.line_manager),
+            selectinload(User.role_grants),
+        ),
     )
-    return Page(items=items, total=total, number=page)
 
 
 def load_person(person_id: int) -> User | None:
@@ -146,15 +156,13 @@ def search_teams(text: str = "", *, page: int = 1) -> Page:
     query = sa.select(Team, members)
     if text.strip():
         query = query.where(sa.func.lower(Team.name).like(_like(text.strip()), escape="\\"))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    page = min(max(page, 1), max(1, -(-total // PAGE_SIZE)))
-    rows = db.session.execute(
-        query.order_by(Team.name, Team.id)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-        .options(joinedload(Team.manager), joinedload(Team.agency), joinedload(Team.district))
-    ).all()
-    return Page(items=[(team, count) for team, count in rows], total=total, number=page)
+    return _page_of(
+        query,
+        page,
+        order_by=(Team.name, Team.id),
+        options=(joinedload(Team.manager), joinedload(Team.agency), joinedload(Team.district)),
+        whole_rows=True,
+    )
 
 
 def load_team(team_id: int) -> Team | None:
@@ -183,19 +191,13 @@ def people_counts_by(column) -> dict[int, int]:
 
 def admin_history(*, page: int = 1, person_id: int | None = None, size: int = PAGE_SIZE) -> Page:
     """The administrators' trail, newest first, for everyone or about one person."""
-    from admin.models import AdminEvent
-
     query = sa.select(AdminEvent)
     if person_id is not None:
         query = query.where(AdminEvent.person_id == person_id)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    page = min(max(page, 1), max(1, -(-total // size)))
-    items = list(
-        db.session.scalars(
-            query.order_by(AdminEvent.at.desc(), AdminEvent.id.desc())
-            .limit(size)
-            .offset((page - 1) * size)
-            .options(joinedload(AdminEvent.actor))
-        )
+    return _page_of(
+        query,
+        page,
+        order_by=(AdminEvent.at.desc(), AdminEvent.id.desc()),
+        options=(joinedload(AdminEvent.actor),),
+        size=size,
     )
-    return Page(items=items, total=total, number=page, size=size)
