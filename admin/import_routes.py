@@ -11,6 +11,7 @@ from admin.people_import import ImportFileError, apply_import, decode_csv, plan_
 from admin.view_helpers import administrator_required, me, or_404, status_for
 from core.clock import utcnow
 from core.database import db
+from core.locks import lock_row
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -41,8 +42,14 @@ def upload_people():
 def people_import(import_id: int):
     """The dry run of an uploaded file, row by row; posting it carries out the import."""
     stored = or_404(db.session.get(PeopleImport, import_id))
-    plan = plan_import(stored.content)
     form = ConfirmImportForm()
+    if form.validate_on_submit():
+        # Locked, so a second click (or another administrator) waits, then finds it imported.
+        lock_row(stored)
+        if stored.is_imported:
+            flash(f"This file had already been imported: {stored.outcome}.", "info")
+            return redirect(url_for("admin.people_import", import_id=stored.id))
+    plan = plan_import(stored.content)
     if not stored.is_imported and plan.has_work and form.validate_on_submit():
         result = apply_import(
             plan, me(), send_links=form.send_links.data, source=stored.filename or ""

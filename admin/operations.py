@@ -15,7 +15,8 @@ import sqlalchemy as sa
 
 from admin.history import person_details, record_admin_event, record_changes, team_details
 from core.database import db
-from core.errors import ActionRefused
+from core.errors import ActionRefused, AlreadyDone
+from core.locks import lock_rows
 from core.notifications import notify
 from people.models import Agency, District, Role, Team, TeamMembership, User, UserRole
 from people.operations import (
@@ -124,7 +125,17 @@ def active_administrators_other_than(person: User) -> int:
     )
 
 
+def lock_administrators(*people: User) -> None:
+    """Lock the rows of every administrator (and of `people`), in id order, so that changes
+    which could leave no administrator run one at a time: two administrators deactivating each
+    other at once wait for each other instead of both succeeding (or deadlocking)."""
+    administrators = sa.select(UserRole.user_id).where(UserRole.role == Role.ADMINISTRATOR)
+    ids = set(db.session.scalars(sa.select(User.id).where(User.id.in_(administrators))))
+    lock_rows(User, ids | {person.id for person in people})
+
+
 def _refuse_removing_last_administrator(person: User) -> None:
+    """Call with the administrators locked (`lock_administrators`)."""
     if person.has_role(Role.ADMINISTRATOR) and active_administrators_other_than(person) == 0:
         raise ActionRefused(
             f"{person.name} is the only administrator. Make someone else an administrator first, "
@@ -136,7 +147,8 @@ def _refuse_removing_last_administrator(person: User) -> None:
 def set_roles(person: User, roles: Iterable[Role], by: User) -> None:
     """Give a person exactly these roles. Refuses to remove the last administrator."""
     wanted = set(roles)
-    if Role.ADMINISTRATOR not in wanted:
+    if Role.ADMINISTRATOR not in wanted and person.has_role(Role.ADMINISTRATOR):
+        lock_administrators(person)
         _refuse_removing_last_administrator(person)
     for grant in list(person.role_grants):
         if grant.role not in wanted:
@@ -227,13 +239,21 @@ def deactivate_person(person: User, by: User, successor: User | None = None) -> 
 
     Their supervisees and the teams they manage go to `successor` (by default their own line
     manager), taking pending sign-offs with them. Refuses the last administrator, yourself, and
-    a leaver with people to hand on and nobody to take them.
+    a leaver with people to hand on and nobody to take them. The administrators' rows are
+    locked first, so two deactivations run one after the other and the second sees the first.
     """
+    lock_administrators(person, by)
     if not person.is_active:
-        raise ActionRefused(f"{person.name} has already been deactivated.")
+        raise AlreadyDone(
+            f"{person.name} has already been deactivated.", f"/admin/people/{person.id}"
+        )
     if person.id == by.id:
         raise ActionRefused("You cannot deactivate yourself. Ask another administrator.")
     _refuse_removing_last_administrator(person)
+    if not by.is_active:
+        raise ActionRefused(
+            "Your own account has been deactivated, so you cannot deactivate anyone."
+        )
     successor = successor or person.line_manager
     supervisees = [s for s in person.supervisees if s.is_active]
     teams = list(person.managed_teams)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, flash, redirect, request
 from flask_login import current_user, login_required
 
 from admin.permissions import can_administer, can_publish_frameworks
 from core.database import db
-from core.errors import ActionRefused
+from core.errors import ActionRefused, AlreadyDone
 from people.models import User
 from people.operations import find_user_by_email
 
@@ -69,9 +69,15 @@ def show_refusal(form, refusal: ActionRefused, problems: list[str]) -> None:
 
 def carry_out(operation, form, problems: list[str]) -> tuple[bool, object]:
     """Run an operation and commit: (True, its result). Refused: roll back (objects reload as
-    saved), show why on the form, and (False, None)."""
+    saved), show why on the form, and (False, None). Already done: say so and redirect to the
+    page that shows it."""
     try:
         result = operation()
+    except AlreadyDone as done:
+        # A repeat (a second click, or another administrator first): show how things stand.
+        db.session.rollback()
+        flash(done.message, "info")
+        abort(redirect(done.path or request.path))
     except ActionRefused as refusal:
         db.session.rollback()
         show_refusal(form, refusal, problems)

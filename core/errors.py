@@ -17,3 +17,12 @@ class ActionRefused(Exception):
         self.problems = problems or []
         # The form field the refusal is about, when there is one, so the page shows it there.
         self.field = field
+
+
+class AlreadyDone(ActionRefused):
+    """The action had already been carried out (a second click, or someone else got there
+    first): nothing more was done. `path` is the page that shows how things stand now."""
+
+    def __init__(self, message: str, path: str | None = None):
+        super().__init__(message)
+        self.path = path

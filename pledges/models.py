@@ -353,8 +353,11 @@ class Entry(db.Model):
     helps: Mapped[str] = mapped_column(sa.Text, default="")
     hinders: Mapped[str] = mapped_column(sa.Text, default="")
     signs_of_success: Mapped[str] = mapped_column(sa.Text, default="")
-    # Bumped on every save that changes text: how a second editor learns someone saved first.
+    # SQLAlchemy's version counter: every UPDATE of the row adds one and carries
+    # `WHERE revision = <the revision read>`, so the database refuses a writer who read before
+    # someone else saved (StaleDataError), and a second editor learns someone saved first.
     revision: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": revision}
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # The line manager's decision on this entry, and their comment when they return it.
@@ -432,7 +435,9 @@ class Evidence(db.Model):
     from_service_user: Mapped[bool] = mapped_column(default=False)
     from_manager: Mapped[bool] = mapped_column(default=False)
     from_colleague: Mapped[bool] = mapped_column(default=False)
+    # A version counter like Entry.revision: a change read before another was saved is refused.
     revision: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": revision}
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

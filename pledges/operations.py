@@ -10,14 +10,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
 
 from core.clock import utcnow
 from core.database import db
-from core.errors import ActionRefused
+from core.errors import ActionRefused, AlreadyDone
+from core.locks import lock_row
 from core.notifications import notify
 from people.models import Team, User
 from pledges.framework import current_framework
 from pledges.history import field_changes, record_event
+from pledges.merge import merge_fields
 from pledges.models import (
     ENTRY_TEXT_FIELDS,
     Approval,
@@ -44,6 +47,21 @@ def normalise_text(value: str | None) -> str:
     return (value or "").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def lock_owner(person: User, team: Team | None = None) -> None:
+    """Lock the row of whoever owns the records about to be started (the team, or the person),
+    so that two requests at once cannot both start one."""
+    if team is not None:
+        lock_row(team)
+    else:
+        lock_row(person)
+
+
+def lock_record(record: Record) -> None:
+    """Lock a record's row before a change of its state (submit, decide, sign off, reopen), so a
+    second request at once waits and then sees the first one's outcome."""
+    lock_row(record)
+
+
 def existing_record(*, owner: User | None = None, team: Team | None = None) -> Record | None:
     """The most recent record of a person (their own) or of a team."""
     query = sa.select(Record).order_by(Record.cycle.desc()).limit(1)
@@ -59,15 +77,17 @@ def start_record(
 ) -> Record:
     """Start a draft record for `by`, or for `team` when given, with one entry per key point.
 
-    Refuses a team `by` is not a member of, a second record for the same owner, and starting
-    when no framework has been published.
+    Refuses a team `by` is not a member of, a second record for the same owner (AlreadyDone:
+    a second click, or a teammate first, finds the record started), and starting when no
+    framework has been published.
     """
+    lock_owner(by, team)
     if team is not None and not team.has_member(by):
         raise ActionRefused(f"You are not a member of {team.name}, so you cannot start its record.")
     already = existing_record(owner=by, team=team)
     if already is not None and not already.is_complete:
         whose = f"{team.name} already has" if team else "You already have"
-        raise ActionRefused(f"{whose} a record for this cycle.")
+        raise AlreadyDone(f"{whose} a record for this cycle.", already.path)
     framework = framework or current_framework()
     if framework is None:
         raise ActionRefused("No framework has been published yet. Ask your administrator.")
@@ -164,6 +184,11 @@ def save_entry(
     return outcome
 
 
+# Saves that lost the race to another writer are merged again with what that writer saved; a
+# page hammered by more writers than this at once is refused with nothing lost.
+SAVE_ATTEMPTS = 5
+
+
 def merge_and_save(
     entry: Entry,
     by: User,
@@ -174,31 +199,54 @@ def merge_and_save(
     originals: dict[str, str],
     keep_theirs: set[str] | frozenset[str],
 ) -> SaveOutcome:
-    """The merge behind every entry save (stage 1 columns, or the review's own fields)."""
-    outcome = SaveOutcome()
+    """The merge behind every entry save (stage 1 columns, or the review's own fields).
+
+    The database decides who saved first: `Entry.revision` is SQLAlchemy's version counter, so
+    the UPDATE only happens `WHERE revision = <the revision read>`. When another writer got
+    there first, the savepoint is rolled back, their text is read and merged again.
+    """
+    for _ in range(SAVE_ATTEMPTS):
+        try:
+            with db.session.begin_nested():
+                return _merge_once(
+                    entry,
+                    by,
+                    fields,
+                    submitted,
+                    base_revision=base_revision,
+                    originals=originals,
+                    keep_theirs=keep_theirs,
+                )
+        except StaleDataError:
+            db.session.refresh(entry)
+            log.info("entry %s: saved by someone else meanwhile; merging again", entry.id)
+    raise ActionRefused("Others are saving this point at the same moment. Save again.")
+
+
+def _merge_once(
+    entry: Entry,
+    by: User,
+    fields: tuple[str, ...],
+    submitted: dict[str, str],
+    *,
+    base_revision: int,
+    originals: dict[str, str],
+    keep_theirs: set[str] | frozenset[str],
+) -> SaveOutcome:
     before = {name: getattr(entry, name) for name in fields}
-    after = dict(before)
-    someone_saved_since = base_revision != entry.revision
-    for name in fields:
-        if name not in submitted:
-            continue
-        mine = normalise_text(submitted[name])
-        theirs = before[name]
-        if mine == theirs:
-            continue
-        if not someone_saved_since:
-            after[name] = theirs if name in keep_theirs else mine
-            continue
-        original = normalise_text(originals[name]) if name in originals else None
-        if original == mine:
-            continue  # the editor did not touch it: the other person's text stands
-        if original == theirs:
-            after[name] = mine  # only the editor changed it
-            continue
+    if base_revision == entry.revision:
+        base = dict(before)  # nobody saved since the page was loaded
+    else:
+        base = {name: normalise_text(text) for name, text in originals.items()}
+    mine = {name: normalise_text(submitted[name]) for name in fields if name in submitted}
+    merge = merge_fields(base, before, mine, keep_theirs=keep_theirs)
+    after = merge.values
+    outcome = SaveOutcome()
+    for name in merge.conflicts:
         outcome.conflicts[name] = FieldConflict(
             field=name,
-            mine=mine,
-            theirs=theirs,
+            mine=mine[name],
+            theirs=before[name],
             saved_by=entry.updated_by,
             saved_at=entry.updated_at,
         )
@@ -208,12 +256,12 @@ def merge_and_save(
     if changes:
         for name, change in changes.items():
             setattr(entry, name, change["to"])
-        entry.revision += 1
         entry.updated_at = utcnow()
         entry.updated_by = by
         if entry.approval is Approval.APPROVED:
             # Changed after approval: the manager decides on the new text.
             entry.approval = Approval.UNDECIDED
+        db.session.flush()  # the conditional UPDATE: StaleDataError if someone saved first
         outcome.changed_fields = list(changes)
         names = ", ".join(ENTRY_FIELD_SHORT_NAMES[name].lower() for name in changes)
         record_event(
@@ -308,6 +356,14 @@ def submit_record(record: Record, by: User, *, personal_data_confirmed: bool = F
     resubmission only the entries that were returned (or changed since approval) need deciding
     again; approvals stand.
     """
+    lock_record(record)
+    if record.status is RecordStatus.SUBMITTED:
+        raise AlreadyDone(
+            f"This has already been sent to {record.signing_manager.name} for sign-off."
+            if record.signing_manager
+            else "This has already been sent for sign-off.",
+            record.path,
+        )
     _require_editable(record)
     problems = submission_problems(record)
     if problems:
@@ -381,6 +437,9 @@ def reopen_record(record: Record, by: User) -> RecordSnapshot:
 
     The new version needs signing off again, entry by entry.
     """
+    lock_record(record)
+    if record.status is RecordStatus.DRAFT and record.snapshots:
+        raise AlreadyDone("The record had already been reopened for changes.", record.path)
     if record.status is not RecordStatus.SIGNED_OFF:
         raise ActionRefused(
             "Only a signed-off record whose review has not started can be reopened."

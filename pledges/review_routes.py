@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from core.auth import csrf
 from core.clock import today_in_london
 from core.database import db
-from core.errors import ActionRefused
+from core.errors import ActionRefused, AlreadyDone
 from core.forms import ConfirmForm
 from core.ids import parse_id
 from pledges import bp
@@ -27,6 +27,7 @@ from pledges.reviews import (
     update_evidence,
 )
 from pledges.routes import (
+    _already_done,
     _me,
     _record_or_abort,
     _remember_what_page_showed,
@@ -56,7 +57,10 @@ def start_review_page(record_id: int):
     elif not can_start_review(record, today_in_london()):
         flash("The review cannot be started yet.", "info")
     else:
-        start_review(record, _me())
+        try:
+            start_review(record, _me())
+        except ActionRefused as refusal:
+            return _already_done(refusal, record)
         db.session.commit()
         flash("Your six-month review has started. Review each pledge in turn.", "success")
     return redirect(url_for("pledges.view_record", record_id=record.id, _anchor="review"))
@@ -205,6 +209,8 @@ def remove_evidence_page(record_id: int, evidence_id: int):
         entry_id = item.entry_id
         try:
             remove_evidence(item, _me())
+        except AlreadyDone as done:
+            return _already_done(done, record)
         except ActionRefused as refusal:
             flash(refusal.message, "error")
         else:
@@ -224,7 +230,10 @@ def next_cycle(record_id: int):
         chosen = [entry for entry in record.pledged_entries if entry.id in chosen_ids]
         try:
             new = start_next_cycle(record, _me(), chosen)
+        except AlreadyDone as done:
+            return _already_done(done, record)
         except ActionRefused as refusal:
+            db.session.rollback()
             flash(refusal.message, "error")
             return redirect(url_for("pledges.view_record", record_id=record.id))
         db.session.commit()

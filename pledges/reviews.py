@@ -11,8 +11,9 @@ from datetime import date
 
 from core.clock import today_in_london, utcnow
 from core.database import db
-from core.errors import ActionRefused
+from core.errors import ActionRefused, AlreadyDone
 from core.formatting import long_date
+from core.locks import lock_row
 from people.models import User
 from pledges.history import field_changes, record_event
 from pledges.models import (
@@ -28,6 +29,8 @@ from pledges.operations import (
     SaveOutcome,
     add_finding,
     existing_record,
+    lock_owner,
+    lock_record,
     merge_and_save,
     normalise_text,
     save_entry,
@@ -54,6 +57,9 @@ def can_start_review(record: Record, today: date) -> bool:
 def start_review(record: Record, by: User, *, today: date | None = None) -> None:
     """Open the six-month review: the record moves to stage 2, its pledges stay locked."""
     today = today or today_in_london()
+    lock_record(record)
+    if record.in_review_stage:
+        raise AlreadyDone("The six-month review had already been started.", record.path)
     if record.status is not RecordStatus.SIGNED_OFF:
         raise ActionRefused("The review starts once the pledges have been signed off.")
     if today < record.review_due_on:
@@ -127,6 +133,7 @@ def add_evidence(
     sources: set[EvidenceSource] | frozenset[EvidenceSource] = frozenset(),
 ) -> Evidence:
     """Add a piece of evidence to a pledge's review. Sources may wait until submission."""
+    lock_row(entry.record)
     _require_review_editable(entry.record)
     _require_pledge(entry)
     description = normalise_text(description).strip()
@@ -157,7 +164,12 @@ def update_evidence(
     occurred_on: date | None,
     sources: set[EvidenceSource],
 ) -> None:
-    """Change a piece of evidence. Refused, with nothing lost, if someone changed it meanwhile."""
+    """Change a piece of evidence. Refused, with nothing lost, if someone changed it meanwhile.
+
+    The record's row is locked first, so the revision compared is the one saved now; the
+    version counter on `Evidence.revision` makes the UPDATE itself conditional too.
+    """
+    lock_row(item.entry.record)
     _require_review_editable(item.entry.record)
     if item.revision != base_revision:
         raise ActionRefused(
@@ -173,7 +185,6 @@ def update_evidence(
     _set_sources(item, sources)
     changes = field_changes(before, _evidence_values(item))
     if changes:
-        item.revision += 1
         item.updated_at = utcnow()
         _reopen_decision(item.entry)
         record_event(
@@ -188,6 +199,12 @@ def update_evidence(
 
 
 def remove_evidence(item: Evidence, by: User) -> None:
+    """Remove a piece of evidence; removing it twice (a second click) changes nothing more."""
+    item_id, record = item.id, item.entry.record
+    lock_row(record)
+    item = db.session.get(Evidence, item_id)
+    if item is None:
+        raise AlreadyDone("The evidence had already been removed.", record.path)
     entry = item.entry
     _require_review_editable(entry.record)
     record_event(
@@ -221,16 +238,19 @@ def start_next_cycle(record: Record, by: User, carry_forward: list[Entry]) -> Re
     """Start the next cycle's draft from a completed one, with the chosen pledges carried over.
 
     A pledge is carried to the same key point of the current framework (or, if that point no
-    longer exists, as an added finding), with its factors and signs of success.
+    longer exists, as an added finding), with its factors and signs of success. A second
+    request (a second click) finds the next cycle started and changes nothing (AlreadyDone).
     """
+    carry_ids = {entry.id for entry in carry_forward}
+    lock_owner(by, record.team)
     if not record.is_complete:
         raise ActionRefused("The next cycle starts once this cycle's review is signed off.")
     latest = existing_record(owner=record.owner, team=record.team)
     if latest is not None and latest.id != record.id:
-        raise ActionRefused("The next cycle has already been started.")
+        raise AlreadyDone("The next cycle has already been started.", latest.path)
     if record.team is None and by.id != record.owner_id:
         raise ActionRefused("Only the record's owner starts their next cycle.")
-    chosen = [entry for entry in carry_forward if entry.record_id == record.id and entry.has_pledge]
+    chosen = [entry for entry in record.entries if entry.id in carry_ids and entry.has_pledge]
     new = start_record(by, team=record.team)
     by_number = {e.key_point.number: e for e in new.key_point_entries}
     for old in chosen:

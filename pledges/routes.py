@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from core.auth import csrf
 from core.clock import today_in_london
 from core.database import db
-from core.errors import ActionRefused
+from core.errors import ActionRefused, AlreadyDone
 from core.forms import ConfirmForm
 from pledges import bp
 from pledges.forms import (
@@ -101,6 +101,10 @@ def start():
             abort(403)
     try:
         record = start_record(_me(), team=team)
+    except AlreadyDone as done:
+        db.session.rollback()
+        flash(f"{done.message} Here it is.", "info")
+        return redirect(done.path)
     except ActionRefused as refusal:
         flash(refusal.message, "error")
         return redirect(url_for("pledges.my_records"))
@@ -328,8 +332,12 @@ def submit(record_id: int):
                 _me(),
                 personal_data_confirmed=request.form.get("not_identifying") == "yes",
             )
+        except AlreadyDone as done:
+            return _already_done(done, record)
         except ActionRefused as refusal:
-            blocking = submission_problems(record)
+            blocking = submission_problems(record) or (
+                [] if refusal.problems else [refusal.message]
+            )
             # Refused for the personal-data warning alone: the form stays, with the question.
             unconfirmed = "" if blocking else refusal.problems[0]
         else:
@@ -383,7 +391,10 @@ def reopen(record_id: int):
         return redirect(url_for("pledges.view_record", record_id=record.id))
     form = ConfirmForm()
     if form.validate_on_submit():
-        reopen_record(record, _me())
+        try:
+            reopen_record(record, _me())
+        except ActionRefused as refusal:
+            return _already_done(refusal, record)
         db.session.commit()
         flash(
             "The record is open for changes. The signed-off version is kept, and the new "
@@ -408,6 +419,15 @@ def view_version(record_id: int, version: int):
 @login_required
 def framework():
     return render_template("pledges/framework.html", framework=current_framework())
+
+
+def _already_done(refusal: ActionRefused, record=None):
+    """A repeat (a second click, or a teammate first), or a change the state no longer allows:
+    nothing was done; say so and show the record as it stands."""
+    db.session.rollback()
+    flash(refusal.message, "info")
+    path = getattr(refusal, "path", None)
+    return redirect(path or url_for("pledges.view_record", record_id=record.id))
 
 
 def _not_editable(record):

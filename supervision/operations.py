@@ -12,13 +12,13 @@ from flask import current_app
 
 from core.clock import today_in_london, utcnow
 from core.database import db
-from core.errors import ActionRefused
+from core.errors import ActionRefused, AlreadyDone
 from core.formatting import long_date
 from core.notifications import notify
 from people.models import Team, User
 from pledges.history import record_event
 from pledges.models import Approval, Entry, Record, RecordStatus
-from pledges.operations import existing_record, normalise_text
+from pledges.operations import existing_record, lock_record, normalise_text
 from pledges.review_dates import review_due_on
 from supervision.models import Decision, EntryDecision, SessionRecord, SupervisionSession
 from supervision.permissions import (
@@ -105,10 +105,14 @@ def _acting_note(manager: User, record: Record) -> str:
 
 
 def approve_entry(entry: Entry, manager: User, session: SupervisionSession) -> None:
-    """Approve one entry of a submitted record; signs the stage off if it was the last."""
-    record = _check_decision(entry, manager, session)
+    """Approve one entry of a submitted record; signs the stage off if it was the last.
+
+    Approving it again (a second click) changes nothing and says so (AlreadyDone).
+    """
+    lock_record(entry.record)
     if entry.approval is Approval.APPROVED:
-        raise ActionRefused(f"{entry.title} is already approved.")
+        raise AlreadyDone(f"{entry.title} is already approved.", entry.record.path)
+    record = _check_decision(entry, manager, session)
     _approve(entry, manager, session, record)
     if not _settle(record, manager):
         notify(
@@ -136,10 +140,19 @@ def _approve(entry, manager, session, record) -> None:
 
 
 def approve_all_remaining(record: Record, manager: User, session: SupervisionSession) -> int:
-    """Approve every entry still awaiting a decision. Returns how many were approved."""
+    """Approve every entry still awaiting a decision. Returns how many were approved.
+
+    The record's row is locked first, so "Approve all" clicked twice (or by two managers at
+    once) signs off once and tells the owners once; the repeat is refused as AlreadyDone.
+    """
+    lock_record(record)
     remaining = record.entries_awaiting_decision
-    if not remaining:
-        raise ActionRefused("There are no entries awaiting a decision.")
+    if not remaining or record.status is not RecordStatus.SUBMITTED:
+        raise AlreadyDone(
+            "There are no entries awaiting a decision: the record is "
+            f"{record.status_label.lower()}.",
+            record.path,
+        )
     for entry in remaining:
         _check_decision(entry, manager, session)
         _approve(entry, manager, session, record)
@@ -156,8 +169,11 @@ def approve_all_remaining(record: Record, manager: User, session: SupervisionSes
 
 def return_entry(entry: Entry, manager: User, session: SupervisionSession, comment: str) -> None:
     """Return one entry to its owners with a comment saying what to change."""
-    record = _check_decision(entry, manager, session)
+    lock_record(entry.record)
     comment = normalise_text(comment).strip()
+    if entry.approval is Approval.RETURNED and entry.return_comment == comment:
+        raise AlreadyDone(f"{entry.title} has already been returned with this comment.")
+    record = _check_decision(entry, manager, session)
     if not comment:
         raise ActionRefused("Write a comment saying what should change before returning it.")
     entry.approval = Approval.RETURNED

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from core.clock import today_in_london
 from core.database import db
-from core.errors import ActionRefused
+from core.errors import ActionRefused, AlreadyDone
 from core.forms import ConfirmForm
 from core.ids import parse_id
 from people.models import Team, User
@@ -196,6 +196,11 @@ def _decide(action, success_message: str) -> None:
     """Run one decision; commit it and say so, or say why it was refused."""
     try:
         action()
+    except AlreadyDone as done:
+        # A second click (or another manager first): nothing more is done, and no email sent.
+        db.session.rollback()
+        flash(done.message, "info")
+        return
     except ActionRefused as refusal:
         db.session.rollback()
         flash(refusal.message, "error")

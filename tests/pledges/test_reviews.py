@@ -48,7 +48,7 @@ def test_the_review_opens_on_its_due_date(people, signed_off):
     assert signed_off.status is RecordStatus.DRAFT
     assert signed_off.status_label == "Review in progress"
     assert all(e.approval is Approval.UNDECIDED for e in signed_off.entries)
-    with pytest.raises(ActionRefused, match="signed off"):
+    with pytest.raises(ActionRefused, match="already been started"):
         start_review(signed_off, pat, today=DUE)
 
 
