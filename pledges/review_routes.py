@@ -34,6 +34,7 @@ from pledges.routes import (
     _save_arguments,
     _status,
     _text_errors,
+    _unsaved_fields,
 )
 
 
@@ -106,7 +107,7 @@ def review_entry(record_id: int, entry_id: int):
         form.form_errors.append(f"{refusal.message} What you chose is still below.")
         return _render_review(record, entry, form, EvidenceForm(), status=422)
     db.session.commit()
-    _remember_what_page_showed(form, entry, keep_typed=True)
+    _remember_what_page_showed(form, entry, keep_typed=_unsaved_fields(form, outcome))
     if outcome.conflicts or _text_errors(form):
         return _render_review(
             record,

@@ -193,7 +193,7 @@ def edit_entry(record_id: int, entry_id: int):
                 db.session.commit()
                 conflicts = outcome.conflicts
                 kept_theirs = bool(_save_arguments(form)["keep_theirs"])
-                _remember_what_page_showed(form, entry, keep_typed=True)
+                _remember_what_page_showed(form, entry, keep_typed=_unsaved_fields(form, outcome))
                 if not conflicts and not _text_errors(form):
                     return _after_save(record, entry, outcome, kept_theirs=kept_theirs)
     return render_template(
@@ -230,10 +230,18 @@ def _save_arguments(form) -> dict:
     }
 
 
+def _unsaved_fields(form, outcome) -> set[str]:
+    """Fields whose typed text was not saved: in conflict, or refused as invalid. Every other
+    field is shown as saved now (which holds what others saved in the fields only they changed),
+    so saving the page again cannot clear their text."""
+    return set(outcome.conflicts) | {name for name in form.editable_fields if form[name].errors}
+
+
 def _remember_what_page_showed(
-    form, entry, *, keep_typed: bool = False, keep_base: bool = False
+    form, entry, *, keep_typed: bool | set[str] = False, keep_base: bool = False
 ) -> None:
-    """Set the hidden revision and originals to what is saved now; keep typed text if asked.
+    """Set the hidden revision and originals to what is saved now; keep typed text if asked
+    (True: every field; a set: those fields).
 
     With `keep_base` (nothing was saved) the page keeps the revision it was loaded at, so a
     later save still merges with whatever others saved meanwhile.
@@ -245,7 +253,7 @@ def _remember_what_page_showed(
     for name in form.editable_fields:
         form[f"original_{name}"].data = getattr(entry, name)
         form[f"choice_{name}"].data = "mine"
-        if not keep_typed:
+        if keep_typed is not True and name not in (keep_typed or ()):
             form[name].data = getattr(entry, name)
 
 

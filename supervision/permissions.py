@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from people.models import Team, User
 from pledges.models import Record
-from pledges.permissions import is_owner
+from pledges.permissions import can_view_record, is_owner
 from supervision.models import SupervisionSession
 
 
@@ -40,8 +40,21 @@ def can_supervise_team(user: User, team: Team) -> bool:
 
 
 def can_view_session(user: User, session: SupervisionSession) -> bool:
-    """The supervisor and the supervisee (or the team's members); nobody else reads the notes."""
-    return session.supervisor_id == user.id or any(p.id == user.id for p in session.participants)
+    """The supervisee (or the team's members now), and the supervisor while they still supervise
+    the supervisee (or team): a manager who has handed someone on, or a team's former manager,
+    no longer reads the session or the records in it. Nobody else reads the notes."""
+    if any(p.id == user.id for p in session.participants):
+        return True
+    if session.supervisor_id != user.id:
+        return False
+    if session.team is not None:
+        return can_supervise_team(user, session.team)
+    return can_supervise_person(user, session.supervisee)
+
+
+def session_records_visible_to(user: User, session: SupervisionSession) -> list[Record]:
+    """The records discussed in a session that `user` may see now."""
+    return [record for record in session.records if can_view_record(user, record)]
 
 
 def can_run_session(user: User, session: SupervisionSession) -> bool:

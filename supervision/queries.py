@@ -11,6 +11,7 @@ from core.database import db
 from people.models import Team, TeamMembership, User
 from pledges.models import Record, RecordStatus
 from supervision.models import SessionRecord, SupervisionSession
+from supervision.permissions import can_view_session
 
 # What needs a manager first: records waiting for them, then returned ones, then the rest.
 PRIORITY = {
@@ -134,9 +135,10 @@ def manager_overview(manager: User) -> ManagerOverview:
 
 
 def sessions_for(user: User, limit: int = 100) -> list[SupervisionSession]:
-    """Sessions a person held or took part in (their own or their teams'), newest first."""
+    """Sessions a person held or took part in (their own or their teams'), newest first: those
+    they may read now (a manager no longer sees sessions with someone they handed on)."""
     team_ids = [m.team_id for m in user.memberships]
-    return list(
+    sessions = list(
         db.session.scalars(
             sa.select(SupervisionSession)
             .where(
@@ -150,6 +152,7 @@ def sessions_for(user: User, limit: int = 100) -> list[SupervisionSession]:
             .limit(limit)
         )
     )
+    return [session for session in sessions if can_view_session(user, session)]
 
 
 def sessions_about_record(record: Record) -> list[SupervisionSession]:

@@ -29,6 +29,7 @@ from supervision.permissions import (
     can_supervise_person,
     can_supervise_team,
     can_view_session,
+    session_records_visible_to,
 )
 from supervision.prompts import REFLECTIVE_PROMPTS, SOURCE
 from supervision.queries import manager_overview, sessions_for
@@ -103,11 +104,13 @@ def _session_or_abort(session_id: int) -> SupervisionSession:
 
 def _render_session(session, *, notes_form=None, return_forms=None, status=200):
     runs_it = can_run_session(current_user, session)
+    records = session_records_visible_to(current_user, session)
     return render_template(
         "supervision/session.html",
         session=session,
+        records=records,
         runs_it=runs_it,
-        can_decide={r.id: runs_it and can_sign_off(current_user, r) for r in session.records},
+        can_decide={r.id: runs_it and can_sign_off(current_user, r) for r in records},
         notes_form=notes_form or NotesForm(notes=session.notes),
         return_forms=return_forms or {},
         confirm_form=ConfirmForm(),

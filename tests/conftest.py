@@ -250,3 +250,11 @@ def separate_database_url(app, tmp_path):
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgresql_only(app):
+    """Skip on SQLite: the test needs two connections writing at once (tests/concurrency.py)."""
+    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "postgresql":
+        pytest.skip("needs two connections writing at once: set TEST_DATABASE_URL to PostgreSQL")
