@@ -6,6 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -41,6 +42,8 @@ def _place_choices(items, none_label: str) -> list[SelectChoice]:
 
 
 class PersonForm(BaseForm):
+    # Once-only key of the "Add person" form (core.submissions): a second click adds nobody.
+    submission_key = HiddenField()
     name = StringField(
         "Full name",
         validators=[

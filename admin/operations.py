@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from admin.history import person_details, record_admin_event, record_changes, team_details
 from core.database import db
@@ -64,15 +65,22 @@ def create_person(
             f"{line_manager.name} has left, so cannot be a line manager.",
             field="line_manager_email",
         )
-    person = create_user(
-        email=email,
-        name=name,
-        job_title=job_title.strip(),
-        agency=agency,
-        district=district,
-        line_manager=line_manager,
-        roles=set(roles),
-    )
+    try:
+        person = create_user(
+            email=email,
+            name=name,
+            job_title=job_title.strip(),
+            agency=agency,
+            district=district,
+            line_manager=line_manager,
+            roles=set(roles),
+        )
+    except IntegrityError:
+        # Someone added the same address at the same moment: the unique email decided. The
+        # failed insert spoils the transaction, so roll back before saying who has it.
+        db.session.rollback()
+        check_email_free(email)
+        raise
     if send_link:
         send_password_link(person, LinkPurpose.WELCOME)
     record_admin_event(

@@ -44,6 +44,7 @@ from core.database import db
 from core.errors import ActionRefused
 from core.forms import ConfirmForm
 from core.ids import parse_id
+from core.submissions import claim_submission, new_submission_key
 from people.models import Agency, District, Role, User
 from pledges.models import Record
 
@@ -93,14 +94,18 @@ def people_csv():
 def new_person():
     form = PersonForm()
     form.set_places(agencies(), districts())
+    if request.method == "GET":
+        form.submission_key.data = new_submission_key()
     problems: list[str] = []
     if form.validate_on_submit():
+        claim, first_post = claim_submission(form.submission_key.data, me().id)
+        if not first_post:
+            flash("This person had already been added. Here are their details.", "info")
+            return redirect(claim.path or url_for("admin.people"))
         manager = person_in(form.line_manager_email)
         done, person = (False, None)
         if manager is not False:
-            done, person = carry_out(
-                lambda: create_person(me(), **_person_details(form, manager)), form, problems
-            )
+            done, person = carry_out(lambda: _add_person(form, manager, claim), form, problems)
         if done:
             flash(
                 f"{person.name} has been added and emailed a link to set their password.", "success"
@@ -109,6 +114,13 @@ def new_person():
     return render_template(
         "admin/person_form.html", form=form, person=None, problems=problems
     ), status_for(form, problems)
+
+
+def _add_person(form, manager: User | None, claim) -> User:
+    person = create_person(me(), **_person_details(form, manager))
+    if claim is not None:
+        claim.path = url_for("admin.person", person_id=person.id)
+    return person
 
 
 @bp.route("/people/<id:person_id>", methods=["GET", "POST"])
