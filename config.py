@@ -73,6 +73,11 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = 8 * 60 * 60  # a working day: forms left open over lunch still save
     DEMO_PASSWORD_ALLOWED = True
+    # Proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
+    PROXY_COUNT = _int("PROXY_COUNT", 0)
+    # Failed sign-ins allowed per account and per source address in 15 minutes.
+    SIGN_IN_FAILURES_PER_ACCOUNT = _int("SIGN_IN_FAILURES_PER_ACCOUNT", 5)
+    SIGN_IN_FAILURES_PER_ADDRESS = _int("SIGN_IN_FAILURES_PER_ADDRESS", 30)
 
 
 class DevelopmentConfig(Config):
@@ -98,6 +103,8 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     DEMO_PASSWORD_ALLOWED = False
+    # The README's deployment puts one TLS-terminating proxy in front of gunicorn.
+    PROXY_COUNT = _int("PROXY_COUNT", 1)
 
     @staticmethod
     def check(settings) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -48,6 +49,11 @@ def is_safe_next(target: str | None) -> bool:
 
 
 def init_app(app) -> None:
+    proxies = app.config.get("PROXY_COUNT", 0)
+    if proxies:
+        # Behind the TLS proxy the client's address and scheme come from its X-Forwarded-*
+        # headers (the sign-in throttle counts per source address); only that many hops count.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.after_request(add_security_headers)
     if app.config.get("SESSION_COOKIE_SECURE"):
         app.after_request(add_hsts_header)

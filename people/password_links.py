@@ -21,8 +21,9 @@ from core.database import db
 from core.errors import ActionRefused
 from core.mail import OutgoingEmail, queue_email
 from people.models import User
-from people.operations import clear_sign_in_failures, end_all_sessions, find_user_by_email
+from people.operations import end_all_sessions, find_user_by_email
 from people.passwords import MINIMUM_PASSWORD_LENGTH, hash_password
+from people.throttle import forget_account
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ def set_password_from_link(user: User, password: str) -> None:
     if len(password) < MINIMUM_PASSWORD_LENGTH:
         raise ActionRefused(f"Use at least {MINIMUM_PASSWORD_LENGTH} characters.")
     user.password_hash = hash_password(password)
-    clear_sign_in_failures(user.email)
+    forget_account(user.email)
     end_all_sessions(user)
     log.info("password set from a link for user %s", user.id)
 

@@ -22,10 +22,7 @@ from people.forms import (
 from people.operations import (
     authenticate,
     change_password,
-    clear_sign_in_failures,
     end_all_sessions,
-    record_sign_in_failure,
-    sign_in_locked_until,
     update_profile,
 )
 from people.password_links import (
@@ -34,6 +31,7 @@ from people.password_links import (
     request_password_reset,
     set_password_from_link,
 )
+from people.throttle import count_attempt, give_back
 
 log = logging.getLogger(__name__)
 
@@ -46,26 +44,35 @@ def sign_in():
     if request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"][:254]
     sign_in_failed = False
-    locked_until = None
+    attempt = None
     if form.validate_on_submit():
-        locked_until = sign_in_locked_until(form.email.data)
-        user = None if locked_until else authenticate(form.email.data, form.password.data)
+        # Counted and committed before the password is checked, so parallel guesses queue.
+        attempt = count_attempt(form.email.data, request.remote_addr)
+        db.session.commit()
+        user = authenticate(form.email.data, form.password.data) if attempt.allowed else None
         if user is not None:
-            clear_sign_in_failures(form.email.data)
+            give_back(attempt)
             db.session.commit()
             session.clear()
             login_user(user)
-            log.info("user %s signed in", user.id)
+            log.info("user %s signed in from %s", user.id, request.remote_addr)
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("pledges.my_records"))
-        if locked_until is None:
-            record_sign_in_failure(form.email.data)
-            db.session.commit()
-            locked_until = sign_in_locked_until(form.email.data)
-            sign_in_failed = locked_until is None
+        log.warning(
+            "sign-in %s for %r from %s",
+            "failed" if attempt.allowed else "refused (too many attempts)",
+            attempt.email_key.removeprefix("email:"),
+            request.remote_addr,
+        )
+        sign_in_failed = attempt.locked_until is None
+    locked_until = attempt.locked_until if attempt else None
     status = 429 if locked_until else 401 if sign_in_failed else 200
     return render_template(
-        "people/sign_in.html", form=form, sign_in_failed=sign_in_failed, locked_until=locked_until
+        "people/sign_in.html",
+        form=form,
+        sign_in_failed=sign_in_failed,
+        locked_until=locked_until,
+        locked_by_address=bool(attempt and attempt.locked_by_address),
     ), status
 
 
