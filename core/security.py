@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from urllib.parse import urlsplit
 
 from flask import request
@@ -48,7 +50,26 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+# Paths whose last part is a secret (set-password tokens): kept out of the access logs.
+SECRET_IN_PATH = re.compile(r"(/set-password/)[^\s?\"']+")
+ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
+
+
+class RedactSecretsInPaths(logging.Filter):
+    """Replaces the token in a logged set-password path with [redacted]; the line stays."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/set-password/" in message:
+            record.msg, record.args = SECRET_IN_PATH.sub(r"\1[redacted]", message), None
+        return True
+
+
 def init_app(app) -> None:
+    for name in ACCESS_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(existing, RedactSecretsInPaths) for existing in logger.filters):
+            logger.addFilter(RedactSecretsInPaths())
     proxies = app.config.get("PROXY_COUNT", 0)
     if proxies:
         # Behind the TLS proxy the client's address and scheme come from its X-Forwarded-*

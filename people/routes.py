@@ -145,22 +145,53 @@ def forgot_password():
     return render_template("people/forgot_password.html", form=form), 422 if form.errors else 200
 
 
+SET_PASSWORD_TOKEN = "set_password_token"
+
+
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
-def set_password(token: str):
-    """Choose a password from an emailed link; the link then stops working."""
+def set_password_link(token: str):
+    """The emailed link. Its token moves into the session and the browser goes on to a page
+    whose address holds no token, so the token stays out of access logs, history and Referer
+    headers (a post straight to the link still works)."""
     try:
-        person = person_for_token(token)
+        person_for_token(token)
     except LinkProblem as problem:
         return render_template("people/link_problem.html", problem=str(problem)), 410
-    form = SetPasswordForm()
-    if form.validate_on_submit():
-        set_password_from_link(person, form.new_password.data)
-        db.session.commit()
-        if current_user.is_authenticated:
-            logout_user()
-        session.clear()
-        flash("Your password is set. Sign in with your email address and new password.", "success")
-        return redirect(url_for("people.sign_in", email=person.email))
+    if request.method == "POST":
+        return _choose_password(token)
+    session[SET_PASSWORD_TOKEN] = token
+    return redirect(url_for("people.set_password"))
+
+
+@bp.route("/set-password", methods=["GET", "POST"])
+def set_password():
+    """Choose a password from an emailed link; the link then stops working."""
+    token = session.get(SET_PASSWORD_TOKEN)
+    if not isinstance(token, str):
+        problem = "Open the link in your email again, or ask for a new one."
+        return render_template("people/link_problem.html", problem=problem), 410
+    return _choose_password(token)
+
+
+def _choose_password(token: str):
+    try:
+        person = person_for_token(token)
+        form = SetPasswordForm()
+        if form.validate_on_submit():
+            set_password_from_link(person, form.new_password.data)
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash(
+                "Your password is set. Sign in with your email address and new password.",
+                "success",
+            )
+            return redirect(url_for("people.sign_in", email=person.email))
+    except LinkProblem as problem:
+        db.session.rollback()
+        session.pop(SET_PASSWORD_TOKEN, None)
+        return render_template("people/link_problem.html", problem=str(problem)), 410
     return render_template(
         "people/set_password.html", form=form, person=person
     ), 422 if form.errors else 200
