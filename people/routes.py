@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from core.database import db
 from core.errors import ActionRefused
 from core.notifications import mark_all_read, recent_notifications
 from core.security import is_safe_next
+from core.sessions import time_left
 from people import bp
 from people.forms import (
     ForgotPasswordForm,
@@ -85,6 +86,22 @@ def sign_out():
     session.clear()
     flash("You have signed out.", "success")
     return redirect(url_for("people.sign_in"))
+
+
+@bp.get("/session/status")
+def session_status():
+    """How long the session has left, for the page's timeout warning. Not itself activity."""
+    if not current_user.is_authenticated:
+        return jsonify(signed_in=False)
+    return jsonify(time_left())
+
+
+@bp.post("/session/keep-alive")
+def keep_signed_in():
+    """ "Stay signed in" on the timeout warning: the request itself counts as activity."""
+    if not current_user.is_authenticated:
+        return jsonify(signed_in=False), 401
+    return jsonify(time_left())
 
 
 @bp.get("/notifications")
