@@ -17,6 +17,10 @@
     }
   }
 
+  function keyOf(form) {
+    return UNSENT + form.action.split("#")[0];
+  }
+
   function fieldsOf(form) {
     var fields = [];
     Array.prototype.forEach.call(form.elements, function (element) {
@@ -36,7 +40,7 @@
     var store = storage();
     if (!store) { return; }
     try {
-      store.setItem(UNSENT + form.action, JSON.stringify({
+      store.setItem(keyOf(form), JSON.stringify({
         state: state, at: Date.now(), fields: fieldsOf(form)
       }));
     } catch (error) {
@@ -79,7 +83,7 @@
 
   function putBack(form) {
     var store = storage();
-    var entry = store && readKept(UNSENT + form.action);
+    var entry = store && readKept(keyOf(form));
     if (!entry || entry.state !== "kept") { return; }
     entry.fields.forEach(function (field) {
       Array.prototype.forEach.call(form.elements, function (element) {
@@ -92,7 +96,7 @@
         }
       });
     });
-    store.removeItem(UNSENT + form.action);
+    store.removeItem(keyOf(form));
     form.setAttribute("data-unsaved-on-load", "");
     var notice = document.createElement("div");
     notice.className = "notice notice-info";
