@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from core.database import db
+from core.security import CrossSiteRequest
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,15 @@ def handle_csrf_error(error: CSRFError):
         400,
         "This page had expired",
         "For your security, forms expire after a while. Go back, reload the page and try again.",
+    )
+
+
+def handle_cross_site_request(error: CrossSiteRequest):
+    log.warning("cross-site request refused: %s", error.description)
+    return _render(
+        400,
+        "That request came from another site",
+        "Nothing has been changed. To use this service, go to it directly and try again.",
     )
 
 
@@ -107,6 +117,7 @@ def handle_database_unavailable(error: Exception):
 
 def init_app(app) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(CrossSiteRequest, handle_cross_site_request)
     for error_class in DATABASE_UNAVAILABLE:
         app.register_error_handler(error_class, handle_database_unavailable)
     app.register_error_handler(RequestEntityTooLarge, handle_too_large)
