@@ -9,7 +9,7 @@ from flask import Flask
 from flask_migrate import Migrate
 
 import config as config_module
-from core import errors_pages, formatting, mail, notifications, security
+from core import errors_pages, formatting, mail, notifications, security, sessions
 from core.auth import csrf, login_manager
 from core.database import MIGRATION_OPTIONS, db
 from core.ids import IdConverter
@@ -40,6 +40,7 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, **MIGRATION_OPTIONS)
     login_manager.init_app(app)
+    sessions.init_app(app)  # before CSRF: a form posted after the session ended goes to sign-in
     csrf.init_app(app)
     security.init_app(app)
     formatting.register_filters(app)

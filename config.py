@@ -73,6 +73,16 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = 8 * 60 * 60  # a working day: forms left open over lunch still save
     DEMO_PASSWORD_ALLOWED = True
+    # A signed-in session ends after this long without activity, and this long after signing in
+    # (OWASP ASVS level 2); the page warns this many minutes before, with a way to stay.
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
+    SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
+    SESSION_WARNING_MINUTES = _int("SESSION_WARNING_MINUTES", 5)
+    # Proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
+    PROXY_COUNT = _int("PROXY_COUNT", 0)
+    # Failed sign-ins allowed per account and per source address in 15 minutes.
+    SIGN_IN_FAILURES_PER_ACCOUNT = _int("SIGN_IN_FAILURES_PER_ACCOUNT", 5)
+    SIGN_IN_FAILURES_PER_ADDRESS = _int("SIGN_IN_FAILURES_PER_ADDRESS", 30)
 
 
 class DevelopmentConfig(Config):
@@ -98,6 +108,8 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     DEMO_PASSWORD_ALLOWED = False
+    # The README's deployment puts one TLS-terminating proxy in front of gunicorn.
+    PROXY_COUNT = _int("PROXY_COUNT", 1)
 
     @staticmethod
     def check(settings) -> None:

@@ -9,6 +9,7 @@ history. Operations flush and leave the commit to the caller.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -313,6 +314,24 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
+def name_key(name: str) -> str:
+    """A name as compared for uniqueness: Unicode case folding after NFKC, so "İnce" and
+    "i̇nce", "Straße" and "STRASSE", a composed and a decomposed "é" are the same name. The
+    databases' lower() cannot do this (SQLite's folds ASCII only; PostgreSQL's depends on the
+    collation), so the comparison is made here."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold()).strip()
+
+
+def _same_name(model, name: str, itself=None):
+    """Another row of `model` whose name is the same as `name` (see name_key), or None. Names of
+    teams, agencies and districts number in the thousands at most: reading them is cheap."""
+    key = name_key(name)
+    for row_id, row_name in db.session.execute(sa.select(model.id, model.name)):
+        if name_key(row_name) == key and (itself is None or row_id != itself.id):
+            return db.session.get(model, row_id)
+    return None
+
+
 # Teams --------------------------------------------------------------------------------------
 
 
@@ -324,8 +343,8 @@ def check_team_name_free(name: str, team: Team | None = None) -> None:
             "A team's name cannot contain ; or |: they separate teams in the spreadsheet import.",
             field="name",
         )
-    other = db.session.scalar(sa.select(Team).where(sa.func.lower(Team.name) == name.lower()))
-    if other is not None and (team is None or other.id != team.id):
+    other = _same_name(Team, name, team)
+    if other is not None:
         raise ActionRefused(f"There is already a team called {other.name}.", field="name")
 
 
@@ -455,8 +474,8 @@ def save_place(model: type[Agency] | type[District], name: str, by: User, place=
     """Add an agency or district, or rename one. Names are unique, whatever their case."""
     name = name.strip()
     label = "an agency" if model is Agency else "a district"
-    other = db.session.scalar(sa.select(model).where(sa.func.lower(model.name) == name.lower()))
-    if other is not None and (place is None or other.id != place.id):
+    other = _same_name(model, name, place)
+    if other is not None:
         raise ActionRefused(f"There is already {label} called {other.name}.", field="name")
     noun = label.split(" ", 1)[1]
     if place is None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from admin.models import AdminEvent
 from core.database import db
+from core.forms import remove_null_characters
 from core.ids import parse_id
 from people.models import Agency, District, Role, Team, TeamMembership, User, UserRole
 
@@ -79,7 +80,7 @@ class PeopleFilter:
 
         role = next((r for r in Role if r.value == args.get("role")), None)
         return cls(
-            text=args.get("q", "")[:200].strip(),
+            text=remove_null_characters(args.get("q", ""))[:200].strip(),
             agency_id=parse_id(args.get("agency")),
             district_id=parse_id(args.get("district")),
             role=role,

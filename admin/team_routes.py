@@ -18,7 +18,7 @@ from admin.view_helpers import (
     status_for,
 )
 from core.database import db
-from core.forms import ConfirmForm
+from core.forms import ConfirmForm, remove_null_characters
 from core.ids import parse_id
 from people.models import Agency, District, User
 
@@ -35,7 +35,7 @@ def _team_form(team, *, from_request: bool) -> TeamForm:
 @bp.get("/teams")
 @administrator_required
 def teams():
-    text = request.args.get("q", "")[:200]
+    text = remove_null_characters(request.args.get("q", ""))[:200]
     found = search_teams(text, page=parse_id(request.args.get("page")) or 1)
     return render_template("admin/teams.html", found=found, text=text.strip())
 

@@ -20,6 +20,7 @@ from core.database import db
 from demo.content import ADDED_FINDINGS, ENTRIES, EVIDENCE
 from people.models import Agency, District, Role, Team, User
 from people.operations import add_team_member, create_user
+from people.passwords import DEMO_PASSWORD
 from pledges.framework import ensure_default_framework
 from pledges.models import EvidenceSource, Record
 from pledges.operations import (
@@ -40,7 +41,6 @@ from supervision.operations import (
 
 log = logging.getLogger(__name__)
 
-DEMO_PASSWORD = "demo-password"
 
 DISTRICTS = [
     "Amber Valley",

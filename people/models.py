@@ -180,12 +180,16 @@ class TeamMembership(db.Model):
 
 
 class SignInThrottle(db.Model):
-    """Failed sign-ins per email address (registered or not), kept in our own database so the
-    limit holds across processes and restarts, on SQLite and PostgreSQL alike."""
+    """Sign-in attempts per key ("email:<address>" for an account, registered or not, and
+    "address:<ip>" for where the attempts come from), counted in our own database by one
+    statement that adds and returns, so the limit holds across processes, restarts and
+    parallel requests, on SQLite and PostgreSQL alike (people/throttle.py)."""
 
     __tablename__ = "sign_in_throttles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    key: Mapped[str] = mapped_column(sa.String(320), unique=True)
     failures: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
+    # The counting window starts at the first attempt and starts again when the limit is hit,
+    # so a lock lasts the whole window after the last attempt allowed.
+    window_started_at: Mapped[datetime]

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
-from core.clock import utcnow
 from core.database import db
 from core.errors import ActionRefused
 from people.models import (
     Agency,
     District,
     Role,
-    SignInThrottle,
     Team,
     TeamMembership,
     User,
@@ -22,9 +20,11 @@ from people.models import (
     new_session_token,
 )
 from people.passwords import (
+    DEMO_PASSWORD,
     MINIMUM_PASSWORD_LENGTH,
     hash_password,
     needs_rehash,
+    stand_in_hash,
     verify_password,
 )
 
@@ -88,47 +88,21 @@ def add_team_member(team: Team, user: User) -> TeamMembership:
     return membership
 
 
-MAX_FAILED_SIGN_INS = 5
-LOCK_MINUTES = 15
-
-
-def sign_in_locked_until(email: str) -> datetime | None:
-    """When this email address may try again, if too many sign-ins have failed."""
-    throttle = db.session.scalar(
-        sa.select(SignInThrottle).where(SignInThrottle.email == normalise_email(email)[:254])
-    )
-    if throttle is None or throttle.locked_until is None or throttle.locked_until <= utcnow():
-        return None
-    return throttle.locked_until
-
-
-def record_sign_in_failure(email: str) -> None:
-    key = normalise_email(email)[:254]
-    throttle = db.session.scalar(sa.select(SignInThrottle).where(SignInThrottle.email == key))
-    if throttle is None:
-        throttle = SignInThrottle(email=key, failures=0)
-        db.session.add(throttle)
-    throttle.failures += 1
-    if throttle.failures >= MAX_FAILED_SIGN_INS:
-        throttle.locked_until = utcnow() + timedelta(minutes=LOCK_MINUTES)
-        throttle.failures = 0
-        log.warning("sign-in locked for %s minutes after repeated failures", LOCK_MINUTES)
-    db.session.flush()
-
-
-def clear_sign_in_failures(email: str) -> None:
-    db.session.execute(
-        sa.delete(SignInThrottle).where(SignInThrottle.email == normalise_email(email)[:254])
-    )
-
-
 def authenticate(email: str, password: str) -> User | None:
-    """The active person with this email and password, or None. Upgrades an old hash on the way."""
+    """The active person with this email and password, or None. Upgrades an old hash on the way.
+
+    Every answer costs exactly one password hash verification (against a stand-in hash when
+    there is no account, no password yet or the account is deactivated), so response times do
+    not tell whether an address has an account. The demo password is refused where the
+    configuration does not allow it (production), even for accounts that have it.
+    """
     user = find_user_by_email(email)
-    if user is None or not user.is_active or not verify_password(user.password_hash, password):
-        if user is None:
-            # Spend the same time as a real check so response times do not reveal who has an account.
-            verify_password(hash_password("not-a-real-password"), password)
+    usable = user is not None and user.is_active and bool(user.password_hash)
+    matches = verify_password(user.password_hash if usable else stand_in_hash(), password)
+    if not (usable and matches):
+        return None
+    if password == DEMO_PASSWORD and not current_app.config.get("DEMO_PASSWORD_ALLOWED"):
+        log.warning("demo password refused for user %s: this configuration forbids it", user.id)
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

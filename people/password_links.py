@@ -13,6 +13,7 @@ import hashlib
 import logging
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -20,9 +21,10 @@ from core.clock import utcnow
 from core.database import db
 from core.errors import ActionRefused
 from core.mail import OutgoingEmail, queue_email
-from people.models import User
-from people.operations import clear_sign_in_failures, end_all_sessions, find_user_by_email
+from people.models import User, new_session_token
+from people.operations import find_user_by_email
 from people.passwords import MINIMUM_PASSWORD_LENGTH, hash_password
+from people.throttle import forget_account
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +54,7 @@ def make_token(user: User, purpose: LinkPurpose) -> str:
 
 
 def set_password_path(user: User, purpose: LinkPurpose) -> str:
-    """The page's path (people.set_password), built without a request: the import and the
+    """The link's path (people.set_password_link), built without a request: the import and the
     command line send links too."""
     return f"/set-password/{make_token(user, purpose)}"
 
@@ -97,13 +99,29 @@ def _duration(purpose: LinkPurpose) -> str:
 
 def set_password_from_link(user: User, password: str) -> None:
     """Set a password from a link: the link (and any older one) stops working, and every
-    session of the person ends."""
+    session of the person ends.
+
+    The new hash is written only where the old one is still there (one conditional UPDATE), so
+    a link posted twice at once works once: the second post finds the hash changed and gets
+    LinkProblem ("already been used").
+    """
     if len(password) < MINIMUM_PASSWORD_LENGTH:
         raise ActionRefused(f"Use at least {MINIMUM_PASSWORD_LENGTH} characters.")
-    user.password_hash = hash_password(password)
-    clear_sign_in_failures(user.email)
-    end_all_sessions(user)
-    log.info("password set from a link for user %s", user.id)
+    seen = user.password_hash
+    unchanged = User.password_hash.is_(None) if seen is None else User.password_hash == seen
+    result = db.session.execute(
+        sa.update(User)
+        .where(User.id == user.id, unchanged)
+        .values(password_hash=hash_password(password), session_token=new_session_token())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise LinkProblem(
+            "This link has already been used. Sign in with your password, or ask for a new link."
+        )
+    db.session.expire(user, ["password_hash", "session_token"])
+    forget_account(user.email)
+    log.info("password set from a link for user %s; their sessions ended", user.id)
 
 
 def send_password_link(user: User, purpose: LinkPurpose) -> None:

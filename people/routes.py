@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from core.database import db
 from core.errors import ActionRefused
 from core.notifications import mark_all_read, recent_notifications
 from core.security import is_safe_next
+from core.sessions import time_left
 from people import bp
 from people.forms import (
     ForgotPasswordForm,
@@ -22,10 +23,7 @@ from people.forms import (
 from people.operations import (
     authenticate,
     change_password,
-    clear_sign_in_failures,
     end_all_sessions,
-    record_sign_in_failure,
-    sign_in_locked_until,
     update_profile,
 )
 from people.password_links import (
@@ -34,6 +32,7 @@ from people.password_links import (
     request_password_reset,
     set_password_from_link,
 )
+from people.throttle import count_attempt, give_back
 
 log = logging.getLogger(__name__)
 
@@ -46,26 +45,35 @@ def sign_in():
     if request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"][:254]
     sign_in_failed = False
-    locked_until = None
+    attempt = None
     if form.validate_on_submit():
-        locked_until = sign_in_locked_until(form.email.data)
-        user = None if locked_until else authenticate(form.email.data, form.password.data)
+        # Counted and committed before the password is checked, so parallel guesses queue.
+        attempt = count_attempt(form.email.data, request.remote_addr)
+        db.session.commit()
+        user = authenticate(form.email.data, form.password.data) if attempt.allowed else None
         if user is not None:
-            clear_sign_in_failures(form.email.data)
+            give_back(attempt)
             db.session.commit()
             session.clear()
             login_user(user)
-            log.info("user %s signed in", user.id)
+            log.info("user %s signed in from %s", user.id, request.remote_addr)
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("pledges.my_records"))
-        if locked_until is None:
-            record_sign_in_failure(form.email.data)
-            db.session.commit()
-            locked_until = sign_in_locked_until(form.email.data)
-            sign_in_failed = locked_until is None
+        log.warning(
+            "sign-in %s for %r from %s",
+            "failed" if attempt.allowed else "refused (too many attempts)",
+            attempt.email_key.removeprefix("email:"),
+            request.remote_addr,
+        )
+        sign_in_failed = attempt.locked_until is None
+    locked_until = attempt.locked_until if attempt else None
     status = 429 if locked_until else 401 if sign_in_failed else 200
     return render_template(
-        "people/sign_in.html", form=form, sign_in_failed=sign_in_failed, locked_until=locked_until
+        "people/sign_in.html",
+        form=form,
+        sign_in_failed=sign_in_failed,
+        locked_until=locked_until,
+        locked_by_address=bool(attempt and attempt.locked_by_address),
     ), status
 
 
@@ -78,6 +86,22 @@ def sign_out():
     session.clear()
     flash("You have signed out.", "success")
     return redirect(url_for("people.sign_in"))
+
+
+@bp.get("/session/status")
+def session_status():
+    """How long the session has left, for the page's timeout warning. Not itself activity."""
+    if not current_user.is_authenticated:
+        return jsonify(signed_in=False)
+    return jsonify(time_left())
+
+
+@bp.post("/session/keep-alive")
+def keep_signed_in():
+    """ "Stay signed in" on the timeout warning: the request itself counts as activity."""
+    if not current_user.is_authenticated:
+        return jsonify(signed_in=False), 401
+    return jsonify(time_left())
 
 
 @bp.get("/notifications")
@@ -138,22 +162,53 @@ def forgot_password():
     return render_template("people/forgot_password.html", form=form), 422 if form.errors else 200
 
 
+SET_PASSWORD_TOKEN = "set_password_token"
+
+
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
-def set_password(token: str):
-    """Choose a password from an emailed link; the link then stops working."""
+def set_password_link(token: str):
+    """The emailed link. Its token moves into the session and the browser goes on to a page
+    whose address holds no token, so the token stays out of access logs, history and Referer
+    headers (a post straight to the link still works)."""
     try:
-        person = person_for_token(token)
+        person_for_token(token)
     except LinkProblem as problem:
         return render_template("people/link_problem.html", problem=str(problem)), 410
-    form = SetPasswordForm()
-    if form.validate_on_submit():
-        set_password_from_link(person, form.new_password.data)
-        db.session.commit()
-        if current_user.is_authenticated:
-            logout_user()
-        session.clear()
-        flash("Your password is set. Sign in with your email address and new password.", "success")
-        return redirect(url_for("people.sign_in", email=person.email))
+    if request.method == "POST":
+        return _choose_password(token)
+    session[SET_PASSWORD_TOKEN] = token
+    return redirect(url_for("people.set_password"))
+
+
+@bp.route("/set-password", methods=["GET", "POST"])
+def set_password():
+    """Choose a password from an emailed link; the link then stops working."""
+    token = session.get(SET_PASSWORD_TOKEN)
+    if not isinstance(token, str):
+        problem = "Open the link in your email again, or ask for a new one."
+        return render_template("people/link_problem.html", problem=problem), 410
+    return _choose_password(token)
+
+
+def _choose_password(token: str):
+    try:
+        person = person_for_token(token)
+        form = SetPasswordForm()
+        if form.validate_on_submit():
+            set_password_from_link(person, form.new_password.data)
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash(
+                "Your password is set. Sign in with your email address and new password.",
+                "success",
+            )
+            return redirect(url_for("people.sign_in", email=person.email))
+    except LinkProblem as problem:
+        db.session.rollback()
+        session.pop(SET_PASSWORD_TOKEN, None)
+        return render_template("people/link_problem.html", problem=str(problem)), 410
     return render_template(
         "people/set_password.html", form=form, person=person
     ), 422 if form.errors else 200

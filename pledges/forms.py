@@ -159,6 +159,7 @@ class ReviewForm(BaseForm):
     revision = IntegerField(widget=HiddenInput(), validators=[Optional()])
     judgement_value = StringField(
         "How has practice changed?",
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[
             Optional(),
             AnyOf([j.value for j in ChangeJudgement], message="Choose one of the judgements"),

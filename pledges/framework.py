@@ -124,6 +124,11 @@ def framework_from_text(text: bytes | str) -> dict[str, Any]:
         ) from error
     except RecursionError as error:
         raise FrameworkFileError(["The file is nested too deeply to be a framework."]) from error
+    except ValueError as error:
+        # Python refuses to read a number of more than 4,300 digits (int_max_str_digits).
+        raise FrameworkFileError(
+            ["The file holds a number too long to read. Numbers in a framework are short."]
+        ) from error
     problems = check_framework_data(data)
     if _has_nul(data):
         # PostgreSQL cannot store it, and no one means to write it.

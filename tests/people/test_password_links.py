@@ -48,9 +48,12 @@ def test_a_reset_link_sets_the_password_once_and_the_person_signs_in(client, peo
     pat = people["practitioner"]
     client.post("/forgot-password", data={"email": pat.email.upper()})
     link = _link_in(smtp_inbox.to(pat.email)[0])
-    assert "Choose your password" in client.get(link).get_data(as_text=True)
+    opened = client.get(link)
+    assert opened.status_code == 302
+    assert opened.headers["Location"] == "/set-password"  # the token is not in the address
+    assert "Choose your password" in client.get("/set-password").get_data(as_text=True)
     new = "a brand new pass phrase"
-    response = client.post(link, data={"new_password": new, "confirm_password": new})
+    response = client.post("/set-password", data={"new_password": new, "confirm_password": new})
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in")
     again = client.get(link)
@@ -143,3 +146,75 @@ def test_reset_links_go_at_most_once_every_five_minutes(client, people, smtp_inb
     with time_machine.travel(utcnow() + timedelta(minutes=6)):
         client.post("/forgot-password", data={"email": pat.email})
     assert len(smtp_inbox.to(pat.email)) == 2
+
+
+def test_the_token_stays_out_of_the_access_log(client, people, caplog):
+    import logging
+
+    token = make_token(people["practitioner"], LinkPurpose.RESET)
+    caplog.set_level(logging.INFO)
+    # What werkzeug's request log (and gunicorn's access log) write for the emailed link.
+    logging.getLogger("werkzeug").info(
+        '%s - - [%s] "%s" %s -',
+        "127.0.0.1",
+        "25/Nov/2026 22:00:00",
+        f"GET /set-password/{token} HTTP/1.1",
+        302,
+    )
+    logging.getLogger("gunicorn.access").info(
+        '%(h)s "%(r)s" %(s)s',
+        {"h": "10.0.0.1", "r": f"GET /set-password/{token} HTTP/1.1", "s": 302},
+    )
+    assert len(caplog.records) == 2
+    assert token not in caplog.text
+    assert "/set-password/[redacted]" in caplog.text
+    # The page the link leads to has no token in its address.
+    response = client.get(f"/set-password/{token}")
+    assert token not in response.headers["Location"]
+    assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_the_token_free_page_without_a_link_opened_explains(client):
+    response = client.get("/set-password")
+    assert response.status_code == 410
+    assert "Open the link in your email again" in response.get_data(as_text=True)
+
+
+def test_a_reset_link_posted_twice_at_once_works_once(app, people):
+    """Two requests on two connections set a password from the same link at the same moment."""
+    import threading
+
+    from people.password_links import set_password_from_link
+    from people.passwords import verify_password
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("two real concurrent connections: run on PostgreSQL")
+    pat = people["practitioner"]
+    token = make_token(pat, LinkPurpose.RESET)
+    db.session.commit()
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def use_link(number: int) -> None:
+        with app.app_context():
+            person = person_for_token(token)
+            barrier.wait()
+            try:
+                set_password_from_link(person, f"new pass phrase number {number}")
+                db.session.commit()
+                outcomes[number] = "set"
+            except LinkProblem:
+                db.session.rollback()
+                outcomes[number] = "refused"
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=use_link, args=(n,)) for n in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes.values()) == ["refused", "set"]
+    (winner,) = [n for n, outcome in outcomes.items() if outcome == "set"]
+    db.session.expire_all()
+    assert verify_password(pat.password_hash, f"new pass phrase number {winner}")
