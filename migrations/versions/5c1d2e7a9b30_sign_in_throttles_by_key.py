@@ -1,7 +1,7 @@
 """sign-in throttles counted by key (account or source address) in one statement
 
 Revision ID: 5c1d2e7a9b30
-Revises: 83b649a28e84
+Revises: c4f1a7d2e9b3
 Create Date: 2026-11-25 22:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5c1d2e7a9b30'
-down_revision = '83b649a28e84'
+down_revision = 'c4f1a7d2e9b3'
 branch_labels = None
 depends_on = None
 
