@@ -239,11 +239,18 @@ class _ToolTable:
         self.commands.append(("BACKGROUND", (0, row), (-1, row), SECTION))
         self.heights.append(None)
 
+    def keep_with_next(self) -> None:
+        """Keep the last row on the page of the next. Only before rows of a known, small height
+        (the blank rows): a row that must split could then not go anywhere."""
+        row = len(self.rows) - 1
+        self.commands.append(("NOSPLIT", (0, row), (-1, row + 1)))
+
     def add_row(self, cells: list, *, for_handwriting: bool = False) -> None:
         self.rows.append(cells)
         self.heights.append(HANDWRITING_ROW_HEIGHT if for_handwriting else None)
 
     def add_blank_findings(self) -> None:
+        self.keep_with_next()
         for letter in BLANK_FINDING_LETTERS:
             label = paragraph(f"{letter})", self.styles["small"])
             self.add_row([label, "", "", "", "", ""], for_handwriting=True)
@@ -377,7 +384,7 @@ def _blank_details(styles) -> Table:
     rows = [[paragraph(label, styles["details"]), ""] for label in labels]
     return Table(
         rows,
-        colWidths=[WIDTH * 0.3, WIDTH * 0.7],
+        colWidths=[WIDTH * 0.36, WIDTH * 0.64],
         rowHeights=[9 * mm, 9 * mm],
         style=TableStyle(
             [
@@ -396,6 +403,7 @@ def blank_tool_pdf(framework: FrameworkVersion) -> bytes:
     table = _ToolTable(styles)
     for area in framework.areas:
         table.add_section(paragraph(f"{area.number}) {area.title}", styles["area"]))
+        table.keep_with_next()
         for point in area.key_points:
             label = paragraph(f"{point.number}) {point.title}", styles["small"])
             table.add_row([label, "", "", "", "", ""], for_handwriting=True)
