@@ -181,12 +181,25 @@ def _text_cell(text: str, style: ParagraphStyle, label: str = "") -> list[Flowab
     return text_flowables(text, style, label=label) if text.strip() else []
 
 
+def _addenda(entry: Entry, style: ParagraphStyle) -> list[Flowable]:
+    """Dated notes added after sign-off, which leave the signed-off text as it was."""
+    return [
+        part
+        for addendum in entry.addenda
+        for part in text_flowables(
+            addendum.text,
+            style,
+            label=f"Addendum by {addendum.author.name}, {long_date(addendum.created_at)}:",
+        )
+    ]
+
+
 def _entry_row(entry: Entry, label: list[Flowable], styles) -> list:
     text = styles["text"]
     return [
         label,
         _text_cell(entry.good_practice, text),
-        _text_cell(entry.pledge, text),
+        _text_cell(entry.pledge, text) + _addenda(entry, text),
         _text_cell(entry.helps, text, "Help:") + _text_cell(entry.hinders, text, "Hinder:"),
         _text_cell(entry.signs_of_success, text),
         _review_cell(entry, text),

@@ -4,7 +4,7 @@ text intact whatever its length or script, and who may download them."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from io import BytesIO
 
 import pytest
@@ -17,7 +17,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from core.database import db
 from core.pdf_fonts import BOLD, REGULAR
 from pledges.models import ENTRY_TEXT_FIELDS, EvidenceSource
-from pledges.operations import add_finding, existing_record, save_entry, submit_record
+from pledges.operations import add_addendum, add_finding, existing_record, save_entry, submit_record
 from pledges.pdf import COLUMN_WIDTHS, MARGIN, blank_tool_pdf, pieces, record_pdf
 from pledges.reviews import add_evidence, save_review, start_review
 from supervision.operations import approve_all_remaining, start_session
@@ -126,7 +126,7 @@ def test_a_team_record_lists_its_members(people, make_record):
     assert "Team members" not in solo
 
 
-def test_stage_2_shows_each_piece_of_evidence_with_its_date_sources_and_judgement(
+def test_addenda_and_each_piece_of_evidence_with_its_date_sources_and_judgement(
     people, make_record
 ):
     pat, morgan = people["practitioner"], people["manager"]
@@ -135,6 +135,8 @@ def test_stage_2_shows_each_piece_of_evidence_with_its_date_sources_and_judgemen
     submit_record(record, pat)
     with time_machine.travel(date(2026, 5, 20)):
         approve_all_remaining(record, morgan, start_session(morgan, supervisee=pat))
+    with time_machine.travel(datetime(2026, 6, 1, 12, tzinfo=UTC)):
+        add_addendum(record.entries[0], pat, "Now weekly")
     start_review(record, pat, today=date(2026, 11, 20))
     entry = record.entries[0]
     add_evidence(
@@ -149,6 +151,7 @@ def test_stage_2_shows_each_piece_of_evidence_with_its_date_sources_and_judgemen
     )  # fmt: skip
     db.session.commit()
     text = flat(record_pdf(record))
+    assert "See children alone Addendum by Pat Practitioner, 1 June 2026: Now weekly" in text
     assert "• 3 September 2026, SUR / MR: A mother said her son felt listened to" in text
     assert "• date not given, no source given: Audit of ten files" in text
     assert "Judgement of change: Improved" in text
