@@ -219,6 +219,15 @@ def current_framework() -> FrameworkVersion | None:
     )
 
 
+def load_framework_version(version_id: int) -> FrameworkVersion | None:
+    """A published framework version with its areas and key points, or None."""
+    return db.session.scalar(
+        sa.select(FrameworkVersion)
+        .where(FrameworkVersion.id == version_id)
+        .options(selectinload(FrameworkVersion.areas).selectinload(FrameworkArea.key_points))
+    )
+
+
 def ensure_default_framework() -> FrameworkVersion:
     """The current framework, publishing Derbyshire's fourteen points if none is stored yet."""
     version = current_framework()

@@ -1,4 +1,10 @@
-"""One record as a PDF laid out like the paper tool (Appendix 1): landscape, a row per point."""
+"""One record as a PDF laid out like the paper tool (Appendix 1), and the blank tool to fill in by hand.
+
+Landscape, one table: the "Stage 1" / "Stage 2" band and the column headings (repeated on every
+page), each area's row with its key points under it, then "Other relevant findings /
+recommendations" and its rows a), b), ... A cell may hold anything the form accepted (10,000
+characters a box): rows split across pages (`splitInRow`), and long words and addresses wrap.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +12,35 @@ from io import BytesIO
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from core.formatting import long_date
 from core.pdf_fonts import BOLD, REGULAR, register_fonts
-from pledges.models import Entry, Record
+from pledges.models import Entry, Evidence, FrameworkVersion, Record
 from pledges.queries import entries_by_area
-from pledges.wording import REVIEW_COLUMN_LABEL, TOOL_TITLE
+from pledges.wording import (
+    BLANK_TOOL_NOTE,
+    OTHER_FINDINGS_HEADING,
+    OTHER_FINDINGS_INSTRUCTION,
+    REVIEW_COLUMN_LABEL,
+    TOOL_TITLE,
+)
 
 PAGE = landscape(A4)
 MARGIN = 12 * mm
+WIDTH = PAGE[0] - 2 * MARGIN
 # Points | good practice | pledge | help / hinder | signs of success | review 6 months on
 COLUMN_SHARES = (0.17, 0.15, 0.17, 0.15, 0.15, 0.21)
+COLUMN_WIDTHS = [WIDTH * share for share in COLUMN_SHARES]
+STAGE_1_COLUMNS = 5
+# Room to write by hand in a blank row, on the blank tool and under "Other relevant findings".
+HANDWRITING_ROW_HEIGHT = 24 * mm
+BLANK_FINDING_LETTERS = "abcde"
 
 HEADINGS = (
     "Findings / recommendations ~ 3 areas 14 points ~",
@@ -29,77 +48,247 @@ HEADINGS = (
     "To improve my/our practice in relation to this finding/ recommendation I/we pledge to...",
     "Factors that will help / factors that may hinder",
     "Anticipated signs of success ~ I/we will know that things are improving when...",
-    REVIEW_COLUMN_LABEL + " (SR = self report / SUR = service user report / MR = manager report / "
+    REVIEW_COLUMN_LABEL + " (against each piece of evidence please note the source of the "
+    "evidence: SR = self report / SUR = service user report / MR = manager report / "
     "CR = colleague report)",
 )
 
+# Rows 0 and 1 (the band and the headings) repeat at the top of every page.
+HEADER_ROWS = 2
+GRID = colors.HexColor("#505a5f")
+BAND = colors.HexColor("#c6d5e8")
+HEADING = colors.HexColor("#dbe5f1")
+SECTION = colors.HexColor("#f3f2f1")
 
-def _styles():
+
+def _styles() -> dict[str, ParagraphStyle]:
     register_fonts()
+    # splitLongWords (ReportLab's default, said here because we rely on it) breaks a word or web
+    # address wider than its column. (uriWasteReduce would break addresses more neatly, but it
+    # tries at every line's end and costs a quarter of the time.)
+    base = ParagraphStyle("text", fontName=REGULAR, fontSize=8.5, leading=10.5, splitLongWords=1)
     return {
-        "title": ParagraphStyle("title", fontName=BOLD, fontSize=14, leading=17, spaceAfter=4),
-        "text": ParagraphStyle("text", fontName=REGULAR, fontSize=8.5, leading=10.5),
-        "small": ParagraphStyle("small", fontName=REGULAR, fontSize=7.5, leading=9),
-        "head": ParagraphStyle("head", fontName=BOLD, fontSize=7.5, leading=9),
-        "area": ParagraphStyle("area", fontName=BOLD, fontSize=9.5, leading=12),
+        "title": ParagraphStyle("title", base, fontName=BOLD, fontSize=14, leading=17),
+        "details": ParagraphStyle("details", base, fontSize=9.5, leading=12),
+        "text": base,
+        "small": ParagraphStyle("small", base, fontSize=7.5, leading=9),
+        "head": ParagraphStyle("head", base, fontName=BOLD, fontSize=7.5, leading=9),
+        "band": ParagraphStyle(
+            "band", base, fontName=BOLD, fontSize=10, leading=12, alignment=TA_CENTER
+        ),
+        "area": ParagraphStyle("area", base, fontName=BOLD, fontSize=9.5, leading=12),
     }
 
 
-def paragraph(text: str, style) -> Paragraph:
-    """User text as a paragraph: escaped, so <, & and the like never break the layout."""
-    return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
+def paragraph(text: str, style: ParagraphStyle, *, label: str = "") -> Paragraph:
+    """User text as a paragraph, escaped (it is markup to ReportLab), its line breaks kept; an
+    optional bold label before it."""
+    body = escape(text or "").replace("\r\n", "\n").replace("\n", "<br/>")
+    if label:
+        body = f"<b>{escape(label)}</b> {body}"
+    return Paragraph(body, style)
 
 
-def _review_cell(entry: Entry, style) -> list:
-    parts = []
-    for item in entry.evidence:
-        codes = f" [{item.source_codes}]" if item.sources else ""
-        parts.append(paragraph(f"• {item.description}{codes}", style))
-    if entry.change_judgement:
-        parts.append(paragraph(f"Judgement: {entry.change_judgement.label}", style))
-    if entry.what_next.strip():
-        parts.append(paragraph(f"What next: {entry.what_next}", style))
-    return parts
+# Text longer than this is set as several paragraphs (cut at a line break, a sentence's end or a
+# space), so a page break re-wraps one piece, not the rest of a 10,000-character box.
+PIECE_CHARACTERS = 1500
 
 
-def _row(entry: Entry, styles, label: str) -> list:
-    text = styles["text"]
-    factors = []
-    if entry.helps.strip():
-        factors.append(paragraph(f"Help: {entry.helps}", text))
-    if entry.hinders.strip():
-        factors.append(paragraph(f"Hinder: {entry.hinders}", text))
+def pieces(text: str, limit: int = PIECE_CHARACTERS) -> list[str]:
+    """The text in pieces of at most `limit` characters, cut where a reader would least notice:
+    at a line break, else after a sentence, else at a space, else (one very long word) anywhere.
+    Joined again (with the line break or space cut at), the pieces give back the text."""
+    result = []
+    while len(text) > limit:
+        window = text[: limit + 1]
+        cut = window.rfind("\n", limit // 2)
+        skip = 1
+        if cut < 0:
+            cut = max(window.rfind(end, limit // 2) for end in (". ", "! ", "? "))
+            cut, skip = (cut + 1, 1) if cut >= 0 else (window.rfind(" ", limit // 2), 1)
+        if cut <= 0:
+            cut, skip = limit, 0
+        result.append(text[:cut])
+        text = text[cut + skip :]
+    result.append(text)
+    return result
+
+
+class WrappedOnce(Flowable):
+    """A flowable wrapped once for each width, however often its table asks.
+
+    At each page break ReportLab's `Table` wraps every cell of the rest of the table again; with
+    boxes of 10,000 characters that made the time grow with the square of the record's length.
+    The wrapped flowable is kept as it is until it is split (splitting may change it).
+    """
+
+    def __init__(self, inner: Flowable):
+        super().__init__()
+        self.inner = inner
+        self._wrapped_for: float | None = None
+        self._size = (0.0, 0.0)
+
+    def wrap(self, availWidth, availHeight):
+        if self._wrapped_for != availWidth:
+            self._size = self.inner.wrap(availWidth, availHeight)
+            self._wrapped_for = availWidth
+        self.width, self.height = self._size
+        return self._size
+
+    def split(self, availWidth, availHeight):
+        parts = self.inner.split(availWidth, availHeight)
+        self._wrapped_for = None
+        if len(parts) == 1 and parts[0] is self.inner:
+            return [self]
+        return [WrappedOnce(part) for part in parts]
+
+    def getSpaceBefore(self):
+        return self.inner.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.inner.getSpaceAfter()
+
+    def draw(self):
+        self.inner.drawOn(self.canv, 0, 0)
+
+
+def text_flowables(text: str, style: ParagraphStyle, *, label: str = "") -> list[Flowable]:
+    """A box's text as flowables a table can split across pages: the label on the first piece."""
     return [
-        paragraph(label, styles["small"]),
-        paragraph(entry.good_practice, text),
-        paragraph(entry.pledge, text),
-        factors,
-        paragraph(entry.signs_of_success, text),
+        WrappedOnce(paragraph(piece, style, label=label if index == 0 else ""))
+        for index, piece in enumerate(pieces(text))
+    ]
+
+
+def _evidence_flowables(item: Evidence, style: ParagraphStyle) -> list[Flowable]:
+    """One piece of evidence: its date and its sources (the paper's SR, SUR, MR, CR), then what
+    happened."""
+    when = long_date(item.occurred_on) if item.occurred_on else "date not given"
+    sources = item.source_codes or "no source given"
+    return text_flowables(item.description, style, label=f"• {when}, {sources}:")
+
+
+def _review_cell(entry: Entry, style: ParagraphStyle) -> list[Flowable]:
+    cell = [part for item in entry.evidence for part in _evidence_flowables(item, style)]
+    if entry.change_judgement:
+        cell += text_flowables(entry.change_judgement.label, style, label="Judgement of change:")
+    if entry.what_next.strip():
+        cell += text_flowables(entry.what_next, style, label="What next:")
+    return cell
+
+
+def _text_cell(text: str, style: ParagraphStyle, label: str = "") -> list[Flowable]:
+    return text_flowables(text, style, label=label) if text.strip() else []
+
+
+def _addenda(entry: Entry, style: ParagraphStyle) -> list[Flowable]:
+    """Dated notes added after sign-off, which leave the signed-off text as it was."""
+    return [
+        part
+        for addendum in entry.addenda
+        for part in text_flowables(
+            addendum.text,
+            style,
+            label=f"Addendum by {addendum.author.name}, {long_date(addendum.created_at)}:",
+        )
+    ]
+
+
+def _entry_row(entry: Entry, label: list[Flowable], styles) -> list:
+    text = styles["text"]
+    return [
+        label,
+        _text_cell(entry.good_practice, text),
+        _text_cell(entry.pledge, text) + _addenda(entry, text),
+        _text_cell(entry.helps, text, "Help:") + _text_cell(entry.hinders, text, "Hinder:"),
+        _text_cell(entry.signs_of_success, text),
         _review_cell(entry, text),
     ]
 
 
-TABLE_STYLE = TableStyle(
-    [
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#505a5f")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dbe5f1")),
-        ("SPAN", (0, 1), (-1, 1)),
-        ("BACKGROUND", (0, 1), (-1, 1), colors.HexColor("#f3f2f1")),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ]
-)
+def _finding_label(letter: str, entry: Entry, styles) -> list[Flowable]:
+    return text_flowables(entry.finding_title, styles["small"], label=f"{letter})") + _text_cell(
+        entry.finding_source, styles["small"], "Source:"
+    )
 
 
-def _table(title: str, rows: list, styles, widths) -> Table:
-    header = [paragraph(heading, styles["head"]) for heading in HEADINGS]
-    area_row = [paragraph(title, styles["area"])] + [""] * 5
-    return Table([header, area_row, *rows], colWidths=widths, repeatRows=1, style=TABLE_STYLE)
+def finding_letter(index: int) -> str:
+    """a) … z), then aa), ab) …: the paper's letters, for as many findings as the owners add."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return letters[index] if index < 26 else finding_letter(index // 26 - 1) + letters[index % 26]
+
+
+class _ToolTable:
+    """The rows of the paper's one table, with the style commands each kind of row needs."""
+
+    def __init__(self, styles):
+        self.styles = styles
+        # The band: "Stage 1" over the first five columns, "Stage 2" over the last.
+        band = [paragraph("Stage 1", styles["band"]), "", "", "", ""]
+        self.rows: list[list] = [
+            [*band, paragraph("Stage 2", styles["band"])],
+            [paragraph(heading, styles["head"]) for heading in HEADINGS],
+        ]
+        self.heights: list[float | None] = [None, None]
+        self.commands: list[tuple] = [
+            ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("SPAN", (0, 0), (STAGE_1_COLUMNS - 1, 0)),
+            ("BACKGROUND", (0, 0), (-1, 0), BAND),
+            ("BACKGROUND", (0, 1), (-1, 1), HEADING),
+        ]
+
+    def add_section(self, first: Paragraph, rest: Paragraph | None = None) -> None:
+        """A shaded row across the table: an area's title, or the findings' header."""
+        row = len(self.rows)
+        if rest is None:
+            self.rows.append([first, "", "", "", "", ""])
+            self.commands.append(("SPAN", (0, row), (-1, row)))
+        else:
+            self.rows.append([first, rest, "", "", "", ""])
+            self.commands.append(("SPAN", (1, row), (-1, row)))
+        self.commands.append(("BACKGROUND", (0, row), (-1, row), SECTION))
+        self.heights.append(None)
+
+    def keep_with_next(self) -> None:
+        """Keep the last row on the page of the next. Only before rows of a known, small height
+        (the blank rows): a row that must split could then not go anywhere."""
+        row = len(self.rows) - 1
+        self.commands.append(("NOSPLIT", (0, row), (-1, row + 1)))
+
+    def add_row(self, cells: list, *, for_handwriting: bool = False) -> None:
+        self.rows.append(cells)
+        self.heights.append(HANDWRITING_ROW_HEIGHT if for_handwriting else None)
+
+    def add_blank_findings(self) -> None:
+        self.keep_with_next()
+        for letter in BLANK_FINDING_LETTERS:
+            label = paragraph(f"{letter})", self.styles["small"])
+            self.add_row([label, "", "", "", "", ""], for_handwriting=True)
+
+    def add_findings_header(self) -> None:
+        self.add_section(
+            paragraph(OTHER_FINDINGS_HEADING, self.styles["head"]),
+            paragraph(OTHER_FINDINGS_INSTRUCTION, self.styles["small"]),
+        )
+
+    def flowable(self) -> Table:
+        return Table(
+            self.rows,
+            colWidths=COLUMN_WIDTHS,
+            rowHeights=self.heights,
+            repeatRows=HEADER_ROWS,
+            splitInRow=1,
+            style=TableStyle(self.commands),
+        )
 
 
 class _NumberedCanvas(Canvas):
-    """Writes "Page X of Y" once every page is known (two passes over the saved pages)."""
+    """Writes "Page X of Y" (and whose tool it is) once every page is known."""
+
+    footer = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,56 +303,19 @@ class _NumberedCanvas(Canvas):
         for state in self._pages:
             self.__dict__.update(state)
             self.setFont(REGULAR, 7.5)
+            self.drawString(MARGIN, 7 * mm, self.footer)
             self.drawRightString(PAGE[0] - MARGIN, 7 * mm, f"Page {self._pageNumber} of {total}")
             super().showPage()
         super().save()
 
 
-def record_pdf(record: Record) -> bytes:
-    """The record as the paper tool: header, then one table per area and one for added findings."""
-    styles = _styles()
-    width = PAGE[0] - 2 * MARGIN
-    widths = [width * share for share in COLUMN_SHARES]
-    details = ", ".join(
-        part
-        for part in (record.work_base_address.replace("\n", ", "), record.telephone, record.email)
-        if part
-    )
-    story = [
-        paragraph(TOOL_TITLE, styles["title"]),
-        paragraph(f"Name (individual / team): {record.name}", styles["text"]),
-        paragraph(
-            f"Details (full address of work base / tel. / e-mail): {details}", styles["text"]
-        ),
-        paragraph(
-            f"Cycle {record.cycle}, version {record.version}. Status: {record.status_label}."
-            + (
-                f" Stage 1 signed off on {long_date(record.signed_off_at)}."
-                if record.signed_off_at
-                else ""
-            )
-            + (
-                f" Review due on {long_date(record.review_due_on)}." if record.review_due_on else ""
-            ),
-            styles["small"],
-        ),
-        Spacer(1, 4 * mm),
-    ]
-    for area, entries in entries_by_area(record):
-        rows = [_row(e, styles, e.title) for e in entries]
-        story.append(_table(f"{area.number}) {area.title}", rows, styles, widths))
-        story.append(Spacer(1, 3 * mm))
-    if record.added_findings:
-        rows = [
-            _row(
-                e,
-                styles,
-                f"{chr(97 + i % 26)}) {e.finding_title}"
-                + (f" (source: {e.finding_source})" if e.finding_source else ""),
-            )
-            for i, e in enumerate(record.added_findings)
-        ]
-        story.append(_table("Other relevant findings / recommendations", rows, styles, widths))
+def _canvas_with_footer(footer: str):
+    # At most one line: a long name is cut short rather than run into the page number.
+    short = footer if len(footer) <= 90 else footer[:89] + "…"
+    return type("_FooterCanvas", (_NumberedCanvas,), {"footer": short})
+
+
+def _build(story: list, *, title: str, footer: str) -> bytes:
     buffer = BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -172,8 +324,117 @@ def record_pdf(record: Record) -> bytes:
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN + 4 * mm,
-        title=f"{record.name}: practice improvement pledges",
+        title=title,
         author="Practice improvement pledge tracker",
     )
-    document.build(story, canvasmaker=_NumberedCanvas)
+    document.build(story, canvasmaker=_canvas_with_footer(footer))
     return buffer.getvalue()
+
+
+def _record_details(record: Record, styles) -> list:
+    details = " / ".join(
+        part
+        for part in (record.work_base_address.replace("\n", ", "), record.telephone, record.email)
+        if part.strip()
+    )
+    story = [
+        paragraph(record.name, styles["details"], label="Name (individual / team):"),
+        paragraph(
+            details, styles["details"], label="Details (full address of work base / tel. / e-mail):"
+        ),
+    ]
+    if record.is_team_record:
+        members = ", ".join(
+            member.name + (f" ({member.job_title})" if member.job_title else "")
+            for member in record.owners
+        )
+        story.append(
+            paragraph(members or "none", styles["details"], label="Team members:"),
+        )
+    status = [f"Cycle {record.cycle}, version {record.version}. Status: {record.status_label}."]
+    if record.signed_off_at:
+        status.append(f"Stage 1 signed off on {long_date(record.signed_off_at)}.")
+    if record.review_due_on:
+        status.append(f"Review due on {long_date(record.review_due_on)}.")
+    story.append(paragraph(" ".join(status), styles["small"]))
+    return story
+
+
+def record_pdf(record: Record) -> bytes:
+    """The record as the paper tool: its details, then the one table of the paper, filled in.
+
+    Never refuses text the forms accepted: long cells continue on the next page under the
+    repeated headings. With no added findings, blank rows a) to e) are left to write in.
+    """
+    styles = _styles()
+    table = _ToolTable(styles)
+    for area, entries in entries_by_area(record):
+        table.add_section(paragraph(f"{area.number}) {area.title}", styles["area"]))
+        for entry in entries:
+            table.add_row(_entry_row(entry, text_flowables(entry.title, styles["small"]), styles))
+    table.add_findings_header()
+    if record.added_findings:
+        for index, entry in enumerate(record.added_findings):
+            label = _finding_label(finding_letter(index), entry, styles)
+            table.add_row(_entry_row(entry, label, styles))
+    else:
+        table.add_blank_findings()
+    story = [
+        paragraph(TOOL_TITLE, styles["title"]),
+        *_record_details(record, styles),
+        Spacer(1, 3 * mm),
+        table.flowable(),
+    ]
+    return _build(
+        story,
+        title=f"{record.name}: practice improvement pledges",
+        footer=f"{record.name}, cycle {record.cycle}",
+    )
+
+
+def _blank_details(styles) -> Table:
+    labels = ("Name (individual / team):", "Details (full address of work base / tel. / e-mail):")
+    rows = [[paragraph(label, styles["details"]), ""] for label in labels]
+    return Table(
+        rows,
+        colWidths=[WIDTH * 0.36, WIDTH * 0.64],
+        rowHeights=[9 * mm, 9 * mm],
+        style=TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LINEBELOW", (1, 0), (1, -1), 0.5, GRID),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        ),
+    )
+
+
+def blank_tool_pdf(framework: FrameworkVersion) -> bytes:
+    """The empty tool for a framework, to print and fill in by hand (in supervision, say): every
+    area and key point with room to write, and rows a) to e) for findings of one's own."""
+    styles = _styles()
+    table = _ToolTable(styles)
+    for area in framework.areas:
+        table.add_section(paragraph(f"{area.number}) {area.title}", styles["area"]))
+        table.keep_with_next()
+        for point in area.key_points:
+            label = paragraph(f"{point.number}) {point.title}", styles["small"])
+            table.add_row([label, "", "", "", "", ""], for_handwriting=True)
+    table.add_findings_header()
+    table.add_blank_findings()
+    story = [
+        paragraph(TOOL_TITLE, styles["title"]),
+        _blank_details(styles),
+        Spacer(1, 2 * mm),
+        paragraph(
+            BLANK_TOOL_NOTE.format(title=framework.title, version=framework.version),
+            styles["small"],
+        ),
+        Spacer(1, 3 * mm),
+        table.flowable(),
+    ]
+    return _build(
+        story,
+        title=f"{TOOL_TITLE} (blank)",
+        footer=f"{framework.title}, version {framework.version}",
+    )

@@ -24,6 +24,7 @@ def load_record(record_id: int) -> Record | None:
             selectinload(Record.entries).joinedload(Entry.key_point).joinedload(KeyPoint.area),
             selectinload(Record.entries).joinedload(Entry.updated_by),
             selectinload(Record.entries).joinedload(Entry.decided_by),
+            selectinload(Record.entries).selectinload(Entry.evidence),
             selectinload(Record.entries)
             .selectinload(Entry.addenda)
             .joinedload(EntryAddendum.author),

@@ -19,7 +19,7 @@ from pledges.forms import (
     RecordDetailsForm,
     StartRecordForm,
 )
-from pledges.framework import current_framework
+from pledges.framework import current_framework, load_framework_version
 from pledges.operations import (
     add_addendum,
     add_finding,
@@ -31,7 +31,7 @@ from pledges.operations import (
     submit_record,
     update_record_details,
 )
-from pledges.pdf import record_pdf
+from pledges.pdf import blank_tool_pdf, record_pdf
 from pledges.permissions import (
     can_add_addendum,
     can_edit_record,
@@ -450,11 +450,24 @@ def _status(form) -> int:
 @bp.get("/records/<id:record_id>/record.pdf")
 @login_required
 def record_pdf_download(record_id: int):
-    """The record laid out like the paper tool, for its owners and their managers."""
+    """The record laid out like the paper tool, for whoever may see the record."""
     record = _record_or_abort(record_id)
     filename = f"pledges-{record.name}-cycle-{record.cycle}.pdf".replace(" ", "-").lower()
+    return _pdf_response(record_pdf(record), filename)
+
+
+@bp.get("/frameworks/<id:version_id>/blank-tool.pdf")
+@login_required
+def blank_tool_download(version_id: int):
+    """The empty tool for a framework, to print and fill in by hand: for anyone signed in."""
+    framework = load_framework_version(version_id) or abort(404)
+    filename = f"blank-tool-{framework.key}-{framework.version}.pdf".replace(" ", "-").lower()
+    return _pdf_response(blank_tool_pdf(framework), filename)
+
+
+def _pdf_response(data: bytes, filename: str) -> Response:
     return Response(
-        record_pdf(record),
+        data,
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{_safe_filename(filename)}"'},
     )

@@ -56,3 +56,17 @@ RECORD_DETAIL_LABELS = {
     "telephone": "Telephone",
     "email": "Email",
 }
+
+OTHER_FINDINGS_HEADING = (
+    "Other relevant findings / recommendations identified from my/our reading of the SCRs "
+    "(please add below as appropriate)"
+)
+OTHER_FINDINGS_INSTRUCTION = (
+    "Please complete the boxes below (adding more if necessary) for additional relevant "
+    "identified findings and recommendations as appropriate ~ in the same manner as for those "
+    "above ~"
+)
+BLANK_TOOL_NOTE = (
+    "{title}, version {version}. The sub-points and additional detail of each key point are on "
+    "the framework page of the pledge tracker."
+)
