@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.clock import utcnow
@@ -107,7 +108,16 @@ def start_record(
         for position, point in enumerate(framework.key_points, start=1)
     ]
     db.session.add(record)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Where rows cannot be locked (SQLite), a start at the same moment meets the unique
+        # (owner, cycle) or (team, cycle) instead; the transaction held nothing else.
+        db.session.rollback()
+        already = existing_record(owner=by, team=team)
+        if already is None:
+            raise
+        raise AlreadyDone("This record has just been started.", already.path) from None
     record_event(record, by, "started", "Started the record")
     log.info("record %s started by user %s", record.id, by.id)
     return record

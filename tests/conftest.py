@@ -20,6 +20,7 @@ from flask import g
 from app import create_app
 from config import TestConfig
 from core.database import db
+from core.sessions import LAST_ACTIVE_AT, SIGNED_IN_AT
 from people.models import Agency, District, Role, Team, User
 from people.operations import add_team_member, create_user
 from pledges.framework import DERBYSHIRE_FRAMEWORK_FILE, publish_framework, read_framework_file
@@ -176,6 +177,9 @@ class Auth:
         with self.client.session_transaction() as session:
             session["_user_id"] = user.session_token
             session["_fresh"] = True
+            # A fresh sign-in: the session's time limits start again at the next request.
+            session.pop(SIGNED_IN_AT, None)
+            session.pop(LAST_ACTIVE_AT, None)
 
     def logout(self) -> None:
         with self.client.session_transaction() as session:

@@ -153,6 +153,8 @@ def test_the_token_stays_out_of_the_access_log(client, people, caplog):
 
     token = make_token(people["practitioner"], LinkPurpose.RESET)
     caplog.set_level(logging.INFO)
+    for name in ("werkzeug", "gunicorn.access"):  # the browser tests quieten werkzeug
+        caplog.set_level(logging.INFO, logger=name)
     # What werkzeug's request log (and gunicorn's access log) write for the emailed link.
     logging.getLogger("werkzeug").info(
         '%s - - [%s] "%s" %s -',

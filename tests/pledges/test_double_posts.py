@@ -144,3 +144,27 @@ def test_submit_at_once_sends_one_notice(app, people, with_pledge, postgresql_on
     assert [r.status_code for r in responses] == [302, 302]
     assert _events(with_pledge, "submitted") == 1
     assert _messages_to(people["manager"], "submitted the record") == 1
+
+
+def test_a_start_that_meets_the_unique_cycle_is_told_it_was_started(
+    people, framework, make_record, monkeypatch
+):
+    """Where rows cannot be locked (SQLite), the second of two starts at the same moment finds
+    no record when it checks and then meets the unique (owner, cycle): it is told, not a 500."""
+    import pledges.operations as operations
+    from core.errors import AlreadyDone
+
+    pat = people["practitioner"]
+    record = make_record(pat)
+    real = operations.existing_record
+    calls = []
+
+    def too_early(**who):  # the check runs before the other start commits
+        calls.append(who)
+        return None if len(calls) == 1 else real(**who)
+
+    monkeypatch.setattr(operations, "existing_record", too_early)
+    with pytest.raises(AlreadyDone, match="just been started") as done:
+        operations.start_record(pat, framework=framework)
+    assert done.value.path == f"/records/{record.id}"
+    assert _count(Record) == 1

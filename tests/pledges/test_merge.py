@@ -6,8 +6,12 @@ from __future__ import annotations
 import html
 import re
 
+import sqlalchemy as sa
+
 from core.database import db
 from pledges.merge import merge_fields
+from pledges.models import Entry
+from pledges.operations import save_entry
 from tests.concurrency import signed_in_client
 from tests.pledges.test_routes import entry_form
 
@@ -121,3 +125,52 @@ def test_the_conflict_page_keeps_the_fields_only_the_other_person_changed(app, p
     assert entry.good_practice == "Priya's example, and Tom's example"
     assert entry.helps == "Priya's help"
     assert entry.hinders == "Tom's hindrance"
+
+
+def _saved_behind_the_sessions_back(entry, **texts) -> None:
+    """Another connection's save, as the database sees it: the row changes and its revision
+    rises, while this session still holds the entry as it read it."""
+    db.session.execute(
+        sa.update(Entry)
+        .where(Entry.id == entry.id)
+        .values(revision=Entry.revision + 1, **texts)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def test_a_save_that_lost_the_race_is_merged_again_not_written_over(people, make_record):
+    """The logic of a lost race, on any database: the UPDATE carries the revision read, finds
+    the row moved on, and the save is merged with what was saved instead of overwriting it."""
+    pat = people["practitioner"]
+    entry = make_record(pat).entries[0]
+    assert entry.revision == 1
+    _saved_behind_the_sessions_back(entry, pledge="Theirs", helps="Their help")
+
+    outcome = save_entry(
+        entry,
+        pat,
+        {"pledge": "Mine", "hinders": "My hindrance"},
+        base_revision=1,
+        originals={"pledge": "", "hinders": ""},
+    )
+    assert list(outcome.conflicts) == ["pledge"]
+    assert outcome.conflicts["pledge"].theirs == "Theirs"
+    db.session.commit()
+    db.session.refresh(entry)
+    assert (entry.pledge, entry.helps, entry.hinders) == ("Theirs", "Their help", "My hindrance")
+    assert entry.revision == 3
+
+
+def test_a_lost_race_on_other_fields_keeps_both(people, make_record):
+    pat = people["practitioner"]
+    entry = make_record(pat).entries[0]
+    loaded = entry.text_values()
+    _saved_behind_the_sessions_back(entry, helps="Their help")
+    outcome = save_entry(
+        entry, pat, {**loaded, "hinders": "My hindrance"}, base_revision=1, originals=loaded
+    )
+    assert not outcome.conflicts
+    db.session.commit()
+    db.session.refresh(entry)
+    assert (entry.helps, entry.hinders) == ("Their help", "My hindrance")
+    assert entry.revision == 3
