@@ -26,6 +26,7 @@ from pledges.wording import ENTRY_FIELD_SHORT_NAMES
 
 # What each kind of finding is, and why it was flagged, in the words the user sees.
 NHS_NUMBER_KIND = "An NHS number"
+LABELLED_NHS_NUMBER_KIND = "A number given as an NHS number"
 PHONE_KIND = "A telephone number"
 POSTCODE_KIND = "A postcode"
 ADDRESS_KIND = "A house number and street"
@@ -38,6 +39,7 @@ SCHOOL_KIND = "A school or class"
 
 REASONS = {
     NHS_NUMBER_KIND: "ten digits whose last digit is an NHS number's check digit",
+    LABELLED_NHS_NUMBER_KIND: "ten digits after “NHS number” (even mistyped, it points to a child)",
     PHONE_KIND: "it reads as a UK telephone number",
     POSTCODE_KIND: "it has the shape of a UK postcode",
     ADDRESS_KIND: "a number followed by a street's name",
@@ -52,6 +54,7 @@ REASONS = {
 
 MERGED_KIND_FIRST = (
     NHS_NUMBER_KIND,
+    LABELLED_NHS_NUMBER_KIND,
     EMAIL_KIND,
     NAME_AND_BIRTH_KIND,
     NAME_AND_AGE_KIND,
@@ -100,6 +103,10 @@ DATE_OF_BIRTH = re.compile(
 # Numbers, postcodes, addresses, email ---------------------------------------------------------
 
 NHS_NUMBER = re.compile(r"(?<![\d-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
+LABELLED_NHS_NUMBER = re.compile(
+    r"(?i:\bNHS\s?(?:number|no\.?|num\.?|#)?\s?[:\-]?\s?)"
+    r"(?P<number>\d{3}[ -]?\d{3}[ -]?\d{4})(?![\d-])"
+)
 # The outward code (DE4, S41, SK17) then the inward code (3AG); letters CIKMOV never end one.
 POSTCODE = re.compile(
     r"\b(?:[A-Z]{1,2}\d{1,2}[A-Z]?|GIR)\s?\d[ABD-HJLNP-UW-Z]{2}\b"
@@ -155,8 +162,10 @@ NAME_THEN_AGE = re.compile(
     rf",\s?(?:aged\s)?{AGE}(?=\s?[,)]|\s(?:and|is|was|has|had|lives|said)\b|\s?$|\.\s)"
     rf"|\s?\(\s?(?:aged\s)?{AGE}\s?\)"
     rf"|,?\s(?:aged|age)\s\d{{1,2}}\b"
-    rf"|\s(?:is|was|who\sis|turned|turns)\s\d{{1,2}}(?:\s(?:years?|months?)(?:\sold)?)?"
+    rf"|\s(?:is|was|turned|turns)\s\d{{1,2}}(?:\s(?:years?|months?)(?:\sold)?)?"
     rf"(?=\s?[,.;)]|\s(?:and|but|when|with|in|at)\b|\s?$)"
+    # "who is 3" is about a person whatever follows.
+    rf"|,?\swho\s(?:is|was|turned|turns)\s\d{{1,2}}\b(?![/.:]\d)"
     rf"|,\s\d{{1,2}}\s(?:years?|months?|weeks?)(?:\sold)?\b"
     r")"
 )
@@ -167,7 +176,9 @@ NAME_THEN_BIRTH = re.compile(
 NAME_THEN_ROLE = re.compile(
     rf"\b(?P<name>{FULL_NAME})\s?(?:,\s?|\(\s?){RELATION}{FAMILY_ROLE}\b\)?"
 )
-ROLE_THEN_NAME = re.compile(rf"(?<![A-Za-z])(?:{RELATION}){FAMILY_ROLE},?\s(?P<name>{FULL_NAME})\b")
+ROLE_THEN_NAME = re.compile(
+    rf"(?<![A-Za-z])(?:{RELATION}){FAMILY_ROLE}(?:,?\s|\s?\(\s?)(?P<name>{FULL_NAME})\b\)?"
+)
 POSSESSIVE_NAME = re.compile(
     rf"(?<!St\s)(?<!St\.\s)\b(?P<name>{NAME_WORD})['’]s\s(?:(?:older|younger|little|big|"
     rf"new|foster|maternal|paternal)\s)?(?:{FAMILY_ROLE}|foster\scarer)\b"
@@ -342,6 +353,10 @@ def find_in_text(text: str) -> list[Suspect]:
     for match in NHS_NUMBER.finditer(text):
         if nhs_check_digit_valid("".join(match.groups())):
             found.append((match.start(), match.end(), NHS_NUMBER_KIND))
+    found += [
+        (m.start("number"), m.end("number"), LABELLED_NHS_NUMBER_KIND)
+        for m in LABELLED_NHS_NUMBER.finditer(text)
+    ]
     found += _phones(text)
     found += [
         (m.start(), m.end(), POSTCODE_KIND)

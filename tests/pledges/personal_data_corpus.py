@@ -11,7 +11,16 @@ addresses, schools and classes). Every sentence should be flagged.
 
 The HELD_OUT_* lists were written at the same time, in the same way, and were not looked at
 while the rules were tuned on the others: their figures show how the check does on text it was
-not fitted to.
+not fitted to. (Measured once when the rules were first done: recall 96 %, no false alarms; one
+general change followed, that only a name's first word is checked against the words that are
+not names, since surnames are often ordinary words such as Hall.)
+
+The LATER_* lists were written after that, deliberately varied (numbers without spaces, ages in
+other words, names in brackets), and measured once before any change: recall 84 % (21 of 25),
+no false alarms of 25. Three general rules came from what they missed: ten digits after "NHS
+number" are flagged even when the check digit fails, "who is 3" needs nothing after it, and a
+family role followed by a name in brackets ("Nan (Pat)"). A name with no age, date of birth or
+family role next to it ("Reece told Mr Brown") is still not flagged, by design.
 """
 
 ORDINARY = [
@@ -294,4 +303,59 @@ HELD_OUT_IDENTIFYING = [
     "Isaac attends Tibshelf Community School and is in tutor group 8KR.",
     "The children were staying at 12 Station Road, Clowne.",
     "Mum's new partner Jason Booth moved in during the summer.",
+]
+
+LATER_ORDINARY = [
+    "Section 47 (2) enquiries will be started within one working day of the strategy discussion.",
+    "Tier 3 CAMHS referrals will include the school's view of the child.",
+    "Level 3 safeguarding training, 2 days, booked for everyone in the team by June 2027.",
+    "Module 4 of the neglect course (3 hours) will be done in the team meeting on 9 March.",
+    "Room 12, County Hall, Matlock, 10am to 12 noon, Thursday 19 February 2027.",
+    "Ofsted's inspection on 12/05/2026 said our management oversight was good.",
+    "Women's Aid and Barnardo's will join the domestic abuse pathway meeting each quarter.",
+    "Mother's Day and Father's Day cards made at nursery can show who the child sees as family.",
+    "Child C (4 years) told us through drawings what happens at bedtime.",
+    "Mum (A) and Dad (B) were offered separate meetings because of the domestic abuse.",
+    "The NSPCC's Graded Care Profile was used in 7 of our 10 neglect cases.",
+    "Dr Harrison, the named GP for safeguarding, will come to our team meeting on 3 March.",
+    "St John's Ambulance first aid training will not count towards safeguarding training.",
+    "Our performance was 76% in Q1, 81% in Q2 and 88% in Q3 of 2026.",
+    "Call the duty line before 4pm so the case can be allocated the same day.",
+    "Review at 3 months, 6 months and 12 months after the plan ends.",
+    "The 0-19 service will offer a contact to every family at 6-8 weeks.",
+    "Born into Care research (Nuffield, 2019) will inform our pre-birth assessments.",
+    "Children born in 2025 will be the first cohort to have the new 2-year check.",
+    "The Bolsover locality team will pilot the toolkit from 6 April 2027 for 12 weeks.",
+    "Derbyshire's Safeguarding Children Partnership agreed the plan on 14/01/2027.",
+    "We will use Mosaic's case notes template, version 3, from the 1st of next month.",
+    "Two workers left in September, so 40 cases were reallocated.",
+    "Sarah, our team manager, will lead the audit; Ahmed will chair the reflective sessions.",
+    "Andrew Jones from the police will present the learning at the briefing on 5 May 2027.",
+]
+LATER_IDENTIFYING = [
+    "Ruby who is 3 was left alone in the flat.",
+    "Tyler (aged 6 yrs) has not been seen since the summer.",
+    "DOB 3/4/19 and no health visitor contact since birth.",
+    "Nan (Pat) said the boys stay with her most weekends.",
+    "The family moved to S41 8LR last year.",
+    "Ring mum on 07700900123.",
+    "Mum's number is +447700900321.",
+    "They live at Flat 4, Ashgate Court, 12 Chatsworth Road.",
+    "Kieran is in Year 5 at Hasland Infant School.",
+    "Paige, 15, says her step-dad hits her mum.",
+    "Carly (mum, 24) was in care herself.",
+    "The twins, Lola and Lexi, were born 12.02.2022.",
+    "Zac's dad is in prison until 2028.",
+    "Lee Shaw, 38, is the father of both children.",
+    "Contact grandad on 01246 555123 or at 29 Hady Lane.",
+    "Abdul Rahman, 7, arrived in the UK in March with his uncle.",
+    "NHS number: 6410347892 (checked on the spine).",
+    "Sent to emma.wright77@hotmail.co.uk, mum's personal email.",
+    "Riley attends Brookfield Community School, tutor group 10RB.",
+    "Lives with her aunt, Jade Parker, in Staveley.",
+    "Harvey, 4 months, has a bruise to his ear.",
+    "Kacey Smith, date of birth 14 November 2013, missing from home.",
+    "Both children live at 8 Rother Way, Chesterfield, S41 0PN.",
+    "Reece told Mr Brown, his class teacher, that his mum's boyfriend shouts.",
+    "Brothers Max (9) and Finley (6) share a bed.",
 ]
