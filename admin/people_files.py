@@ -29,7 +29,8 @@ SIGNATURES = (
     (b"II*\x00", "a TIFF picture"),
     (b"MM\x00*", "a TIFF picture"),
     (b"%PDF", "a PDF document"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an older Excel workbook (.xls) or Office document"),
+    # Also how Excel stores a workbook protected by a password, whatever its name.
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an older Excel workbook (.xls)"),
     (b"{\\rtf", "a Rich Text document"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
     (b"Rar!", "a RAR archive"),
@@ -77,7 +78,7 @@ def _kind_of_zip(content: bytes) -> str:
             if "mimetype" in names:
                 mimetype = archive.read("mimetype").strip()
                 return OPENDOCUMENT.get(mimetype, "an OpenDocument file")
-    except (zipfile.BadZipFile, OSError, KeyError):
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, NotImplementedError, EOFError):
         return "a damaged ZIP archive"
     return "a ZIP archive"
 
@@ -92,8 +93,9 @@ def people_file_text(content: bytes) -> bytes | str:
         return workbook_as_csv(content)
     if kind.startswith("an older Excel"):
         raise ImportFileError(
-            "This looks like an older Excel workbook (.xls), which cannot be read here. Open it "
-            "in Excel and save it as an Excel workbook (.xlsx) or as CSV, then choose that file."
+            "This looks like an older Excel workbook (.xls), or a workbook protected by a "
+            "password, which cannot be read here. Open it in Excel, remove any password, save it "
+            "as an Excel workbook (.xlsx) or as CSV, and choose that file."
         )
     if kind.startswith("an OpenDocument spreadsheet"):
         raise ImportFileError(

@@ -173,3 +173,31 @@ def test_the_dry_run_warns_of_managerless_teams_and_likely_misspellings(as_admin
     assert "1 team will have no manager" in page
     assert "Nobody can sign off a team's record until the team has a manager" in page
     assert "<li>Bolsover hub (new)</li>" in page
+    as_admin.post(upload.headers["Location"], data={})
+    trail = as_admin.get("/admin/history").get_data(as_text=True)
+    for entry in (
+        "Added the agency Youth Servics by importing staff.csv",
+        "Added the team Bolsover hub by importing staff.csv",
+        "Added Ann Able to Bolsover hub by importing staff.csv",
+        "Added Ann Able to North team by importing staff.csv",
+    ):
+        assert entry in trail
+
+
+def test_the_command_line_imports_a_workbook_and_warns_the_same(runner, people, tmp_path):
+    path = tmp_path / "staff.xlsx"
+    path.write_bytes(
+        _workbook(
+            [["Name", "Email", "Agency", "Team"], ["Ann Able", "ann@example.org", "Health", "Hub"]]
+        )
+    )
+    dry = runner.invoke(args=["users", "import", str(path), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "New teams: Hub" in dry.output
+    assert "No manager (nobody can sign off their records until one is chosen): Hub" in dry.output
+    assert "1 to add, 0 to change" in dry.output
+    picture = tmp_path / "staff.png"
+    picture.write_bytes(PNG)
+    refused = runner.invoke(args=["users", "import", str(picture), "--dry-run"])
+    assert refused.exit_code == 1
+    assert "This looks like a PNG picture, not a CSV or Excel file." in refused.output
