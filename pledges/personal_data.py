@@ -67,6 +67,9 @@ MERGED_KIND_FIRST = (
 )
 
 
+MERGE_ORDER = {kind: rank for rank, kind in enumerate(MERGED_KIND_FIRST)}
+
+
 class Suspect(NamedTuple):
     """One piece of text that looks identifying: what kind, and the words found."""
 
@@ -173,6 +176,9 @@ AGE_THEN_NAME = re.compile(rf"\b\d{{1,2}}[- ](?:year|month|week)[- ]old\s(?P<nam
 NAME_THEN_BIRTH = re.compile(
     rf"\b(?P<name>{FULL_NAME}),?\s?\(?\s?(?:{BIRTH_CUE}\s*[:\-–]?\s*(?:{ANY_DATE})?|{NUMERIC_DATE})"
 )
+DIGIT = re.compile(r"\d")
+WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)?")
+FAMILY_ROLE_WORDS = frozenset(FAMILY_ROLES) | {"carer"}
 NAME_THEN_ROLE = re.compile(
     rf"\b(?P<name>{FULL_NAME})\s?(?:,\s?|\(\s?){RELATION}{FAMILY_ROLE}\b\)?"
 )
@@ -221,7 +227,8 @@ NOT_NAMES = _words(
 NOT_NAME_WORDS = frozenset(NOT_NAMES)
 # Schools and classes, with a child nearby ("attends", "is in Year 2", "he", "her").
 SCHOOL_NAME = re.compile(
-    rf"\b(?:St\.?\s)?(?:{NAME_WORD}['’]?s?\s){{1,3}}"
+    # The lookahead lets the search skip to capitals quickly: ten times faster on long text.
+    rf"(?=[A-Z])\b(?:St\.?\s)?(?:{NAME_WORD}['’]?s?\s){{1,3}}"
     r"(?:(?:C\sof\sE|CE|Catholic|Church\sof\sEngland|Community|Junior|Infant|Infants|Primary|"
     r"Nursery|High|Secondary|Methodist|Academy)\s){0,3}"
     r"(?:School|Academy|Nursery|College|Primary|Pre-?school)\b"
@@ -326,15 +333,20 @@ def _phones(text: str) -> list[Found]:
 
 
 def _schools(text: str) -> list[Found]:
-    if not CHILD_NEARBY.search(text):
-        return []
     found = []
     for pattern in (SCHOOL_NAME, CLASS_NAME):
         for match in pattern.finditer(text):
             first = match.group(0).split()[0].lower().rstrip("'’s")
             if first not in GENERIC_SCHOOL_WORDS:
                 found.append((match.start(), match.end(), SCHOOL_KIND))
+    if found and not CHILD_NEARBY.search(text):
+        return []
     return found
+
+
+def _has_family_role(text: str) -> bool:
+    """A quick look for any family role word, before the patterns that need one."""
+    return any(word.lower() in FAMILY_ROLE_WORDS for word in WORD.findall(text))
 
 
 def _spans(pattern: re.Pattern, text: str, kind: str) -> list[Found]:
@@ -363,7 +375,8 @@ def find_in_text(text: str) -> list[Suspect]:
         for m in POSTCODE.finditer(text)
         if m.group(0)[-2:] not in ORDINAL_ENDINGS
     ]
-    found += _spans(ADDRESS, text, ADDRESS_KIND)
+    if DIGIT.search(text):
+        found += _spans(ADDRESS, text, ADDRESS_KIND)
     found += [
         (m.start(), m.end(), EMAIL_KIND)
         for m in EMAIL.finditer(text)
@@ -373,9 +386,10 @@ def find_in_text(text: str) -> list[Suspect]:
     found += _names(NAME_THEN_AGE, text, NAME_AND_AGE_KIND)
     found += _names(AGE_THEN_NAME, text, NAME_AND_AGE_KIND)
     found += _names(NAME_THEN_BIRTH, text, NAME_AND_BIRTH_KIND)
-    found += _names(NAME_THEN_ROLE, text, NAME_AND_FAMILY_KIND)
-    found += _names(ROLE_THEN_NAME, text, NAME_AND_FAMILY_KIND)
-    found += _names(POSSESSIVE_NAME, text, NAME_AND_FAMILY_KIND)
+    if _has_family_role(text):  # most practice text has none: skip the slower patterns
+        found += _names(NAME_THEN_ROLE, text, NAME_AND_FAMILY_KIND)
+        found += _names(ROLE_THEN_NAME, text, NAME_AND_FAMILY_KIND)
+        found += _names(POSSESSIVE_NAME, text, NAME_AND_FAMILY_KIND)
     found += _schools(text)
     return _merge(text, found)
 
@@ -383,7 +397,7 @@ def find_in_text(text: str) -> list[Suspect]:
 def _merge(text: str, found: list[Found]) -> list[Suspect]:
     """Overlapping findings become one, covering them all, named by the most telling kind
     ("A name with a date of birth" rather than "A date of birth")."""
-    order = {kind: rank for rank, kind in enumerate(MERGED_KIND_FIRST)}
+    order = MERGE_ORDER
     merged: list[list] = []
     for start, end, kind in sorted(found):
         if merged and start < merged[-1][1]:
