@@ -455,13 +455,20 @@ def hint_after_saving(entry, *, most: int = 5) -> str | None:
     findings = entry_findings(entry)
     if not findings:
         return None
+    # Short enough for the session cookie that carries the message to the next page.
     listed = "; ".join(
-        f"“{finding.text}” in {finding.where} ({finding.why})" for finding in findings[:most]
+        f"“{_shorten(finding.text, 60)}” in {finding.where} ({finding.why})"
+        for finding in findings[:most]
     )
     more = len(findings) - most
     if more > 0:
         listed += f"; and {more} more"
     return (
-        f"Your text was saved, but in “{entry.title}” some words may identify a child or "
-        f"family: {listed}. If they do, change them; records are about practice, not children."
+        f"Your text was saved, but in “{_shorten(entry.title, 80)}” some words may identify a "
+        f"child or family: {listed}. If they do, change them; records are about practice, not "
+        "children."
     )
+
+
+def _shorten(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"

@@ -202,3 +202,30 @@ def test_saving_ordinary_text_with_a_deadline_gives_no_hint(client, auth, people
     ).get_data(as_text=True)
     assert "Saved." in html
     assert "may identify" not in html
+
+
+def test_the_hint_after_saving_stays_short_however_much_is_found():
+    from types import SimpleNamespace
+
+    from pledges.models import ENTRY_TEXT_FIELDS
+    from pledges.personal_data import hint_after_saving
+
+    crowded = " ".join(f"Child{n} Smith, {n % 15 + 1}, lives at {n} Elm Street." for n in range(40))
+    entry = SimpleNamespace(
+        title="T" * 500,
+        is_added_finding=False,
+        evidence=[],
+        what_next="",
+        **dict.fromkeys(ENTRY_TEXT_FIELDS, crowded),
+    )
+    hint = hint_after_saving(entry)
+    assert "and 395 more" in hint
+    assert len(hint) < 1500
+    entry_without = SimpleNamespace(
+        title="Voice of the child",
+        is_added_finding=False,
+        evidence=[],
+        what_next="Carry on.",
+        **dict.fromkeys(ENTRY_TEXT_FIELDS, "I will complete this by 1 March 2027."),
+    )
+    assert hint_after_saving(entry_without) is None
