@@ -109,27 +109,32 @@ def workbook_as_csv(content: bytes) -> str:
     """The first sheet of an Excel workbook as CSV text: each cell as the sheet shows its value
     (a formula's last calculated value), dates as 2026-11-23, whole numbers without ".0"."""
     try:
-        with warnings.catch_warnings():
-            # openpyxl warns about styles and extensions it ignores; the values are what we need.
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        return _first_sheet_as_csv(content)
+    except ImportFileError:
+        raise
+    except Exception as error:  # openpyxl raises many kinds for a damaged file, even mid-sheet
         raise ImportFileError(
             f"The Excel workbook could not be opened ({type(error).__name__}). Open it in "
             "Excel, save it again as an Excel workbook (.xlsx) or as CSV, and try again."
         ) from error
-    try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
-            raise ImportFileError(f"The workbook has no sheets. {WHAT_TO_DO}")
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        for number, row in enumerate(sheet.iter_rows(values_only=True)):
-            if number > MAX_ROWS + 1:
-                break  # the checks say the file is too long; no need to read the rest
-            writer.writerow([_cell_text(value) for value in row])
-    finally:
-        workbook.close()
+
+
+def _first_sheet_as_csv(content: bytes) -> str:
+    with warnings.catch_warnings():
+        # openpyxl warns about styles and extensions it ignores; the values are what we need.
+        warnings.simplefilter("ignore")
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            if not workbook.worksheets:
+                raise ImportFileError(f"The workbook has no sheets. {WHAT_TO_DO}")
+            out = io.StringIO()
+            writer = csv.writer(out, lineterminator="\n")
+            for number, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True)):
+                if number > MAX_ROWS + 1:
+                    break  # the checks say the file is too long; no need to read the rest
+                writer.writerow([_cell_text(value) for value in row])
+        finally:
+            workbook.close()
     return out.getvalue()
 
 

@@ -9,6 +9,8 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from admin.models import AdminEvent
@@ -201,3 +203,36 @@ def test_the_command_line_imports_a_workbook_and_warns_the_same(runner, people, 
     refused = runner.invoke(args=["users", "import", str(picture), "--dry-run"])
     assert refused.exit_code == 1
     assert "This looks like a PNG picture, not a CSV or Excel file." in refused.output
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    prefix=st.sampled_from(
+        [b"", b"PK\x03\x04", b"\x89PNG\r\n\x1a\n", b"\xd0\xcf\x11\xe0", b"RIFF"]
+    ),
+    body=st.binary(max_size=300),
+)
+def test_any_bytes_are_read_or_refused_in_words(prefix, body):
+    from admin.people_import import read_csv
+
+    try:
+        read_csv(people_file_text(prefix + body))
+    except ImportFileError as problem:  # anything else (a crash) fails the test
+        message = str(problem)
+    else:
+        message = "read"
+    assert message
+
+
+def test_a_workbook_damaged_inside_its_sheet_is_refused_in_words(as_admin):
+    whole = zipfile.ZipFile(io.BytesIO(_workbook([["Name", "Email"], ["Ann", "ann@x.org"]])))
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(damaged, "w") as archive:
+        for name in whole.namelist():
+            part = whole.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                part = part[: len(part) // 2]  # cut off half way, as a failed download is
+            archive.writestr(name, part)
+    response = _upload(as_admin, damaged.getvalue(), "staff.xlsx")
+    assert response.status_code == 422
+    assert "The Excel workbook could not be opened" in response.get_data(as_text=True)
