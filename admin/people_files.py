@@ -129,10 +129,14 @@ def _first_sheet_as_csv(content: bytes) -> str:
                 raise ImportFileError(f"The workbook has no sheets. {WHAT_TO_DO}")
             out = io.StringIO()
             writer = csv.writer(out, lineterminator="\n")
-            for number, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True)):
-                if number > MAX_ROWS + 1:
-                    break  # the checks say the file is too long; no need to read the rest
-                writer.writerow([_cell_text(value) for value in row])
+            written = 0
+            for row in workbook.worksheets[0].iter_rows(values_only=True):
+                cells = [_cell_text(value) for value in row]
+                if any(cells):
+                    written += 1
+                    if written > MAX_ROWS + 1:
+                        break  # the checks say the file is too long; no need to read the rest
+                writer.writerow(cells)
         finally:
             workbook.close()
     return out.getvalue()

@@ -236,3 +236,17 @@ def test_a_workbook_damaged_inside_its_sheet_is_refused_in_words(as_admin):
     response = _upload(as_admin, damaged.getvalue(), "staff.xlsx")
     assert response.status_code == 422
     assert "The Excel workbook could not be opened" in response.get_data(as_text=True)
+
+
+def test_rows_of_a_workbook_keep_the_numbers_excel_shows():
+    from admin.people_import import read_csv
+
+    book = Workbook()
+    sheet = book.active
+    sheet["A1"], sheet["B1"] = "Name", "Email"
+    sheet["A2"], sheet["B2"] = "Ann Able", "ann@example.org"
+    sheet["A7"], sheet["B7"] = "Bob Bad", "bob"
+    out = io.BytesIO()
+    book.save(out)
+    _, rows = read_csv(people_file_text(out.getvalue()))
+    assert [line for line, _ in rows] == [2, 7]
