@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from admin.history import record_admin_event
+from admin.people_files import people_file_text
 from admin.people_import import ImportFileError, ImportPlan, apply_import, plan_import
 from core.database import db
 from people.models import Role, User, UserRole
@@ -47,6 +48,13 @@ def echo_plan(plan: ImportPlan) -> None:
     ):
         if names:
             click.echo(f"New {label}: {', '.join(names)}")
+    for name, known in plan.close_to.items():
+        click.echo(f"Check: is the new “{name}” a misspelling of “{known}”, already here?")
+    if plan.teams_without_manager:
+        click.echo(
+            "No manager (nobody can sign off their records until one is chosen): "
+            + ", ".join(plan.teams_without_manager)
+        )
     for row in plan.errors:
         for problem in row.problems:
             click.echo(f"Row {row.line} ({row.email or 'no email'}): {problem}", err=True)
@@ -64,10 +72,10 @@ def echo_plan(plan: ImportPlan) -> None:
 @click.option("--by", "by_email", help="The administrator the import is recorded as.")
 @click.option("--no-links", is_flag=True, help="Do not email new people a set-password link.")
 def import_command(path: Path, dry_run: bool, by_email: str | None, no_links: bool) -> None:
-    """Import people from a CSV file (name, email, job title, agency, district, team, line
+    """Import people from a CSV file or Excel workbook (name, email, job title, agency, district, team, line
     manager's email, roles). Rows with problems are left out; re-importing changes nothing."""
     try:
-        plan = plan_import(path.read_bytes())
+        plan = plan_import(people_file_text(path.read_bytes()))
     except ImportFileError as problem:
         raise click.ClickException(str(problem)) from problem
     echo_plan(plan)

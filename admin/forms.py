@@ -141,5 +141,9 @@ class ConfirmImportForm(BaseForm):
     )
 
 
-class PublishFrameworkForm(UploadForm):
-    make_current = BooleanField("Make it the current framework for new records", default="checked")
+class PublishFrameworkForm(BaseForm):
+    """A previewed framework's file, carried back from the preview to be checked again and
+    published. Making it current is a choice made on purpose, so it starts unticked."""
+
+    framework_text = HiddenField(validators=[DataRequired("Choose the framework's file again")])
+    make_current = BooleanField("Make it the current framework for new records")

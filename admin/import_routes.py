@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, url_for
 from admin import bp
 from admin.forms import ConfirmImportForm, UploadForm
 from admin.models import PeopleImport
+from admin.people_files import people_file_text
 from admin.people_import import ImportFileError, apply_import, decode_csv, plan_import, read_csv
 from admin.view_helpers import administrator_required, me, or_404, status_for
 from core.clock import utcnow
@@ -20,8 +21,8 @@ def upload_people():
     form = UploadForm()
     if form.validate_on_submit():
         upload = form.file.data
-        content = upload.read()
         try:
+            content = people_file_text(upload.read())
             read_csv(content)
         except ImportFileError as problem:
             form.file.errors.append(str(problem))

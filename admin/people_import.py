@@ -14,6 +14,7 @@ leaves that detail as it is.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import logging
 import re
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from admin.history import person_details, record_admin_event
+from admin.history import person_details, record_admin_event, team_details
 from admin.operations import change_line_manager, set_roles
 from core.cells import restore
 from core.database import db
@@ -93,6 +94,11 @@ class ImportPlan:
     new_districts: list[str]
     new_teams: list[str]
     columns: list[str]
+    # Teams the good rows join that have no manager (all new ones): nobody can sign off their
+    # records until one is chosen.
+    teams_without_manager: list[str] = field(default_factory=list)
+    # A new name that is close to one already here ("Youth Servics" → "Youth Services").
+    close_to: dict[str, str] = field(default_factory=dict)
 
     def with_action(self, action: str) -> list[RowPlan]:
         return [row for row in self.rows if row.action == action]
@@ -239,13 +245,40 @@ def plan_import(content: bytes | str) -> ImportPlan:
                     names.setdefault(cell.lower(), cell)
         return sorted(names.values(), key=str.lower)
 
-    return ImportPlan(
+    plan = ImportPlan(
         rows=rows,
         new_agencies=new_names("agency", agencies),
         new_districts=new_names("district", districts),
         new_teams=new_names("teams", teams),
         columns=columns,
     )
+    joined = {team.lower(): team for row in good for team in row.teams}
+    plan.teams_without_manager = sorted(
+        (
+            name
+            for key, name in joined.items()
+            if key not in teams or getattr(teams[key], "manager_id", None) is None
+        ),
+        key=str.lower,
+    )
+    for new, known in (
+        (plan.new_agencies, agencies),
+        (plan.new_districts, districts),
+        (plan.new_teams, teams),
+    ):
+        plan.close_to.update(_close_names(new, known))
+    return plan
+
+
+def _close_names(new: list[str], known: dict) -> dict[str, str]:
+    """Each new name that is probably a misspelling of a name already here, with that name."""
+    existing = {key: item.name for key, item in known.items()}
+    close = {}
+    for name in new:
+        match = difflib.get_close_matches(name.lower(), existing, n=1, cutoff=0.8)
+        if match:
+            close[name] = existing[match[0]]
+    return close
 
 
 def _check_row(row: RowPlan, existing: dict[str, User], first_row_for: dict[str, int]) -> None:
@@ -425,12 +458,24 @@ def apply_import(
     problem change nothing. Flushes; the caller commits.
     """
     agencies, districts, teams = _lookup(Agency), _lookup(District), _lookup(Team)
+    source = source or "a people file"
     for name in plan.new_agencies:
         agencies[name.lower()] = _add(Agency(name=name))
+        record_admin_event(by, "agency_added", f"Added the agency {name} by importing {source}")
     for name in plan.new_districts:
         districts[name.lower()] = _add(District(name=name))
-    for name in plan.new_teams:
-        teams[name.lower()] = _add(Team(name=name))
+        record_admin_event(by, "district_added", f"Added the district {name} by importing {source}")
+    new_teams = [_add(Team(name=name)) for name in plan.new_teams]
+    db.session.flush()
+    for team in new_teams:
+        teams[team.name.lower()] = team
+        record_admin_event(
+            by,
+            "team_added",
+            f"Added the team {team.name} by importing {source}",
+            team=team,
+            changes=field_changes({}, team_details(team)),
+        )
 
     def place(known: dict, cell: str):
         return known[cell.lower()] if cell else None
@@ -485,8 +530,15 @@ def apply_import(
             if team.id not in member_of:
                 db.session.add(TeamMembership(team=team, user=person))
                 member_of.add(team.id)
+                record_admin_event(
+                    by,
+                    "member_added",
+                    f"Added {person.name} to {team.name} by importing {source}",
+                    person=person,
+                    team=team,
+                )
     db.session.flush()
-    _record_each_person(work, people, before, by, source or "a people file")
+    _record_each_person(work, people, before, by, source)
     if send_links:
         for person in created:
             send_password_link(person, LinkPurpose.WELCOME)
@@ -499,7 +551,7 @@ def apply_import(
     record_admin_event(
         by,
         "people_imported",
-        f"Imported {source or 'a people file'}: {result.created} added, {result.changed} "
+        f"Imported {source}: {result.created} added, {result.changed} "
         f"changed, {result.unchanged} unchanged, {result.skipped} left out because of problems",
     )
     log.info(

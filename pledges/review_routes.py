@@ -35,6 +35,7 @@ from pledges.routes import (
     _status,
     _text_errors,
     _unsaved_fields,
+    flash_identifying_hint,
 )
 
 
@@ -121,6 +122,7 @@ def review_entry(record_id: int, entry_id: int):
         "Saved." if outcome.changed_fields else "Nothing had changed since you last saved.",
         "success",
     )
+    flash_identifying_hint(entry)
     return redirect(url_for("pledges.review_entry", record_id=record.id, entry_id=entry.id))
 
 
@@ -144,6 +146,7 @@ def add_evidence_page(record_id: int, entry_id: int):
         else:
             db.session.commit()
             flash("The evidence has been added.", "success")
+            flash_identifying_hint(entry)
             return _back_to_evidence(record.id, entry.id)
     form = ReviewForm(obj=entry, formdata=None)
     _remember_what_page_showed(form, entry)
@@ -193,6 +196,7 @@ def edit_evidence(record_id: int, evidence_id: int):
         else:
             db.session.commit()
             flash("The evidence has been saved.", "success")
+            flash_identifying_hint(item.entry)
             return _back_to_evidence(record.id, item.entry_id)
     page = render_template(
         "pledges/evidence.html", record=record, item=item, form=form, stale=stale

@@ -43,7 +43,7 @@ from pledges.permissions import (
     can_view_record,
     is_owner,
 )
-from pledges.personal_data import personal_data_findings
+from pledges.personal_data import hint_after_saving, personal_data_findings
 from pledges.queries import entries_by_area, load_entry, load_record, my_records_overview
 from pledges.review_rules import rests_on_self_report_only
 from pledges.reviews import can_start_review
@@ -265,6 +265,7 @@ def _after_save(record, entry, outcome, *, kept_theirs: bool = False):
     else:
         message = "Nothing had changed since you last saved."
     flash(message, "success")
+    flash_identifying_hint(entry)
     action = request.form.get("then")
     if action == "next" and (following := _next_entry(record, entry)) is not None:
         return redirect(url_for("pledges.edit_entry", record_id=record.id, entry_id=following.id))
@@ -273,6 +274,13 @@ def _after_save(record, entry, outcome, *, kept_theirs: bool = False):
             url_for("pledges.view_record", record_id=record.id, _anchor=f"entry-{entry.id}")
         )
     return redirect(url_for("pledges.edit_entry", record_id=record.id, entry_id=entry.id))
+
+
+def flash_identifying_hint(entry) -> None:
+    """After a save, say which words look like a child's or family's details, and why. It
+    never stops the save; submission asks again."""
+    if (hint := hint_after_saving(entry)) is not None:
+        flash(hint, "info")
 
 
 def _next_entry(record, entry):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -238,12 +239,25 @@ def test_a_file_that_is_not_a_people_list_is_explained_on_the_upload_page(as_adm
     assert "Choose a file to upload" in empty.get_data(as_text=True)
 
 
-def _framework_upload(client, data, make_current=True):
+def _framework_upload(client, data):
+    """Upload a framework file: its preview, or its problems."""
     payload = data if isinstance(data, bytes) else json.dumps(data).encode()
     form = {"file": (io.BytesIO(payload), "framework.json")}
+    return client.post("/admin/frameworks", data=form, content_type="multipart/form-data")
+
+
+def _framework_publish(client, data, make_current=True):
+    """Upload a framework file, then publish it from its preview."""
+    preview = _framework_upload(client, data)
+    if preview.status_code != 200 or "Preview: nothing is published yet" not in preview.get_data(
+        as_text=True
+    ):
+        return preview
+    payload = data.decode() if isinstance(data, bytes) else json.dumps(data)
+    form = {"framework_text": payload}
     if make_current:
         form["make_current"] = "y"
-    return client.post("/admin/frameworks", data=form, content_type="multipart/form-data")
+    return client.post("/admin/frameworks/publish", data=form)
 
 
 def test_the_training_team_publishes_a_framework_and_new_records_use_it(
@@ -256,7 +270,7 @@ def test_the_training_team_publishes_a_framework_and_new_records_use_it(
     auth.login(training)
     assert "Frameworks" in client.get("/records").get_data(as_text=True)
     hampshire = (FRAMEWORKS_DIR / "hampshire-themes-v1.json").read_bytes()
-    response = _framework_upload(client, hampshire)
+    response = _framework_publish(client, hampshire)
     assert response.status_code == 302
     assert current_framework().key != framework.key
     new_record = start_record(people["teammate"], framework=current_framework())
@@ -300,6 +314,9 @@ def test_practitioners_cannot_publish_frameworks(client, auth, people, framework
     auth.login(people["practitioner"])
     assert client.get("/admin/frameworks").status_code == 403
     assert _framework_upload(client, b"{}").status_code == 403
+    assert (
+        client.post("/admin/frameworks/publish", data={"framework_text": "{}"}).status_code == 403
+    )
 
 
 def test_the_demo_move_practitioner_to_senior_moves_their_pending_review(client, auth, app):
@@ -472,3 +489,37 @@ def test_page_and_filter_numbers_in_the_address_never_fail(as_admin, people, num
         assert as_admin.get(url, query_string={"page": number}).status_code == 200
     for name in ("agency", "district"):
         assert as_admin.get("/admin/people", query_string={name: number}).status_code == 200
+
+
+def test_a_framework_is_previewed_before_publishing_and_not_made_current_unasked(
+    client, auth, people, framework
+):
+    auth.login(people["admin"])
+    page = client.get("/admin/frameworks").get_data(as_text=True)
+    assert 'name="make_current"' not in page  # chosen on the preview, not with the file
+    hampshire = (FRAMEWORKS_DIR / "hampshire-themes-v1.json").read_bytes()
+    preview = _framework_upload(client, hampshire)
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert "Preview: nothing is published yet" in html
+    assert "Five key themes from serious case reviews and multi-agency reviews" in html
+    assert "1) Voice of the Child" in html
+    assert "Listening to children and analysing the information and impact." in html
+    (box,) = re.findall(r'<input[^>]*id="make_current"[^>]*>', html)
+    assert 'type="checkbox"' in box
+    assert "checked" not in box
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FrameworkVersion)) == 1
+    # Published without ticking the box: listed, but new records keep the current framework.
+    published = _framework_publish(client, hampshire, make_current=False)
+    assert published.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FrameworkVersion)) == 2
+    assert current_framework() == framework
+    listed = client.get("/admin/frameworks").get_data(as_text=True)
+    assert "is published. It is not current." in listed
+    again = client.post("/admin/frameworks/publish", data={"framework_text": hampshire.decode()})
+    assert again.status_code == 302  # pressed twice: said, not stored twice
+    assert "is already published" in client.get("/admin/frameworks").get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FrameworkVersion)) == 2
+    tampered = client.post("/admin/frameworks/publish", data={"framework_text": "{not json"})
+    assert tampered.status_code == 422
+    assert "The file is not valid JSON" in tampered.get_data(as_text=True)
