@@ -136,6 +136,8 @@ class EvidenceForm(BaseForm):
     """One piece of evidence: what happened, when, and where the evidence came from."""
 
     revision = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    # Once-only key of "Add the evidence" (core.submissions): a second click adds nothing.
+    submission_key = HiddenField()
     description = TextAreaField(
         "What happened, and what does it show?",
         validators=[

@@ -11,6 +11,7 @@ from core.database import db
 from core.errors import ActionRefused, AlreadyDone
 from core.forms import ConfirmForm
 from core.ids import parse_id
+from core.submissions import claim_submission, new_submission_key
 from pledges import bp
 from pledges.forms import EvidenceForm, ReviewForm
 from pledges.models import ChangeJudgement, EvidenceSource
@@ -69,6 +70,8 @@ def start_review_page(record_id: int):
 
 
 def _render_review(record, entry, form, evidence_form, conflicts=None, status=200):
+    if not evidence_form.submission_key.data:
+        evidence_form.submission_key.data = new_submission_key()
     return render_template(
         "pledges/review_entry.html",
         record=record,
@@ -133,6 +136,10 @@ def add_evidence_page(record_id: int, entry_id: int):
     entry = _review_entry_or_abort(record, entry_id)
     evidence_form = EvidenceForm()
     if evidence_form.validate_on_submit():
+        _claim, first_post = claim_submission(evidence_form.submission_key.data, current_user.id)
+        if not first_post:
+            flash("This evidence had already been added.", "info")
+            return _back_to_evidence(record.id, entry.id)
         try:
             add_evidence(
                 entry,

@@ -168,3 +168,27 @@ def test_a_start_that_meets_the_unique_cycle_is_told_it_was_started(
         operations.start_record(pat, framework=framework)
     assert done.value.path == f"/records/{record.id}"
     assert _count(Record) == 1
+
+
+def test_add_the_evidence_twice_adds_it_once(client, auth, people, with_pledge):
+    import re
+
+    from pledges.models import Evidence
+
+    pat, morgan = people["practitioner"], people["manager"]
+    submit_record(with_pledge, pat)
+    approve_all_remaining(with_pledge, morgan, start_session(morgan, supervisee=pat))
+    start_review(with_pledge, pat, today=with_pledge.review_due_on)
+    db.session.commit()
+    auth.login(pat)
+    entry = with_pledge.entries[0]
+    page = client.get(f"/records/{with_pledge.id}/review/{entry.id}").get_data(as_text=True)
+    (key,) = re.findall(r'name="submission_key" type="hidden" value="([^"]+)"', page)
+    form = {"description": "A case audit", "from_manager": "y", "submission_key": key}
+    url = f"/records/{with_pledge.id}/review/{entry.id}/evidence"
+    assert [client.post(url, data=form).status_code for _ in range(2)] == [302, 302]
+    assert _count(Evidence) == 1
+    refused = client.post(url, data={**form, "description": "", "submission_key": "x" * 43})
+    assert refused.status_code == 422
+    assert client.post(url, data={**form, "submission_key": "x" * 43}).status_code == 302
+    assert _count(Evidence) == 2  # a refused post does not use up its key
