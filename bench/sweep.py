@@ -129,13 +129,13 @@ def _plan(database_url: str, as_of: date) -> list[str]:
     """EXPLAIN ANALYZE of the sweep's query on PostgreSQL (empty elsewhere)."""
     from bench.make_county import bench_app
     from core.database import db
-    from pledges.sweep import BATCH_SIZE, _owed_query
+    from pledges.sweep import BATCH_SIZE, owed_query
 
     app = bench_app(database_url)
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
             return []
-        query = _owed_query(as_of, BATCH_SIZE).compile(
+        query = owed_query(as_of, BATCH_SIZE).compile(
             db.engine, compile_kwargs={"literal_binds": True}
         )
         lines = db.session.execute(sa.text(f"EXPLAIN (ANALYZE, COSTS OFF) {query}")).scalars()

@@ -272,8 +272,8 @@ def test_two_sweeps_that_chose_the_same_prompts_send_each_once(separate_database
     chosen = []
     choose = sweep.owed_prompts
 
-    def choose_then_wait_for_the_other(as_of, limit):
-        owed = choose(as_of, limit)
+    def choose_then_wait_for_the_other(query):
+        owed = choose(query)
         if not getattr(first_choice, "made", False):
             first_choice.made = True
             chosen.append(len(owed))
