@@ -95,9 +95,9 @@ def owed_query(as_of: date, limit: int) -> sa.Select:
         ),
     )
 
-    def branch(kind, is_to_send, recipient_id, is_to_manager, joins, *conditions) -> sa.Select:
+    def branch(kind, is_to_send, recipient_id, is_to_manager, joins) -> sa.Select:
         recipient = aliased(User)
-        query = sa.select(
+        query = sa.select(  # the fields of OwedPrompt, in order
             Record.id,
             due,
             sa.literal(kind, ReviewPrompt.kind.type),
@@ -123,7 +123,6 @@ def owed_query(as_of: date, limit: int) -> sa.Select:
         )
         return query.join(recipient, recipient.id == recipient_id).where(
             *open_cycle,
-            *conditions,
             # Leavers (deactivated accounts) are not told: nobody reads their mail for them.
             recipient.is_active_account,
             ~already_recorded,
