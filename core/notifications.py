@@ -44,11 +44,16 @@ def notify(recipients: Iterable, subject: str, message: str, link: str) -> None:
             continue
         seen.add(person.id)
         db.session.add(Notification(user_id=person.id, message=message, link=link))
-        body = (
-            f"Hello {person.name},\n\n{message}\n\nOpen it here: {base_url}{link}\n\n"
-            "This message was sent by the practice improvement pledge tracker.\n"
-        )
+        body = email_body(person.name, message, f"{base_url}{link}")
         queue_email(db.session, OutgoingEmail(to=person.email, subject=subject, body=body))
+
+
+def email_body(name: str, message: str, address: str) -> str:
+    """The email that carries a notification: the message and the full address of its page."""
+    return (
+        f"Hello {name},\n\n{message}\n\nOpen it here: {address}\n\n"
+        "This message was sent by the practice improvement pledge tracker.\n"
+    )
 
 
 def unread_count(user_id: int) -> int:

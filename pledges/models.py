@@ -195,6 +195,14 @@ class Record(db.Model):
         sa.CheckConstraint("version >= 1", name="version_positive"),
         sa.UniqueConstraint("owner_id", "cycle"),
         sa.UniqueConstraint("team_id", "cycle"),
+        # The review sweep's records: cycles still open, by due date. Completed cycles, the
+        # county's growing history, stay out of it.
+        sa.Index(
+            "ix_records_review_pending",
+            "review_due_on",
+            postgresql_where=sa.text("status <> 'complete'"),
+            sqlite_where=sa.text("status <> 'complete'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,6 +5,11 @@ and "overdue" four weeks after it to the owners and their line manager. The data
 what is owed, so the sweep can run for any date, twice, or in two processes at once: each prompt
 is claimed by inserting a unique row before anything is sent. A sweep after days of downtime
 sends the latest prompt that is owed and records the staler ones as not sent.
+
+The cost follows what is owed, not the county's history: one query selects the prompts owed and
+not yet recorded (an anti-join with the prompts already claimed), and they are claimed in bulk
+with `INSERT … ON CONFLICT DO NOTHING`, which keeps only what this sweep won (a second sweep
+racing this one gets the rest, and the database logs no error for either).
 """
 
 from __future__ import annotations
@@ -14,12 +19,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 
+from core.clock import utcnow
 from core.database import db
 from core.formatting import long_date
-from core.notifications import notify
+from core.mail import OutgoingEmail, queue_email
+from core.notifications import Notification, email_body
 from people.models import Team, TeamMembership, User
 from pledges.models import PromptKind, Record, RecordStatus, ReviewPrompt
 
@@ -27,14 +35,9 @@ log = logging.getLogger(__name__)
 
 HEADS_UP_BEFORE = timedelta(days=14)
 OVERDUE_AFTER = timedelta(days=28)
-
-
-def prompt_date(kind: PromptKind, due_on: date) -> date:
-    return {
-        PromptKind.HEADS_UP: due_on - HEADS_UP_BEFORE,
-        PromptKind.OPEN: due_on,
-        PromptKind.OVERDUE: due_on + OVERDUE_AFTER,
-    }[kind]
+# Prompts claimed, told and committed together: memory stays flat however many are owed, and
+# each batch's emails go out when it commits.
+BATCH_SIZE = 2000
 
 
 @dataclass(frozen=True)
@@ -45,57 +48,230 @@ class SentPrompt:
     recipient: str
 
 
-def review_is_handed_in(record: Record) -> bool:
-    """Submitted or finished: nothing is overdue any more."""
-    return record.in_review_stage and record.status in (
-        RecordStatus.SUBMITTED,
-        RecordStatus.COMPLETE,
+@dataclass(frozen=True)
+class OwedPrompt:
+    """A prompt owed to one person and not yet recorded, with what its message needs."""
+
+    record_id: int
+    review_due_on: date
+    kind: PromptKind
+    recipient_id: int
+    # False: a prompt made stale while the sweep was not running, recorded but never sent.
+    is_to_send: bool
+    record_name: str
+    is_team_record: bool
+    is_to_signing_manager: bool
+    recipient_name: str
+    recipient_email: str
+
+    @property
+    def key(self) -> tuple:
+        """The prompt's unique key, as the `review_prompts` constraint has it."""
+        return (self.record_id, self.review_due_on, self.kind, self.recipient_id)
+
+
+def owed_query(as_of: date, limit: int) -> sa.Select:
+    """Prompts owed on `as_of` that no sweep has recorded yet (at most `limit` of them).
+
+    For each record whose cycle is open: its latest prompt whose date has come (to its active
+    owners, and for "overdue" to its signing manager too), and each earlier prompt to its owners
+    as stale. None once the review is handed in; no heads-up or "open" once it is under way.
+
+    One branch per kind of prompt and kind of recipient, each a plain join anti-joined with the
+    prompts already recorded (a probe of their unique index), so the planner estimates each well.
+    """
+    overdue_by = as_of - OVERDUE_AFTER  # due on or before this: the overdue prompt is owed
+    heads_up_by = as_of + HEADS_UP_BEFORE  # due on or before this: the heads-up is owed
+    due = Record.review_due_on
+    open_cycle = (
+        # The predicate of the partial index ix_records_review_pending, then the window.
+        due.is_not(None),
+        Record.status != RecordStatus.COMPLETE,
+        due <= heads_up_by,
+        # In review, only "overdue" can still be owed, and not once the review is handed in.
+        sa.or_(
+            Record.stage == 1,
+            sa.and_(due <= overdue_by, Record.status != RecordStatus.SUBMITTED),
+        ),
     )
 
+    def branch(kind, is_to_send, recipient_id, is_to_manager, joins) -> sa.Select:
+        recipient = aliased(User)
+        query = sa.select(  # the fields of OwedPrompt, in order
+            Record.id,
+            due,
+            sa.literal(kind, ReviewPrompt.kind.type),
+            recipient_id,
+            sa.type_coerce(is_to_send, sa.Boolean),
+            Record.name,
+            Record.team_id.is_not(None),
+            sa.type_coerce(is_to_manager, sa.Boolean),
+            recipient.name,
+            recipient.email,
+        ).select_from(Record)
+        for target, on in joins:
+            query = query.join(target, on)
+        already_recorded = (
+            sa.select(ReviewPrompt.id)
+            .where(
+                ReviewPrompt.record_id == Record.id,
+                ReviewPrompt.review_due_on == due,
+                ReviewPrompt.kind == kind,
+                ReviewPrompt.recipient_id == recipient_id,
+            )
+            .exists()
+        )
+        return query.join(recipient, recipient.id == recipient_id).where(
+            *open_cycle,
+            # Leavers (deactivated accounts) are not told: nobody reads their mail for them.
+            recipient.is_active_account,
+            ~already_recorded,
+        )
 
-def latest_kind_owed(record: Record, as_of: date) -> PromptKind | None:
-    """The newest prompt whose date has come, or None if none applies to this record."""
-    if record.review_due_on is None or record.is_complete:
-        return None
-    owed = [kind for kind in PromptKind if prompt_date(kind, record.review_due_on) <= as_of]
+    owner = aliased(User)
+    member = aliased(TeamMembership)
+    team = aliased(Team)
+    # (recipient, is the record's signing manager, joins): its owner, or each team member.
+    owners = [
+        (Record.owner_id, sa.false(), []),
+        (
+            member.user_id,
+            sa.func.coalesce(member.user_id == team.manager_id, False),
+            [(member, member.team_id == Record.team_id), (team, team.id == Record.team_id)],
+        ),
+    ]
+    managers = [
+        (owner.line_manager_id, sa.true(), [(owner, owner.id == Record.owner_id)]),
+        (team.manager_id, sa.true(), [(team, team.id == Record.team_id)]),
+    ]
+    branches = []
+    for recipient_id, is_to_manager, joins in owners:
+        branches += [
+            branch(PromptKind.HEADS_UP, due > as_of, recipient_id, is_to_manager, joins),
+            branch(PromptKind.OPEN, due > overdue_by, recipient_id, is_to_manager, joins).where(
+                due <= as_of
+            ),
+            branch(PromptKind.OVERDUE, sa.true(), recipient_id, is_to_manager, joins).where(
+                due <= overdue_by
+            ),
+        ]
+    for recipient_id, is_to_manager, joins in managers:
+        branches.append(
+            branch(PromptKind.OVERDUE, sa.true(), recipient_id, is_to_manager, joins).where(
+                due <= overdue_by
+            )
+        )
+    return sa.union_all(*branches).limit(limit)
+
+
+def owed_prompts(query: sa.Select) -> list[OwedPrompt]:
+    """The prompts `query` (from `owed_query`) finds owed and not yet recorded, each once."""
+    found = {}
+    for row in db.session.execute(query):
+        prompt = OwedPrompt(*row)
+        # A manager who is also a team member is owed "overdue" once, as the manager.
+        found[prompt.key] = prompt
+    return list(found.values())
+
+
+def insert_many(
+    table: sa.Table,
+    columns: dict[str, list],
+    same_for_all: dict[str, object],
+    *,
+    skip_conflicts_on: list[str] | None = None,
+    returning: tuple = (),
+) -> sa.CursorResult:
+    """Insert many rows in one statement, with `INSERT … ON CONFLICT DO NOTHING` if asked.
+
+    On PostgreSQL the rows travel as one array a column, unnested: a short statement the driver
+    prepares once, where a VALUES list of thousands of rows costs more to build and parse than
+    to insert. Elsewhere (SQLite), a VALUES list. Rows go in in the order given.
+    """
+    names = list(columns)
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        arrays = [
+            sa.cast(
+                sa.bindparam(f"{name}_values", values, type_=postgresql.ARRAY(table.c[name].type)),
+                postgresql.ARRAY(table.c[name].type),
+            )
+            for name, values in columns.items()
+        ]
+        rows = sa.func.unnest(*arrays).table_valued(*names).render_derived()
+        constants = [
+            sa.cast(sa.literal(value, table.c[name].type), table.c[name].type)
+            for name, value in same_for_all.items()
+        ]
+        source = sa.select(*(rows.c[name] for name in names), *constants)
+        statement = postgresql.insert(table).from_select([*names, *same_for_all], source)
+        parameters = None
+    else:
+        statement = sqlite.insert(table)
+        parameters = [
+            {**dict(zip(names, row, strict=True)), **same_for_all}
+            for row in zip(*columns.values(), strict=True)
+        ]
+    if skip_conflicts_on:
+        statement = statement.on_conflict_do_nothing(index_elements=skip_conflicts_on)
+    if returning:
+        statement = statement.returning(*returning)
+    return db.session.execute(statement, parameters)
+
+
+def claim_prompts(owed: list[OwedPrompt], as_of: date) -> list[OwedPrompt]:
+    """Record `owed` in one statement; return those this sweep claimed (not another sweep).
+
+    Rows go in key order, so two sweeps claiming overlapping batches wait on each other in
+    the same order and never deadlock.
+    """
     if not owed:
-        return None
-    latest = owed[-1]
-    if latest is PromptKind.OVERDUE and review_is_handed_in(record):
-        return None
-    if latest is not PromptKind.OVERDUE and record.in_review_stage:
-        return None  # the review is already under way: no need to announce it
-    return latest
+        return []
+    table = ReviewPrompt.__table__
+    key = ["record_id", "review_due_on", "kind", "recipient_id"]
+    in_order = sorted(owed, key=_key_order)
+    result = insert_many(
+        table,
+        {
+            "record_id": [prompt.record_id for prompt in in_order],
+            "review_due_on": [prompt.review_due_on for prompt in in_order],
+            "kind": [prompt.kind for prompt in in_order],
+            "recipient_id": [prompt.recipient_id for prompt in in_order],
+            "was_sent": [prompt.is_to_send for prompt in in_order],
+        },
+        {"swept_for": as_of, "created_at": utcnow()},
+        skip_conflicts_on=key,
+        returning=tuple(table.c[name] for name in key),
+    )
+    claimed = {tuple(row) for row in result}
+    return [prompt for prompt in owed if prompt.key in claimed]
 
 
-def recipients(record: Record, kind: PromptKind) -> list[User]:
-    people = [person for person in record.owners if person.is_active]
-    if kind is PromptKind.OVERDUE and record.signing_manager is not None:
-        people.append(record.signing_manager)
-    return people
+def _key_order(prompt: OwedPrompt) -> tuple:
+    return (prompt.record_id, prompt.review_due_on, prompt.kind.value, prompt.recipient_id)
 
 
-def _message(record: Record, kind: PromptKind, person: User) -> tuple[str, str]:
-    due = long_date(record.review_due_on)
-    whose = "the team's" if record.is_team_record else "your"
-    if kind is PromptKind.HEADS_UP:
+def _message(prompt: OwedPrompt) -> tuple[str, str]:
+    due = long_date(prompt.review_due_on)
+    whose = "the team's" if prompt.is_team_record else "your"
+    if prompt.kind is PromptKind.HEADS_UP:
         return (
             f"Your six-month review is due on {due}",
             f"The six-month review of {whose} practice improvement pledges is due on {due}. "
             "It opens that day: meanwhile, note evidence of how practice has changed and where it "
             "came from (self, service users, your manager, colleagues).",
         )
-    if kind is PromptKind.OPEN:
+    if prompt.kind is PromptKind.OPEN:
         return (
             "Your six-month review is open",
             f"The six-month review of {whose} pledges is open (due {due}). For each pledge, add "
             "evidence of improved practice, say where it came from, and judge the change.",
         )
-    if record.signing_manager is not None and person.id == record.signing_manager.id:
+    if prompt.is_to_signing_manager:
         return (
-            f"{record.name}: six-month review overdue",
-            f"The six-month review of {record.name}'s pledges was due on {due} and is now four "
-            "weeks overdue.",
+            f"{prompt.record_name}: six-month review overdue",
+            f"The six-month review of {prompt.record_name}'s pledges was due on {due} and is now "
+            "four weeks overdue.",
         )
     return (
         "Your six-month review is overdue",
@@ -104,63 +280,51 @@ def _message(record: Record, kind: PromptKind, person: User) -> tuple[str, str]:
     )
 
 
-def _claim(record: Record, kind: PromptKind, person: User, as_of: date, *, sent: bool) -> bool:
-    """Insert the prompt's row; False if another sweep (or an earlier one) already has it."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                ReviewPrompt(
-                    record_id=record.id,
-                    review_due_on=record.review_due_on,
-                    kind=kind,
-                    recipient_id=person.id,
-                    was_sent=sent,
-                    swept_for=as_of,
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
-
-
-def records_to_consider(as_of: date) -> list[Record]:
-    """Records whose earliest prompt date has come and whose cycle is not finished."""
-    return list(
-        db.session.scalars(
-            sa.select(Record)
-            .where(
-                Record.review_due_on.is_not(None),
-                Record.review_due_on <= as_of + HEADS_UP_BEFORE,
-                Record.status != RecordStatus.COMPLETE,
-            )
-            .order_by(Record.review_due_on, Record.id)
-            .options(
-                selectinload(Record.owner).selectinload(User.line_manager),
-                selectinload(Record.team)
-                .selectinload(Team.memberships)
-                .selectinload(TeamMembership.user),
-                selectinload(Record.team).selectinload(Team.manager),
-            )
+def tell_recipients(prompts: list[OwedPrompt]) -> None:
+    """Each prompt as a notification in the app (inserted in bulk) and an email (sent when the
+    transaction commits). The one place the sweep tells anyone anything."""
+    if not prompts:
+        return
+    base_url = current_app.config["BASE_URL"].rstrip("/")
+    messages, links = [], []
+    for prompt in prompts:
+        subject, message = _message(prompt)
+        link = f"/records/{prompt.record_id}"
+        messages.append(message)
+        links.append(link)
+        body = email_body(prompt.recipient_name, message, f"{base_url}{link}")
+        queue_email(
+            db.session, OutgoingEmail(to=prompt.recipient_email, subject=subject, body=body)
         )
+    insert_many(
+        Notification.__table__,
+        {
+            "user_id": [prompt.recipient_id for prompt in prompts],
+            "message": messages,
+            "link": links,
+        },
+        {"created_at": utcnow()},
     )
 
 
-def sweep_review_prompts(as_of: date) -> list[SentPrompt]:
-    """Send every review prompt owed on `as_of` that has not been claimed yet; commit each."""
+def sweep_review_prompts(as_of: date, batch_size: int = BATCH_SIZE) -> list[SentPrompt]:
+    """Send every review prompt owed on `as_of` that has not been claimed yet.
+
+    Claims, notifications and emails are committed a batch at a time; a batch another sweep
+    claimed first is skipped, so the loop ends when nothing owed is left unrecorded.
+    """
     sent: list[SentPrompt] = []
-    for record in records_to_consider(as_of):
-        kind = latest_kind_owed(record, as_of)
-        if kind is None:
-            continue
-        for earlier in list(PromptKind)[: list(PromptKind).index(kind)]:
-            # Missed while the sweep was not running and stale now: recorded, never sent.
-            for person in recipients(record, earlier):
-                _claim(record, earlier, person, as_of, sent=False)
-        for person in recipients(record, kind):
-            if _claim(record, kind, person, as_of, sent=True):
-                subject, message = _message(record, kind, person)
-                notify([person], subject, message, record.path)
-                sent.append(SentPrompt(record.id, record.name, kind, person.email))
-        db.session.commit()  # one record at a time: short locks, and its emails go out now
+    query = owed_query(as_of, batch_size)
+    while True:
+        owed = owed_prompts(query)
+        claimed = claim_prompts(owed, as_of)
+        to_send = [prompt for prompt in claimed if prompt.is_to_send]
+        tell_recipients(to_send)
+        db.session.commit()
+        sent.extend(
+            SentPrompt(p.record_id, p.record_name, p.kind, p.recipient_email) for p in to_send
+        )
+        if not owed:
+            break
     log.info("review sweep for %s sent %d prompt(s)", as_of.isoformat(), len(sent))
-    return sent
+    return sorted(sent, key=lambda p: (p.record_id, list(PromptKind).index(p.kind), p.recipient))

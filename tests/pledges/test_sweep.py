@@ -5,15 +5,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 import time_machine
 
 from app import create_app
 from config import TestConfig
 from core.database import db
+from core.notifications import Notification
+from people.operations import add_team_member
+from pledges import sweep
 from pledges.models import PromptKind, ReviewPrompt
 from pledges.operations import save_entry, submit_record
 from pledges.reviews import add_evidence, start_review
@@ -25,8 +31,29 @@ DUE = date(2026, 11, 20)
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def signed_off(people, make_record, *, team=None):
-    owner = people["practitioner"]
+@pytest.fixture
+def count_queries():
+    """`with count_queries() as statements:` lists every statement sent to the database inside
+    the block (as indico's fixture of that name counts them)."""
+
+    @contextmanager
+    def counting():
+        statements = []
+
+        def count(connection, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+
+    return counting
+
+
+def signed_off(people, make_record, *, team=None, owner=None):
+    owner = owner or people["practitioner"]
     record = make_record(owner, team=team)
     save_entry(record.entries[0], owner, {"pledge": "A pledge"}, base_revision=1)
     submit_record(record, owner)
@@ -108,6 +135,85 @@ def test_prompts_arrive_by_email_and_in_the_app(people, make_record, smtp_inbox)
     (message,) = smtp_inbox.to(people["practitioner"].email)
     assert message["Subject"] == "Your six-month review is due on 20 November 2026"
     assert f"/records/{record.id}" in message.get_content()
+    (notification,) = db.session.scalars(
+        sa.select(Notification).where(
+            Notification.user_id == people["practitioner"].id,
+            Notification.message.startswith("The six-month review of your practice improvement"),
+        )
+    ).all()
+    assert notification.link == f"/records/{record.id}"
+    assert "is due on 20 November 2026" in notification.message
+
+
+def test_a_manager_in_their_own_team_is_told_once_as_the_manager(people, make_record):
+    team, manager = people["team"], people["manager"]
+    signed_off(people, make_record, team=team)
+    add_team_member(team, manager)  # joined after signing the record off
+    db.session.commit()
+    overdue = sweep_review_prompts(DUE + timedelta(days=28))
+    assert sent(overdue) == sorted(
+        ("overdue", person.email)
+        for person in (manager, people["practitioner"], people["teammate"])
+    )
+    (to_manager,) = db.session.scalars(
+        sa.select(Notification).where(
+            Notification.user_id == manager.id, Notification.message.contains("overdue")
+        )
+    ).all()
+    assert to_manager.message.startswith("The six-month review of North team's pledges")
+
+
+def test_leavers_are_not_prompted(people, make_record):
+    signed_off(people, make_record, team=people["team"])
+    people["teammate"].is_active_account = False
+    people["manager"].is_active_account = False
+    db.session.commit()
+    overdue = sweep_review_prompts(DUE + timedelta(days=28))
+    assert sent(overdue) == [("overdue", people["practitioner"].email)]
+    recipients = db.session.scalars(sa.select(ReviewPrompt.recipient_id).distinct()).all()
+    assert recipients == [people["practitioner"].id]
+
+
+def test_the_sweep_costs_the_same_statements_however_many_prompts_went_before(
+    people, make_user, make_record, count_queries
+):
+    """A sweep's statements follow the batches it sends, not the county's history."""
+
+    def statements_for(day) -> int:
+        with count_queries() as statements:
+            sweep_review_prompts(day)
+        return len(statements)
+
+    def more_records(how_many):
+        for _ in range(how_many):
+            owner = make_user(line_manager=people["manager"])
+            signed_off(people, make_record, owner=owner)
+
+    more_records(1)
+    sending_few = statements_for(DUE - timedelta(days=14))
+    nothing_after_few = statements_for(DUE - timedelta(days=14))
+    more_records(12)
+    sending_many = statements_for(DUE)
+    nothing_after_many = statements_for(DUE)
+    # The first heads-up, then thirteen "open" prompts and twelve heads-ups recorded as stale.
+    assert db.session.scalar(sa.select(sa.func.count(ReviewPrompt.id))) == 1 + 13 + 12
+    assert sending_many == sending_few
+    assert nothing_after_many == nothing_after_few
+    assert nothing_after_many <= 2
+
+
+def test_batches_send_everything_once_whatever_their_size(people, make_user, make_record):
+    for _ in range(5):
+        signed_off(people, make_record, owner=make_user(line_manager=people["manager"]))
+    overdue = sweep_review_prompts(DUE + timedelta(days=28), batch_size=3)
+    assert len(overdue) == 10  # five owners, and their manager five times
+    assert len({(p.record_id, p.recipient) for p in overdue}) == 10
+    notifications = sa.select(sa.func.count(Notification.id)).where(
+        Notification.message.contains("overdue")
+    )
+    assert db.session.scalar(notifications) == 10
+    assert db.session.scalar(sa.select(sa.func.count(ReviewPrompt.id))) == 20
+    assert sweep_review_prompts(DUE + timedelta(days=28), batch_size=3) == []
 
 
 def test_the_sweep_command_prints_what_it_sent(runner, people, make_record):
@@ -124,14 +230,14 @@ def test_the_sweep_command_prints_what_it_sent(runner, people, make_record):
     assert "Invalid value for '--as-of'" in bad.output
 
 
-def test_two_sweeps_in_two_processes_at_once_send_each_prompt_once(separate_database_url):
-    """Two `flask reviews sweep` processes race over twenty records; each prompt goes once."""
+def twenty_signed_off_records(database_url):
+    """An app on its own database with twenty people, each with a signed-off record."""
     from people.operations import create_user
     from pledges.framework import DERBYSHIRE_FRAMEWORK_FILE, publish_framework, read_framework_file
     from pledges.operations import start_record
 
     settings = {n: getattr(TestConfig, n) for n in dir(TestConfig) if n.isupper()}
-    settings["SQLALCHEMY_DATABASE_URI"] = separate_database_url
+    settings["SQLALCHEMY_DATABASE_URI"] = database_url
     other = create_app(settings)
     with other.app_context():
         db.create_all()
@@ -147,6 +253,67 @@ def test_two_sweeps_in_two_processes_at_once_send_each_prompt_once(separate_data
             with time_machine.travel(SIGNED_OFF_ON):
                 approve_all_remaining(record, manager, start_session(manager, supervisee=person))
         db.session.commit()
+    return other
+
+
+def drop_everything(other):
+    with other.app_context():
+        db.session.remove()  # end the read transaction, or dropping the tables waits on it
+        db.drop_all()
+        db.engine.dispose()
+
+
+def test_two_sweeps_that_chose_the_same_prompts_send_each_once(separate_database_url, monkeypatch):
+    """Two sweeps on two connections both select all forty owed prompts before either claims
+    one: the database gives each prompt to one of them, and neither fails."""
+    other = twenty_signed_off_records(separate_database_url)
+    chose = threading.Barrier(2)
+    first_choice = threading.local()
+    chosen = []
+    choose = sweep.owed_prompts
+
+    def choose_then_wait_for_the_other(query):
+        owed = choose(query)
+        if not getattr(first_choice, "made", False):
+            first_choice.made = True
+            chosen.append(len(owed))
+            chose.wait(timeout=60)
+        return owed
+
+    monkeypatch.setattr(sweep, "owed_prompts", choose_then_wait_for_the_other)
+    results, failures = [[], []], []
+
+    def run(number):
+        try:
+            with other.app_context():
+                results[number] = sweep_review_prompts(DUE + timedelta(days=28))
+                db.session.remove()
+        except Exception as error:  # reported below, in the test's own thread
+            failures.append(error)
+
+    racers = [threading.Thread(target=run, args=(number,)) for number in range(2)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join(timeout=120)
+    try:
+        assert failures == []
+        assert chosen == [80, 80]  # each chose every prompt: 40 to send, 40 stale
+        both = results[0] + results[1]
+        assert len(both) == 40
+        assert len({(p.record_id, p.kind, p.recipient) for p in both}) == 40
+        with other.app_context():
+            overdue = Notification.message.contains("overdue")
+            assert db.session.scalar(sa.select(sa.func.count()).where(overdue)) == 40
+            assert db.session.scalar(sa.select(sa.func.count(ReviewPrompt.id))) == 80
+            db.session.remove()
+    finally:
+        drop_everything(other)
+
+
+def test_two_sweeps_in_two_processes_at_once_send_each_prompt_once(separate_database_url):
+    """Two `flask reviews sweep` processes race over twenty records; each prompt goes once."""
+    other = twenty_signed_off_records(separate_database_url)
 
     environment = {**os.environ, "APP_ENV": "development", "DATABASE_URL": separate_database_url}
     command = [
@@ -180,6 +347,5 @@ def test_two_sweeps_in_two_processes_at_once_send_each_prompt_once(separate_data
     with other.app_context():
         rows = db.session.scalars(sa.select(ReviewPrompt).where(ReviewPrompt.was_sent)).all()
         assert len(rows) == 40
-        db.session.remove()  # end the read transaction, or dropping the tables waits on it
-        db.drop_all()
-        db.engine.dispose()
+        db.session.remove()
+    drop_everything(other)
