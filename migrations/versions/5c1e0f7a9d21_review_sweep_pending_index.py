@@ -1,7 +1,7 @@
 """review sweep: partial index of records whose cycle is still open, by review due date
 
 Revision ID: 5c1e0f7a9d21
-Revises: 83b649a28e84
+Revises: 5c1d2e7a9b30
 Create Date: 2026-11-25 22:45:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5c1e0f7a9d21'
-down_revision = '83b649a28e84'
+down_revision = '5c1d2e7a9b30'
 branch_labels = None
 depends_on = None
 
