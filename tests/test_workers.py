@@ -1,0 +1,283 @@
+"""Real worker processes (`flask --app app worker`) on real queue storage, killed with SIGKILL.
+
+The queue is SQLite in a file by default, the test database's PostgreSQL when the suite runs on
+PostgreSQL, and Redis when TEST_HUEY_URL names it (as the CI's queue run does). The "web" side is
+an app in this process that queues into the same storage; the mail server is aiosmtpd on loopback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+import time_machine
+
+from app import create_app
+from config import TestConfig
+from core import queue
+from core.clock import utcnow
+from core.database import db
+from core.mail import OutboxEmail, OutboxStatus, OutgoingEmail, queue_email
+from tests.conftest import SMTPInbox, free_port
+
+pytestmark = pytest.mark.queue
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class StallingInbox(SMTPInbox):
+    """An SMTP server that, when asked, stalls mid-conversation (before the message is sent)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stall_next = False
+        self.stalled = threading.Event()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.stall_next:
+            self.stall_next = False
+            self.stalled.set()
+            await asyncio.sleep(30)  # the worker is killed meanwhile: no DATA ever follows
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+
+class MailServer:
+    def __init__(self, port: int):
+        self.port = port
+        self.inbox = StallingInbox()
+        self.controller = None
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def received(self) -> Counter:
+        return Counter(message["To"] for message in self.inbox.messages)
+
+
+class Service:
+    """The web side (an app in this process), its workers, and the mail server they use."""
+
+    def __init__(self, database_url: str, queue_url: str, tmp_path: Path):
+        self.mail = MailServer(free_port())
+        name = f"pledges-test-{uuid.uuid4().hex[:10]}"
+        shared = {
+            "HUEY_URL": queue_url,
+            "HUEY_NAME": name,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": str(self.mail.port),
+            "MAIL_RETRY_AFTER_SECONDS": "1,2,2,5,5",
+            "EXPORT_DIR": str(tmp_path / "exports"),
+            "EXPORT_HEARTBEAT_SECONDS": "1",
+        }
+        settings = {n: getattr(TestConfig, n) for n in dir(TestConfig) if n.isupper()}
+        settings.update(
+            shared,
+            SQLALCHEMY_DATABASE_URI=database_url,
+            HUEY_IMMEDIATE=False,
+            MAIL_PORT=self.mail.port,
+            MAIL_RETRY_AFTER_SECONDS=(1, 2, 2, 5, 5),
+            MAIL_SENDING_STALE_SECONDS=2,
+            MAIL_REQUEUE_AFTER_SECONDS=1,
+            EXPORT_HEARTBEAT_SECONDS=1,
+            EXPORT_STALE_SECONDS=4,
+        )
+        self.web = create_app(settings)
+        self.environment = {
+            **os.environ,
+            **shared,
+            "APP_ENV": "development",
+            "DATABASE_URL": database_url,
+        }
+        self.workers: list[subprocess.Popen] = []
+        self.logs = tmp_path
+
+    def start_worker(self, *options: str) -> subprocess.Popen:
+        with (self.logs / f"worker-{len(self.workers)}.log").open("w") as log:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "app", "worker", "-d", "0.05", *options],
+                cwd=ROOT,
+                env=self.environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.workers.append(worker)
+        return worker
+
+    def run(self, *arguments: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "app", *arguments],
+            cwd=ROOT,
+            env=self.environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def kill(self, worker: subprocess.Popen) -> None:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+
+    def worker_logs(self) -> str:
+        return "\n".join(path.read_text() for path in sorted(self.logs.glob("worker-*.log")))
+
+    def wait_for(self, condition, timeout: float = 60, every: float = 0.1, reconcile=False):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.web.app_context():
+                if reconcile:
+                    queue.reconcile(utcnow())
+                db.session.expire_all()
+                done = condition()
+                db.session.rollback()
+            if done:
+                return
+            time.sleep(every)
+        raise AssertionError(f"timed out waiting; the workers said:\n{self.worker_logs()}")
+
+    def close(self) -> None:
+        for worker in self.workers:
+            if worker.poll() is None:
+                worker.send_signal(signal.SIGKILL)
+                worker.wait(timeout=10)
+        self.mail.stop()
+        with self.web.app_context():
+            self.web.extensions["huey"].flush()
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def service(separate_database_url, tmp_path):
+    if os.environ.get("TEST_HUEY_URL"):
+        queue_url = os.environ["TEST_HUEY_URL"]
+    elif separate_database_url.startswith("postgresql"):
+        queue_url = separate_database_url  # PostgresHuey on the county's own database
+    else:
+        queue_url = f"sqlite:///{tmp_path / 'queue.sqlite'}"
+    running = Service(separate_database_url, queue_url, tmp_path)
+    with running.web.app_context():
+        db.create_all()
+    try:
+        yield running
+    finally:
+        running.close()
+
+
+def _emails(service: Service, addresses) -> None:
+    with service.web.app_context():
+        for address in addresses:
+            queue_email(db.session, OutgoingEmail(to=address, subject="Hello", body="Body"))
+        db.session.commit()
+
+
+def _statuses() -> Counter:
+    return Counter(row.status for row in db.session.scalars(sa.select(OutboxEmail)))
+
+
+ADDRESSES = [f"person{n}@example.org" for n in range(6)]
+
+
+def test_a_worker_killed_while_sending_loses_nothing_and_sends_nothing_twice(service):
+    service.mail.start()
+    service.mail.inbox.stall_next = True
+    _emails(service, ADDRESSES)
+    first = service.start_worker("-w", "1")
+    assert service.mail.inbox.stalled.wait(timeout=60), service.worker_logs()
+    service.kill(first)  # in the middle of the SMTP conversation
+    service.start_worker("-w", "2")
+    service.wait_for(lambda: _statuses() == {OutboxStatus.SENT: 6}, reconcile=True, every=0.5)
+    time.sleep(1)
+    assert service.mail.received() == Counter(ADDRESSES)
+
+
+def test_mail_queued_while_the_mail_server_is_down_arrives_once_it_is_back(service):
+    _emails(service, ADDRESSES)
+    service.start_worker("-w", "2")
+    service.wait_for(
+        lambda: all(row.attempts >= 1 for row in db.session.scalars(sa.select(OutboxEmail)))
+    )
+    with service.web.app_context():
+        assert _statuses() == {OutboxStatus.PENDING: 6}
+        errors = {row.last_error for row in db.session.scalars(sa.select(OutboxEmail))}
+        db.session.rollback()
+    assert all("Could not reach the mail server" in error for error in errors)
+    service.mail.start()
+    service.wait_for(lambda: _statuses() == {OutboxStatus.SENT: 6})
+    # A reconcile afterwards sends nothing again.
+    with (
+        service.web.app_context(),
+        time_machine.travel(utcnow() + timedelta(minutes=10), tick=False),
+    ):
+        queue.reconcile(utcnow())
+    time.sleep(1)
+    assert service.mail.received() == Counter(ADDRESSES)
+
+
+def test_review_prompts_queued_while_mail_is_down_arrive_once(service):
+    """Two sweeps race, two workers race, the mail server is down, then back: each prompt once."""
+    from datetime import date
+
+    from core.notifications import Notification
+    from people.operations import create_user
+    from pledges.framework import DERBYSHIRE_FRAMEWORK_FILE, publish_framework, read_framework_file
+    from pledges.operations import save_entry, start_record, submit_record
+    from supervision.operations import approve_all_remaining, start_session
+
+    signed_off_on, overdue_on = date(2026, 5, 20), date(2026, 12, 18)
+    with service.web.app_context():
+        publish_framework(read_framework_file(DERBYSHIRE_FRAMEWORK_FILE))
+        manager = create_user(email="m@example.org", name="M")
+        for number in range(8):
+            person = create_user(
+                email=f"p{number}@example.org", name=f"P{number}", line_manager=manager
+            )
+            record = start_record(person)
+            save_entry(record.entries[0], person, {"pledge": "x"}, base_revision=1)
+            submit_record(record, person)
+            with time_machine.travel(signed_off_on):
+                approve_all_remaining(record, manager, start_session(manager, supervisee=person))
+        db.session.commit()
+        # The submit and sign-off emails and notifications: not what is tested here.
+        db.session.execute(sa.delete(OutboxEmail))
+        db.session.execute(sa.delete(Notification))
+        db.session.commit()
+
+    service.start_worker("-w", "2")
+    service.start_worker("-w", "2")
+    sweeps = [service.run("reviews", "sweep", "--as-of", overdue_on.isoformat()) for _ in range(2)]
+    for sweep in sweeps:
+        _, errors = sweep.communicate(timeout=120)
+        assert sweep.returncode == 0, errors
+    service.wait_for(
+        lambda: (
+            _statuses()[OutboxStatus.PENDING] == 16
+            and all(row.attempts >= 1 for row in db.session.scalars(sa.select(OutboxEmail)))
+        )
+    )
+    with service.web.app_context():  # the app's own notifications do not wait for the mail
+        assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 16
+        db.session.rollback()
+    service.mail.start()
+    service.wait_for(lambda: _statuses() == {OutboxStatus.SENT: 16}, reconcile=True, every=0.5)
+    time.sleep(1)
+    received = service.mail.received()
+    assert received == Counter({"m@example.org": 8, **{f"p{n}@example.org": 1 for n in range(8)}})
