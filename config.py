@@ -108,7 +108,6 @@ class TestConfig(Config):
     # Queued tasks (mail, exports) run at once in the process that queues them, so tests can
     # check their result; the queue tests run real worker processes on real storage.
     HUEY_IMMEDIATE = True
-    EXPORTS_RUN_INLINE = True
     # Argon2 at full strength makes each sign-in in a test cost ~50 ms; keep it light in tests.
     PASSWORD_HASH_FAST = True
 

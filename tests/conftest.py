@@ -54,8 +54,9 @@ def queue_of_the_tests(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app():
+def app(tmp_path_factory):
     app = create_app(TestConfig)
+    app.config["EXPORT_DIR"] = str(tmp_path_factory.mktemp("exports"))  # never the instance folder
     app.before_request(_forget_cached_user)
     with app.app_context():
         db.drop_all()
