@@ -281,3 +281,77 @@ def test_review_prompts_queued_while_mail_is_down_arrive_once(service):
     time.sleep(1)
     received = service.mail.received()
     assert received == Counter({"m@example.org": 8, **{f"p{n}@example.org": 1 for n in range(8)}})
+
+
+def _county_to_export(entries_text: str, records: int) -> int:
+    """Signed-off records with every entry filled: a PDF that takes the worker a while."""
+    from datetime import date
+
+    from people.models import Role
+    from people.operations import create_user
+    from pledges.framework import DERBYSHIRE_FRAMEWORK_FILE, publish_framework, read_framework_file
+    from pledges.models import ENTRY_TEXT_FIELDS
+    from pledges.operations import save_entry, start_record, submit_record
+    from supervision.operations import approve_all_remaining, start_session
+
+    publish_framework(read_framework_file(DERBYSHIRE_FRAMEWORK_FILE))
+    manager = create_user(email="m@example.org", name="M")
+    training = create_user(email="t@example.org", name="T", roles={Role.TRAINING_TEAM})
+    for number in range(records):
+        person = create_user(
+            email=f"p{number}@example.org", name=f"P{number}", line_manager=manager
+        )
+        record = start_record(person)
+        for entry in record.entries:
+            texts = {field: f"{field} {number} {entries_text}" for field in ENTRY_TEXT_FIELDS}
+            save_entry(entry, person, texts, base_revision=1)
+        submit_record(record, person)
+        with time_machine.travel(date(2026, 5, 20)):
+            approve_all_remaining(record, manager, start_session(manager, supervisee=person))
+    db.session.commit()
+    return training.id
+
+
+def test_a_worker_killed_mid_export_leaves_a_failed_job_that_succeeds_when_tried_again(
+    service, tmp_path
+):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from collation.exports import queue_export, retry_export, start_export
+    from collation.models import ExportJob, ExportKind, ExportStatus
+    from collation.selection import Selection
+    from people.models import User
+
+    with service.web.app_context():
+        training_id = _county_to_export("Practice changed. " * 150, records=20)
+        job = queue_export(db.session.get(User, training_id), ExportKind.PDF, Selection())
+        db.session.commit()
+        job_id = job.id
+        start_export(job_id)
+
+    def job_row() -> ExportJob:
+        return db.session.get(ExportJob, job_id)
+
+    worker = service.start_worker("-w", "1")
+    service.wait_for(lambda: job_row().items_done >= 50, every=0.02)
+    service.kill(worker)  # mid-export
+    exports = tmp_path / "exports"
+    assert [path.suffix for path in exports.iterdir()] == [".part"]  # a partial file was left
+    service.wait_for(lambda: job_row().status is ExportStatus.FAILED, reconcile=True, every=0.5)
+    with service.web.app_context():
+        assert "the worker running it stopped" in job_row().error
+        assert list(exports.iterdir()) == []  # the partial file is gone
+        retry_export(job_row())
+        db.session.commit()
+        start_export(job_id)
+    service.start_worker("-w", "1")
+    service.wait_for(lambda: job_row().status is ExportStatus.DONE, timeout=120, every=0.5)
+    with service.web.app_context():
+        done = job_row()
+        file_name, items = done.file_name, done.items_total
+        db.session.rollback()
+    assert items == 20 * 14
+    assert len(PdfReader(BytesIO((exports / file_name).read_bytes())).pages) > 10
+    assert [path.name for path in exports.iterdir()] == [file_name]
