@@ -159,7 +159,9 @@ class Service:
                 worker.wait(timeout=10)
         self.mail.stop()
         with self.web.app_context():
-            self.web.extensions["huey"].flush()
+            huey = self.web.extensions["huey"]
+            huey.flush()
+            huey.storage.close()
             db.session.remove()
             db.drop_all()
             db.engine.dispose()
