@@ -16,14 +16,16 @@ $(INSTALLED): pyproject.toml
 setup: $(INSTALLED)
 
 ## Set up, migrate, load the demo county (once), and serve on http://127.0.0.1:5000 with the
-## scheduler (the daily review sweep) in its own process beside the web server.
+## scheduler (the daily review sweep, the queue's reconcile) and one queue worker (mail, exports;
+## its queue is SQLite in instance/) each in its own process beside the web server.
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) framework publish pledges/frameworks/derbyshire-v1.json
 	$(FLASK) demo
-	@echo "Serving on http://127.0.0.1:5000 with the scheduler beside it (Ctrl+C stops both)"
+	@echo "Serving on http://127.0.0.1:5000 with the scheduler and a worker beside it (Ctrl+C stops all three)"
 	$(FLASK) scheduler & scheduler=$$!; \
-	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) worker & worker=$$!; \
+	trap 'kill $$scheduler $$worker 2>/dev/null; wait' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## Set up and run the whole test suite (TEST_DATABASE_URL picks PostgreSQL)
@@ -39,4 +41,4 @@ format: setup
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) instance/pledges.sqlite .pytest_cache
+	rm -rf $(VENV) instance/pledges.sqlite instance/queue.sqlite* .pytest_cache

@@ -9,7 +9,7 @@ from flask import Flask
 from flask_migrate import Migrate
 
 import config as config_module
-from core import errors_pages, formatting, mail, notifications, security, sessions
+from core import errors_pages, formatting, mail, notifications, queue, security, sessions
 from core.auth import csrf, login_manager
 from core.database import MIGRATION_OPTIONS, db
 from core.ids import IdConverter
@@ -69,4 +69,6 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     app.cli.add_command(export_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(users_group)
+    # Last: every package has registered its tasks by now.
+    queue.init_app(app)
     return app

@@ -57,6 +57,26 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "pledges@localhost")
+    # The task queue (mail, exports): empty for SQLite in the instance folder, or
+    # sqlite:///file, postgresql://..., redis://... (see core/queue.py).
+    HUEY_URL = os.environ.get("HUEY_URL", "")
+    HUEY_NAME = os.environ.get("HUEY_NAME", "pledges")
+    HUEY_IMMEDIATE = False
+    # Export files: where they are kept (shared by every web and worker machine), for how long,
+    # and how long one export may run.
+    EXPORT_DIR = os.environ.get("EXPORT_DIR", "")
+    EXPORT_RETENTION_DAYS = _int("EXPORT_RETENTION_DAYS", 7)
+    EXPORT_TIME_LIMIT_SECONDS = _int("EXPORT_TIME_LIMIT_SECONDS", 30 * 60)
+    EXPORT_HEARTBEAT_SECONDS = _int("EXPORT_HEARTBEAT_SECONDS", 15)
+    EXPORT_STALE_SECONDS = _int("EXPORT_STALE_SECONDS", 3 * 60)
+    # The reconcile frees an email left "sending" this long, and queues again one pending this long.
+    # Seconds before the 2nd, 3rd, ... attempt at a failing email (then it is marked failed).
+    MAIL_RETRY_AFTER_SECONDS = tuple(
+        int(part)
+        for part in os.environ.get("MAIL_RETRY_AFTER_SECONDS", "30,120,600,3600,21600").split(",")
+    )
+    MAIL_SENDING_STALE_SECONDS = _int("MAIL_SENDING_STALE_SECONDS", 5 * 60)
+    MAIL_REQUEUE_AFTER_SECONDS = _int("MAIL_REQUEUE_AFTER_SECONDS", 2 * 60)
     # Links in emails and prompts need the public address of the service.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
@@ -95,9 +115,9 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     # Most tests post forms directly; the CSRF tests turn protection back on.
     WTF_CSRF_ENABLED = False
-    # Exports run in the request in tests, so their result can be checked at once; mail too.
-    EXPORTS_RUN_INLINE = True
-    MAIL_SEND_INLINE = True
+    # Queued tasks (mail, exports) run at once in the process that queues them, so tests can
+    # check their result; the queue tests run real worker processes on real storage.
+    HUEY_IMMEDIATE = True
     # Argon2 at full strength makes each sign-in in a test cost ~50 ms; keep it light in tests.
     PASSWORD_HASH_FAST = True
 

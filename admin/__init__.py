@@ -23,6 +23,7 @@ def can_publish_frameworks_global(user) -> bool:
 from admin import (  # noqa: E402, F401  (registers the views)
     frameworks,
     import_routes,
+    mail_routes,
     people_routes,
     routes,
     team_routes,

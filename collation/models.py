@@ -63,7 +63,16 @@ class ExportJob(db.Model):
     error: Mapped[str] = mapped_column(sa.Text, default="")
     file_name: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When it was last put in the queue (first request or "try again"), started by a worker, and
+    # last heard of from that worker (a job running with no heartbeat for minutes has died).
+    queued_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # The file is deleted after the retention period; the row stays, to say so.
+    file_deleted_at: Mapped[datetime | None]
+    # The district a district team's export was held to (None: the county, for the training team).
+    district_scope_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"))
 
     requested_by: Mapped[User] = relationship()
 
@@ -76,3 +85,7 @@ class ExportJob(db.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+    @property
+    def is_available(self) -> bool:
+        return self.status is ExportStatus.DONE and self.file_deleted_at is None

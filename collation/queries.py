@@ -264,6 +264,13 @@ def count_collated_items(selection: Selection) -> int:
     return db.session.scalar(query)
 
 
+def _closing(result):
+    """Rows of `result`, closed (its server-side cursor too) even when the reader stops early:
+    an export that fails or times out mid-way must not leave a cursor open."""
+    with result:
+        yield from result
+
+
 def collated_items(selection: Selection, batch_size: int = 500) -> Iterator[CollatedItem]:
     """Every signed-off entry in the selection, area by area and point by point, streamed."""
     districts, agencies, teams = _names(District), _names(Agency), _names(Team)
@@ -282,7 +289,7 @@ def collated_items(selection: Selection, batch_size: int = 500) -> Iterator[Coll
         )
         .execution_options(yield_per=batch_size)
     )
-    for entry, district_id, agency_id, team_id, status in db.session.execute(query):
+    for entry, district_id, agency_id, team_id, status in _closing(db.session.execute(query)):
         point = entry.key_point
         review_signed_off = status is RecordStatus.COMPLETE
         yield CollatedItem(

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import (
-    Response,
-    abort,
-    current_app,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from collation import bp
 from collation.charts import bar_chart_svg
-from collation.exports import export_dir, queue_export, retry_export, start_export
+from collation.exports import queue_export, retry_export, start_export
 from collation.models import ExportJob, ExportKind, ExportStatus
-from collation.pdf import collated_pdf
+from collation.permissions import can_use_export
 from collation.queries import dashboard_figures
 from collation.selection import can_collate, selection_from_args
-from collation.spreadsheet import csv_bytes, xlsx_bytes
+from collation.storage import export_storage
 from core.clock import today_in_london
 from core.database import db
 from core.forms import ConfirmForm
@@ -65,39 +56,6 @@ def dashboard():
     )
 
 
-def _download(data: bytes, mimetype: str, filename: str) -> Response:
-    return Response(
-        data,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-@bp.get("/collation/collated.pdf")
-@login_required
-def download_pdf():
-    selection = _selection_or_abort()
-    return _download(collated_pdf(selection), "application/pdf", "collated-pledges.pdf")
-
-
-@bp.get("/collation/collated.xlsx")
-@login_required
-def download_xlsx():
-    selection = _selection_or_abort()
-    return _download(
-        xlsx_bytes(selection),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "collated-pledges.xlsx",
-    )
-
-
-@bp.get("/collation/collated.csv")
-@login_required
-def download_csv():
-    selection = _selection_or_abort()
-    return _download(csv_bytes(selection), "text/csv", "collated-pledges.csv")
-
-
 @bp.post("/collation/exports")
 @login_required
 def request_export():
@@ -117,7 +75,7 @@ def request_export():
 
 def _job_or_abort(job_id: int) -> ExportJob:
     job = db.session.get(ExportJob, job_id) or abort(404)
-    if job.requested_by_id != current_user.id:
+    if not can_use_export(current_user, job):  # the roles held now, not when it was requested
         abort(403)
     return job
 
@@ -134,15 +92,12 @@ def export_progress(job_id: int):
 @login_required
 def export_download(job_id: int):
     job = _job_or_abort(job_id)
-    if job.status is not ExportStatus.DONE:
+    storage = export_storage()
+    if not job.is_available or not storage.exists(job.file_name):
         abort(404)
-    path = export_dir(current_app) / job.file_name
-    if not path.exists():
-        abort(404)
-    return send_file(
-        path,
+    return storage.send(
+        job.file_name,
         mimetype=job.kind.mimetype,
-        as_attachment=True,
         download_name=f"collated-pledges.{job.kind.value}",
     )
 

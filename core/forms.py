@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField
+from wtforms.validators import ValidationError
 
 
 def remove_null_characters(value):
@@ -11,6 +12,18 @@ def remove_null_characters(value):
     if isinstance(value, str) and "\x00" in value:
         return value.replace("\x00", "")
     return value
+
+
+class OneLine:
+    """Refuses line breaks of any kind (a name goes into email subjects, which are one line)."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        value = field.data or ""
+        if len(value.splitlines()) > 1 or value.endswith(("\n", "\r")):
+            raise ValidationError(self.message)
 
 
 class BaseForm(FlaskForm):

@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from core.forms import BaseForm, DayField
+from core.forms import BaseForm, DayField, OneLine
 from pledges.models import ENTRY_TEXT_FIELDS, ChangeJudgement, EvidenceSource
 from pledges.operations import FINDING_FIELDS
 from pledges.wording import (
@@ -95,7 +95,11 @@ class FindingEntryForm(EntryForm, NewFindingForm):
 class RecordDetailsForm(BaseForm):
     name = StringField(
         RECORD_DETAIL_LABELS["name"],
-        validators=[DataRequired("Enter the name of the individual or team"), Length(max=160)],
+        validators=[
+            DataRequired("Enter the name of the individual or team"),
+            Length(max=160),
+            OneLine("The name must be on one line: take out the line break"),
+        ],
     )
     work_base_address = TextAreaField(
         RECORD_DETAIL_LABELS["work_base_address"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import email
 import email.policy
 import itertools
+import os
 import re
 import socket
 import uuid
@@ -35,9 +36,28 @@ def _forget_cached_user() -> None:
     g.pop("_login_user", None)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def queue_of_the_tests(tmp_path_factory):
+    """Processes the tests start (sweeps, workers) queue into storage of the tests' own, never the
+    developer's instance folder. TEST_HUEY_URL (CI: Redis) chooses it; a SQLite file otherwise."""
+    url = os.environ.get("TEST_HUEY_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('queue') / 'queue.sqlite'}"
+    )
+    previous = os.environ.get("HUEY_URL"), os.environ.get("HUEY_NAME")
+    os.environ["HUEY_URL"] = url
+    os.environ["HUEY_NAME"] = f"pledges-tests-{uuid.uuid4().hex[:8]}"
+    yield url
+    for name, value in zip(("HUEY_URL", "HUEY_NAME"), previous, strict=True):
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture(scope="session")
-def app():
+def app(tmp_path_factory):
     app = create_app(TestConfig)
+    app.config["EXPORT_DIR"] = str(tmp_path_factory.mktemp("exports"))  # never the instance folder
     app.before_request(_forget_cached_user)
     with app.app_context():
         db.drop_all()
@@ -202,6 +222,13 @@ class SMTPInbox:
 
     def __init__(self):
         self.messages = []
+        self.refuse: set[str] = set()  # addresses answered "550 no such user"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(

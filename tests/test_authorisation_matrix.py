@@ -49,6 +49,7 @@ MATRIX = {
     "frameworks":    [403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 302],
     "admin_history": [403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 302],
     "people_csv":    [403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 302],
+    "admin_mail":    [403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 302],
 }  # fmt: skip
 
 
@@ -112,6 +113,7 @@ def world(make_user, make_team, make_record):
         "frameworks": "/admin/frameworks",
         "admin_history": "/admin/history",
         "people_csv": "/admin/people.csv",
+        "admin_mail": "/admin/mail",
     }
     return people, urls
 

@@ -39,6 +39,7 @@ def test_every_post_route_refuses_a_missing_token(app, client, auth, people, mak
         "kind": "agencies",
         "place_id": people["agency"].id,
         "version_id": 1,
+        "email_id": 1,
     }
     before = record.entries[0].pledge
     app.config["WTF_CSRF_ENABLED"] = True

@@ -79,7 +79,6 @@ def live_server(tmp_path, browser_mail):
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'browser.sqlite'}",
         WTF_CSRF_ENABLED=True,
         TESTING=False,
-        EXPORTS_RUN_INLINE=False,  # the real background thread, as in production
         EXPORT_DIR=str(tmp_path / "exports"),
         MAIL_SERVER="127.0.0.1",
         MAIL_PORT=browser_mail[1],

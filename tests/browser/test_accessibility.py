@@ -32,7 +32,8 @@ def check(page, name: str) -> None:
     [
         ("practitioner@demo.test", ["records", "own-record", "team-entry", "submit", "review"]),
         ("manager@demo.test", ["supervision", "session", "notifications"]),
-        ("training@demo.test", ["dashboard"]),
+        ("training@demo.test", ["dashboard", "export"]),
+        ("admin@demo.test", ["admin-mail"]),
     ],
 )
 def test_the_journeys_pages_have_no_serious_accessibility_violations(
@@ -77,4 +78,36 @@ def test_the_journeys_pages_have_no_serious_accessibility_violations(
             page.goto(f"{live_server}/notifications")
         elif step == "dashboard":
             page.goto(f"{live_server}/collation")
+        elif step == "export":
+            page.get_by_role("button", name="Prepare the collated pdf").click()
+        elif step == "admin-mail":
+            _mail_not_yet_sent(live_server.app)
+            page.goto(f"{live_server}/admin/mail")
         check(page, step)
+
+
+def _mail_not_yet_sent(app) -> None:
+    from core.database import db
+    from core.mail import OutboxEmail, OutboxStatus
+
+    with app.app_context():
+        db.session.add_all(
+            [
+                OutboxEmail(
+                    to_address="gone@example.org",
+                    subject="Your six-month review is overdue",
+                    body="Body",
+                    status=OutboxStatus.FAILED,
+                    attempts=6,
+                    last_error="The mail server refused the address: 550 No such user here",
+                ),
+                OutboxEmail(
+                    to_address="later@example.org",
+                    subject="Your six-month review is open",
+                    body="Body",
+                    attempts=1,
+                    last_error="Could not reach the mail server: Connection refused",
+                ),
+            ]
+        )
+        db.session.commit()

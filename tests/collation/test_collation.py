@@ -25,6 +25,17 @@ def pdf_text(data: bytes) -> str:
     )
 
 
+def export(client, kind: str, query: str = "") -> bytes:
+    """Request an export as the dashboard does (its task runs at once in tests) and download it."""
+    response = client.post(f"/collation/exports?{query}", data={"kind": kind})
+    assert response.status_code == 302, response.status_code
+    download = client.get(response.headers["Location"] + "/download")
+    assert download.status_code == 200, download.status_code
+    data = download.data
+    download.close()
+    return data
+
+
 @pytest.fixture
 def county(make_user, make_team, make_record):
     """Two districts: a signed-off record and a complete review in one, a draft in the other."""
@@ -81,13 +92,9 @@ def county(make_user, make_team, make_record):
 @pytest.mark.parametrize("who", ["alice", "boss"])
 def test_only_the_training_and_district_teams_collate(client, auth, county, who):
     auth.login(county[who])
-    for url in (
-        "/collation",
-        "/collation/collated.pdf",
-        "/collation/collated.csv",
-        "/collation/collated.xlsx",
-    ):
-        assert client.get(url).status_code == 403, url
+    assert client.get("/collation").status_code == 403
+    for kind in ("pdf", "csv", "xlsx"):
+        assert client.post("/collation/exports", data={"kind": kind}).status_code == 403
 
 
 def test_the_county_dashboard_shows_figures_charts_and_their_data(client, auth, county):
@@ -118,8 +125,8 @@ def test_filters_live_in_the_url_and_bad_ones_are_explained(client, auth, county
 
 def test_only_signed_off_content_leaves_the_app(client, auth, county):
     auth.login(county["training"])
-    csv_text = client.get("/collation/collated.csv").data.decode("utf-8-sig")
-    pdf = pdf_text(client.get("/collation/collated.pdf").data)
+    csv_text = export(client, "csv").decode("utf-8-sig")
+    pdf = pdf_text(export(client, "pdf"))
     for output in (csv_text, pdf):
         assert "Team pledge in the south" in output
         assert "Evidence from a family" in output
@@ -133,32 +140,24 @@ def test_a_district_team_gets_only_its_district(client, auth, county):
     auth.login(county["south_team"])
     html = client.get("/collation").get_data(as_text=True)
     assert "South District district dashboard" in html
-    rows = list(
-        csv.reader(StringIO(client.get("/collation/collated.csv").data.decode("utf-8-sig")))
-    )
+    rows = list(csv.reader(StringIO(export(client, "csv").decode("utf-8-sig"))))
     assert {row[2] for row in rows[1:]} == {"South District"}
     # Asking for another district changes nothing: they are held to their own.
     north = db.session.query(District).filter_by(name="North District").one()
     rows = list(
-        csv.reader(
-            StringIO(
-                client.get(f"/collation/collated.csv?district={north.id}").data.decode("utf-8-sig")
-            )
-        )
+        csv.reader(StringIO(export(client, "csv", f"district={north.id}").decode("utf-8-sig")))
     )
     assert {row[2] for row in rows[1:]} == {"South District"}
-    assert "Signed <pledge>" not in pdf_text(client.get("/collation/collated.pdf").data)
+    assert "Signed <pledge>" not in pdf_text(export(client, "pdf"))
 
 
 def test_user_text_is_escaped_in_the_pdf_and_neutralised_in_spreadsheets(client, auth, county):
     auth.login(county["training"])
-    assert "Signed <pledge> & more" in pdf_text(client.get("/collation/collated.pdf").data)
-    rows = list(
-        csv.reader(StringIO(client.get("/collation/collated.csv").data.decode("utf-8-sig")))
-    )
+    assert "Signed <pledge> & more" in pdf_text(export(client, "pdf"))
+    rows = list(csv.reader(StringIO(export(client, "csv").decode("utf-8-sig"))))
     good_practice = {row[5] for row in rows[1:]}
     assert "'=SUM(A1:A9)" in good_practice
-    sheet = load_workbook(BytesIO(client.get("/collation/collated.xlsx").data)).active
+    sheet = load_workbook(BytesIO(export(client, "xlsx"))).active
     values = [cell.value for row in sheet.iter_rows() for cell in row]
     assert "'=SUM(A1:A9)" in values
     assert "=SUM(A1:A9)" not in values
@@ -167,23 +166,19 @@ def test_user_text_is_escaped_in_the_pdf_and_neutralised_in_spreadsheets(client,
 
 def test_anonymised_downloads_name_no_team_and_withhold_small_groups(client, auth, county):
     auth.login(county["training"])
-    pdf = pdf_text(client.get("/collation/collated.pdf?anonymise=1").data)
+    pdf = pdf_text(export(client, "pdf", "anonymise=1"))
     assert "Tiny team" not in pdf
     assert "Attribution withheld (a group of fewer than five people)" in pdf
     assert "fewer than 5" in pdf
-    rows = list(
-        csv.reader(
-            StringIO(client.get("/collation/collated.csv?anonymise=1").data.decode("utf-8-sig"))
-        )
-    )
+    rows = list(csv.reader(StringIO(export(client, "csv", "anonymise=1").decode("utf-8-sig"))))
     assert "Tiny team" not in {row[4] for row in rows[1:]}
-    named = pdf_text(client.get("/collation/collated.pdf").data)
+    named = pdf_text(export(client, "pdf"))
     assert "Tiny team" in named
 
 
 def test_the_collated_pdf_has_an_outline_by_area_and_point(client, auth, county):
     auth.login(county["training"])
-    reader = PdfReader(BytesIO(client.get("/collation/collated.pdf").data))
+    reader = PdfReader(BytesIO(export(client, "pdf")))
     titles = []
 
     def walk(items):
@@ -204,7 +199,7 @@ def test_the_collated_pdf_has_an_outline_by_area_and_point(client, auth, county)
 
 def test_the_contents_give_the_pages_the_outline_points_to(client, auth, county):
     auth.login(county["training"])
-    reader = PdfReader(BytesIO(client.get("/collation/collated.pdf").data))
+    reader = PdfReader(BytesIO(export(client, "pdf")))
     contents = " ".join(reader.pages[0].extract_text().split())
     checked = 0
 

@@ -321,6 +321,23 @@ def test_record_details_are_edited_with_messages_next_to_fields(client, auth, pe
     assert (record.name, record.email) == ("Pat P", "pat@example.org")
 
 
+def test_a_record_name_with_a_line_break_is_refused_by_the_field(client, auth, people, make_record):
+    """The name goes into email subjects: a line break there broke every email about the record."""
+    record = make_record(people["practitioner"])
+    auth.login(people["practitioner"])
+    for name in ("Pat\nBcc: someone@example.org", "Pat\r\nP", "Pat\u2028P"):
+        response = client.post(
+            f"/records/{record.id}/details",
+            data={"name": name, "email": "", "telephone": "", "work_base_address": ""},
+        )
+        assert response.status_code == 422
+        assert "The name must be on one line: take out the line break" in response.get_data(
+            as_text=True
+        )
+    db.session.refresh(record)
+    assert "\n" not in record.name
+
+
 def test_the_framework_page_lists_every_key_point_with_its_source(client, auth, people, framework):
     auth.login(people["practitioner"])
     html = client.get("/framework").get_data(as_text=True)

@@ -20,8 +20,7 @@ def test_the_daily_time_is_parsed_and_checked():
 
 def test_the_sweep_job_runs_daily_at_seven_in_london_even_across_the_clock_change(app):
     scheduler = jobs.build_scheduler(app)
-    (job,) = scheduler.get_jobs()
-    assert job.id == jobs.SWEEP_JOB_ID
+    job = scheduler.get_job(jobs.SWEEP_JOB_ID)
     assert job.misfire_grace_time == jobs.MISFIRE_GRACE_SECONDS
     assert job.coalesce is True
     trigger = job.trigger
@@ -36,6 +35,7 @@ def test_the_sweep_job_runs_daily_at_seven_in_london_even_across_the_clock_chang
 def test_starting_the_scheduler_sweeps_at_once_then_runs(app, monkeypatch):
     calls = []
     monkeypatch.setattr(jobs, "run_sweep", lambda flask_app: calls.append("sweep") or 0)
+    monkeypatch.setattr(jobs, "run_reconcile", lambda flask_app: calls.append("reconcile"))
 
     class FakeScheduler:
         def start(self):
@@ -44,7 +44,28 @@ def test_starting_the_scheduler_sweeps_at_once_then_runs(app, monkeypatch):
 
     monkeypatch.setattr(jobs, "build_scheduler", lambda flask_app: FakeScheduler())
     jobs.run_scheduler(app)
-    assert calls == ["sweep", "start"]
+    assert calls == ["sweep", "reconcile", "start"]
+
+
+def test_the_reconcile_runs_every_minute_and_queues_lost_mail(app, smtp_inbox):
+    from datetime import timedelta
+
+    import time_machine
+
+    from core.clock import utcnow
+    from core.database import db
+    from core.mail import OutboxEmail, OutboxStatus
+
+    job = jobs.build_scheduler(app).get_job(jobs.RECONCILE_JOB_ID)
+    assert job.trigger.interval.total_seconds() == 60
+    # An email whose queued task was lost (the queue's storage wiped, say).
+    db.session.add(OutboxEmail(to_address="a@example.org", subject="Hi", body="Body"))
+    db.session.commit()
+    assert smtp_inbox.messages == []
+    with time_machine.travel(utcnow() + timedelta(minutes=3), tick=False):
+        jobs.run_reconcile(app)
+    assert len(smtp_inbox.to("a@example.org")) == 1
+    assert db.session.scalar(db.select(OutboxEmail.status)) is OutboxStatus.SENT
 
 
 def test_a_run_of_the_job_sweeps_for_today(app, monkeypatch):

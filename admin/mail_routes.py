@@ -1,0 +1,68 @@
+"""Mail that has not left: failed and waiting emails, and "send again"."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, url_for
+
+from admin import bp
+from admin.view_helpers import administrator_required
+from core.database import db
+from core.forms import ConfirmForm
+from core.ids import parse_id
+from core.mail import OutboxEmail, OutboxStatus, send_again
+
+SHOWN = 200
+
+
+def _emails(*statuses: OutboxStatus) -> tuple[list[OutboxEmail], int]:
+    where = OutboxEmail.status.in_(statuses)
+    total = db.session.scalar(sa.select(sa.func.count(OutboxEmail.id)).where(where))
+    rows = db.session.scalars(
+        sa.select(OutboxEmail).where(where).order_by(OutboxEmail.id.desc()).limit(SHOWN)
+    ).all()
+    return list(rows), total
+
+
+@bp.get("/mail")
+@administrator_required
+def mail():
+    failed, failed_total = _emails(OutboxStatus.FAILED)
+    waiting, waiting_total = _emails(OutboxStatus.PENDING, OutboxStatus.SENDING)
+    return render_template(
+        "admin/mail.html",
+        failed=failed,
+        failed_total=failed_total,
+        waiting=waiting,
+        waiting_total=waiting_total,
+        shown=SHOWN,
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/mail/<email_id>/send-again")
+@administrator_required
+def send_email_again(email_id: str):
+    email = db.session.get(OutboxEmail, parse_id(email_id) or 0) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        if email.status is OutboxStatus.SENT:
+            flash(f"The email to {email.to_address} has already been sent.", "success")
+        else:
+            send_again(email)
+            db.session.commit()
+            flash(f"The email to {email.to_address} will be sent again now.", "success")
+    return redirect(url_for("admin.mail"))
+
+
+@bp.post("/mail/send-all-failed-again")
+@administrator_required
+def send_all_failed_again():
+    if ConfirmForm().validate_on_submit():
+        failed = db.session.scalars(
+            sa.select(OutboxEmail).where(OutboxEmail.status == OutboxStatus.FAILED)
+        ).all()
+        for email in failed:
+            send_again(email)
+        db.session.commit()
+        flash(f"{len(failed)} failed email(s) will be sent again now.", "success")
+    return redirect(url_for("admin.mail"))
