@@ -39,6 +39,8 @@ from core.database import db, enum_column
 log = logging.getLogger(__name__)
 
 OUTBOX_KEY = "outbox"
+# Ids of rows written in bulk (`queue_emails`): queued after the commit like the rows above.
+OUTBOX_IDS_KEY = "outbox_ids"
 # Seconds to wait before the 2nd, 3rd, ... attempt; after the last, the email is marked failed.
 RETRY_AFTER_SECONDS = (30, 2 * 60, 10 * 60, 60 * 60, 6 * 60 * 60)
 # A delayed task may reach a worker whose clock runs a little ahead of the one that queued it.
@@ -88,6 +90,30 @@ def queue_email(session: Session, message: OutgoingEmail) -> None:
     row = OutboxEmail(to_address=message.to, subject=message.subject, body=message.body)
     session.add(row)
     session.info.setdefault(OUTBOX_KEY, []).append(row)
+
+
+def queue_emails(session: Session, messages: list[OutgoingEmail]) -> None:
+    """Add many emails to the outbox in one statement (the review sweep's batches)."""
+    if not messages:
+        return
+    now = utcnow()
+    ids = session.scalars(
+        sa.insert(OutboxEmail).returning(OutboxEmail.id),  # ids in any order: each is queued
+        [
+            {
+                "to_address": message.to,
+                "subject": message.subject,
+                "body": message.body,
+                "status": OutboxStatus.PENDING,
+                "attempts": 0,
+                "created_at": now,
+                "next_attempt_at": now,
+                "last_error": "",
+            }
+            for message in messages
+        ],
+    ).all()
+    session.info.setdefault(OUTBOX_IDS_KEY, []).extend(ids)
 
 
 def header_value(value: str) -> str:
@@ -276,11 +302,14 @@ def _queue_after_commit(session: Session) -> None:
         identity = sa.inspect(row).identity
         if identity is not None:  # None: added inside a savepoint that was rolled back
             _enqueue_quietly(identity[0])
+    for email_id in session.info.pop(OUTBOX_IDS_KEY, []):
+        _enqueue_quietly(email_id)  # a row rolled back with a savepoint is simply not found
 
 
 def _forget_after_rollback(session: Session, previous_transaction) -> None:
     if not previous_transaction.nested:
         session.info.pop(OUTBOX_KEY, None)
+        session.info.pop(OUTBOX_IDS_KEY, None)
 
 
 def init_app(app) -> None:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import aliased
 from core.clock import utcnow
 from core.database import db
 from core.formatting import long_date
-from core.mail import OutgoingEmail, queue_email
+from core.mail import OutgoingEmail, queue_emails
 from core.notifications import Notification, email_body
 from people.models import Team, TeamMembership, User
 from pledges.models import PromptKind, Record, RecordStatus, ReviewPrompt
@@ -286,16 +286,15 @@ def tell_recipients(prompts: list[OwedPrompt]) -> None:
     if not prompts:
         return
     base_url = current_app.config["BASE_URL"].rstrip("/")
-    messages, links = [], []
+    messages, links, emails = [], [], []
     for prompt in prompts:
         subject, message = _message(prompt)
         link = f"/records/{prompt.record_id}"
         messages.append(message)
         links.append(link)
         body = email_body(prompt.recipient_name, message, f"{base_url}{link}")
-        queue_email(
-            db.session, OutgoingEmail(to=prompt.recipient_email, subject=subject, body=body)
-        )
+        emails.append(OutgoingEmail(to=prompt.recipient_email, subject=subject, body=body))
+    queue_emails(db.session, emails)
     insert_many(
         Notification.__table__,
         {
