@@ -18,10 +18,8 @@ from flask import Flask, current_app
 from werkzeug.datastructures import MultiDict
 
 from collation.models import ExportJob, ExportKind, ExportStatus
-from collation.pdf import write_collated_pdf
 from collation.queries import count_collated_items
 from collation.selection import Selection, selection_from_args
-from collation.spreadsheet import write_csv, write_xlsx
 from core.clock import utcnow
 from core.database import db
 from people.models import User
@@ -41,6 +39,11 @@ def export_dir(app: Flask) -> Path:
 
 def write_export(kind: ExportKind, selection: Selection, out: BinaryIO, progress=None) -> None:
     """Write one export to a binary stream: what the dashboard's jobs and the command line share."""
+    # Imported here: ReportLab and openpyxl take a noticeable part of a second to import, and
+    # only exports need them (every other page, and every process's start, goes without).
+    from collation.pdf import write_collated_pdf
+    from collation.spreadsheet import write_csv, write_xlsx
+
     if kind is ExportKind.PDF:
         write_collated_pdf(selection, out, progress)
     elif kind is ExportKind.XLSX:

@@ -19,10 +19,8 @@ from collation import bp
 from collation.charts import bar_chart_svg
 from collation.exports import export_dir, queue_export, retry_export, start_export
 from collation.models import ExportJob, ExportKind, ExportStatus
-from collation.pdf import collated_pdf
 from collation.queries import dashboard_figures
 from collation.selection import can_collate, selection_from_args
-from collation.spreadsheet import csv_bytes, xlsx_bytes
 from core.clock import today_in_london
 from core.database import db
 from core.forms import ConfirmForm
@@ -76,6 +74,8 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 @bp.get("/collation/collated.pdf")
 @login_required
 def download_pdf():
+    from collation.pdf import collated_pdf  # ReportLab: imported by the downloads only
+
     selection = _selection_or_abort()
     return _download(collated_pdf(selection), "application/pdf", "collated-pledges.pdf")
 
@@ -83,6 +83,8 @@ def download_pdf():
 @bp.get("/collation/collated.xlsx")
 @login_required
 def download_xlsx():
+    from collation.spreadsheet import xlsx_bytes  # openpyxl: imported by the downloads only
+
     selection = _selection_or_abort()
     return _download(
         xlsx_bytes(selection),
@@ -94,6 +96,8 @@ def download_xlsx():
 @bp.get("/collation/collated.csv")
 @login_required
 def download_csv():
+    from collation.spreadsheet import csv_bytes
+
     selection = _selection_or_abort()
     return _download(csv_bytes(selection), "text/csv", "collated-pledges.csv")
 
