@@ -4,7 +4,9 @@
 
 Builds the 1,200-record county (`make_county.py --three-level-manager`) in the given database,
 serves it with gunicorn (2 sync workers, production settings, loopback only, faulthandler on),
-signs in five people over HTTP and requests their key pages round-robin. It fails (exit 1)
+requests the overview of the manager of 59 ten times from a browser already signed in (so it
+reaches workers that have signed nobody in, as when workers crashed), then signs in five people
+over HTTP and requests their key pages round-robin. It fails (exit 1)
 when a page does not answer 200, a reply is empty, or the server's log shows a worker killed
 by a signal, a worker exiting with an error, a worker timeout, or a worker started again
 (issue 20: a worker died with SIGSEGV about once in 100 requests). Everything is bounded in
@@ -131,11 +133,13 @@ class Browser:
             raise RuntimeError(f"signing in {email} answered {status}, not a redirect")
 
 
-def start_server(database_url: str, port: int, workers: int, log_file) -> subprocess.Popen:
+def start_server(
+    database_url: str, port: int, workers: int, log_file, secret_key: str
+) -> subprocess.Popen:
     environment = {
         **os.environ,
         "APP_ENV": "production",
-        "SECRET_KEY": secrets.token_hex(32),
+        "SECRET_KEY": secret_key,
         "DATABASE_URL": database_url,
         "PYTHONFAULTHANDLER": "1",
     }
@@ -192,26 +196,24 @@ def run(
     )
     print(f"gunicorn smoke: county built ({made['records']:,} records) in {made['seconds']} s")
     accounts = prepare_accounts(database_url)
+    # A browser already signed in as the manager of 59 (as if on another worker): the first
+    # overviews reach workers that have signed nobody in, which is when workers crashed.
+    from bench.page_sequence import production_app, signed_in_cookies
+
+    secret_key = secrets.token_hex(32)
+    already_signed_in = signed_in_cookies(production_app(database_url, secret_key), 1)
     port = free_port()
     problems: list[str] = []
     with tempfile.NamedTemporaryFile("w+", suffix=".log", prefix="gunicorn-smoke-") as log_file:
-        server = start_server(database_url, port, workers, log_file)
+        server = start_server(database_url, port, workers, log_file, secret_key)
         try:
             wait_until_serving(port, server, time.monotonic() + 60)
-            browsers = []
-            for who, (email, pages) in accounts.items():
-                browser = Browser(port)
-                browser.sign_in(email, PASSWORD)
-                browsers.append((who, browser, pages))
-            # The overview of the manager of 59 first, several times: a worker that had signed
-            # nobody in crashed on it within its first few requests.
-            top = browsers[0]
-            work = [(top[0], top[1], "/supervision")] * 10
-            work += [(who, b, page) for who, b, pages in browsers for page in pages] * requests
+            first = Browser(port)
+            first.cookies.update(already_signed_in)
             deadline = started + time_limit
             done = 0
-            while done < requests and time.monotonic() < deadline:
-                who, browser, page = work[done]
+
+            def request(who, browser, page):
                 try:
                     status, content = browser.request("GET", page)
                 except (http.client.HTTPException, OSError) as error:
@@ -219,10 +221,30 @@ def run(
                 else:
                     if status != 200 or not content:
                         problems.append(f"{page} as the {who}: {status}, {len(content)} bytes")
+
+            for _ in range(10):  # before any sign-in, so they reach workers fresh
+                request("manager of 59", first, "/supervision")
+                done += 1
+            browsers = []
+            for who, (email, pages) in accounts.items():
+                browser = Browser(port)
+                try:
+                    browser.sign_in(email, PASSWORD)
+                except (http.client.HTTPException, OSError, RuntimeError) as error:
+                    problems.append(f"signing in the {who}: {error!r}")
+                else:
+                    browsers.append((who, browser, pages))
+            if not browsers:
+                raise RuntimeError("nobody could sign in")
+            work = [(who, b, page) for who, b, pages in browsers for page in pages]
+            while done < requests and time.monotonic() < deadline:
+                request(*work[done % len(work)])
                 done += 1
             if done < requests:
                 problems.append(f"only {done} of {requests} requests within {time_limit:.0f} s")
             print(f"gunicorn smoke: {done} requests in {time.monotonic() - started:.1f} s")
+        except RuntimeError as error:
+            problems.append(str(error))
         finally:
             stop_server(server)
             log_file.seek(0)
