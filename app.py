@@ -6,16 +6,14 @@ import logging
 from typing import Any
 
 from flask import Flask
-from flask_migrate import Migrate
 
 import config as config_module
 from core import errors_pages, formatting, mail, notifications, queue, security, sessions
 from core.auth import csrf, login_manager
-from core.database import MIGRATION_OPTIONS, db
+from core.database import db
 from core.ids import IdConverter
+from core.migrations import init_migrations_if_imported, migration_commands
 from core.requests import LimitedRequest
-
-migrate = Migrate()
 
 
 def create_app(config: type | dict[str, Any] | None = None) -> Flask:
@@ -38,7 +36,7 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     )
 
     db.init_app(app)
-    migrate.init_app(app, db, **MIGRATION_OPTIONS)
+    init_migrations_if_imported(app)  # Alembic is imported only to migrate: core/migrations.py
     login_manager.init_app(app)
     sessions.init_app(app)  # before CSRF: a form posted after the session ended goes to sign-in
     csrf.init_app(app)
@@ -52,7 +50,7 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     from admin.cli import users_group
     from collation import bp as collation_bp
     from collation.cli import export_group
-    from demo.cli import demo_command
+    from demo.cli import demo_command, setup_demo_command
     from people import bp as people_bp
     from pledges import bp as pledges_bp
     from pledges.cli import framework_group, reviews_group, scheduler_command
@@ -68,7 +66,9 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     app.cli.add_command(scheduler_command)
     app.cli.add_command(export_group)
     app.cli.add_command(demo_command)
+    app.cli.add_command(setup_demo_command)
     app.cli.add_command(users_group)
+    app.cli.add_command(migration_commands)
     # Last: every package has registered its tasks by now.
     queue.init_app(app)
     return app

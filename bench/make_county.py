@@ -55,8 +55,84 @@ def _text(rng: random.Random, number: int, column: int, sentences: int) -> str:
     return " ".join(parts)
 
 
-def build_county(database_url: str, records: int, users: int, seed: int = 2008) -> dict:
-    """Create the tables and fill them. Returns counts of what was made."""
+def reset_sequences() -> None:
+    """On PostgreSQL, move every table's id sequence past the ids inserted explicitly.
+
+    Every table with a serial id, not a list of the ones this script writes: a table missed
+    here makes the app's first insert into it fail with a duplicate key (it happened with
+    districts and agencies, so a people import into a bench database failed).
+    """
+    if db.engine.dialect.name != "postgresql":
+        return
+    for table in db.metadata.sorted_tables:
+        if "id" not in table.c or not table.c.id.primary_key:
+            continue
+        db.session.execute(
+            sa.text(
+                "SELECT setval(pg_get_serial_sequence(:table, 'id'), "
+                f'coalesce((SELECT max(id) FROM "{table.name}"), 1), '
+                f'(SELECT max(id) IS NOT NULL FROM "{table.name}"))'
+            ),
+            {"table": f'"{table.name}"'},
+        )
+    db.session.commit()
+
+
+# The shape that crashed a worker (issue 20): one manager with 59 direct reports, 40 of them
+# managers themselves, so the supervision page lists 59 people and the records 40 managers await.
+THREE_LEVEL_MANAGER_ID = 1
+THREE_LEVEL_REPORTING_MANAGERS = 40
+THREE_LEVEL_DIRECT_REPORTS = 59
+
+
+def _three_level_tree(managers: int, users: int, rng: random.Random) -> None:
+    """Put manager 1 over 40 other managers and 19 practitioners, and submit every other
+    stage-1 record of the people those 40 manage (entries undecided), as if awaiting sign-off."""
+    reporting = range(2, THREE_LEVEL_REPORTING_MANAGERS + 2)
+    if managers < reporting[-1] + 1:
+        raise ValueError("a three-level tree needs at least 42 managers (about 500 users)")
+    top = THREE_LEVEL_MANAGER_ID
+    # Manager 1's own supervisees move to manager 42, so its reports are exactly these.
+    db.session.execute(
+        sa.update(User).where(User.line_manager_id == top).values(line_manager_id=reporting[-1] + 1)
+    )
+    db.session.execute(sa.update(User).where(User.id.in_(reporting)).values(line_manager_id=top))
+    practitioners = rng.sample(
+        range(managers + 1, users + 1), THREE_LEVEL_DIRECT_REPORTS - len(reporting)
+    )
+    db.session.execute(
+        sa.update(User).where(User.id.in_(practitioners)).values(line_manager_id=top)
+    )
+    below = sa.select(User.id).where(User.line_manager_id.in_(reporting))
+    awaiting = db.session.scalars(
+        sa.select(Record.id)
+        .where(Record.owner_id.in_(below), Record.status == "signed_off")
+        .order_by(Record.id)
+    ).all()[::2]
+    db.session.execute(
+        sa.update(Record)
+        .where(Record.id.in_(awaiting))
+        .values(status="submitted", signed_off_at=None, signed_off_by_id=None, review_due_on=None)
+    )
+    db.session.execute(
+        sa.update(Entry).where(Entry.record_id.in_(awaiting)).values(approval="undecided")
+    )
+    db.session.commit()
+
+
+def build_county(
+    database_url: str,
+    records: int,
+    users: int,
+    seed: int = 2008,
+    *,
+    three_level_manager: bool = False,
+) -> dict:
+    """Create the tables and fill them. Returns counts of what was made.
+
+    With `three_level_manager`, person 1 manages 59 people, 40 of them managers whose
+    supervisees have records awaiting sign-off (see `_three_level_tree`).
+    """
     rng = random.Random(seed)
     app = bench_app(database_url)
     started = time.perf_counter()
@@ -200,15 +276,9 @@ def build_county(database_url: str, records: int, users: int, seed: int = 2008) 
         _insert(Entry, entry_rows)
         _insert(Evidence, evidence_rows)
         db.session.commit()
-        if db.engine.dialect.name == "postgresql":
-            for table in ("users", "teams", "records", "entries", "evidence"):
-                db.session.execute(
-                    sa.text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"(SELECT max(id) FROM {table}))"
-                    )
-                )
-            db.session.commit()
+        if three_level_manager:
+            _three_level_tree(managers, users, rng)
+        reset_sequences()
         db.engine.dispose()
     return {
         "users": users,
@@ -226,9 +296,19 @@ def main() -> None:
     parser.add_argument(
         "--database-url", default=f"sqlite:///{ROOT / 'bench/output/county.sqlite'}"
     )
+    parser.add_argument(
+        "--three-level-manager",
+        action="store_true",
+        help="person 1 manages 59 people, 40 of them managers with records awaiting sign-off",
+    )
     args = parser.parse_args()
     (ROOT / "bench/output").mkdir(parents=True, exist_ok=True)
-    made = build_county(args.database_url, args.records, args.users)
+    made = build_county(
+        args.database_url,
+        args.records,
+        args.users,
+        three_level_manager=args.three_level_manager,
+    )
     print(", ".join(f"{key}: {value:,}" for key, value in made.items()))
 
 

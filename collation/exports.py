@@ -27,10 +27,8 @@ from flask import current_app
 from werkzeug.datastructures import MultiDict
 
 from collation.models import ExportJob, ExportKind, ExportStatus
-from collation.pdf import write_collated_pdf
 from collation.queries import count_collated_items
 from collation.selection import Selection, selection_from_args
-from collation.spreadsheet import write_csv, write_xlsx
 from collation.storage import export_storage
 from core import queue
 from core.clock import utcnow
@@ -55,6 +53,11 @@ class ExportTimedOut(Exception):
 
 def write_export(kind: ExportKind, selection: Selection, out: BinaryIO, progress=None) -> None:
     """Write one export to a binary stream: what the worker and the command line share."""
+    # Imported here: ReportLab and openpyxl take a noticeable part of a second to import, and
+    # only exports need them (every other page, and every process's start, goes without).
+    from collation.pdf import write_collated_pdf
+    from collation.spreadsheet import write_csv, write_xlsx
+
     if kind is ExportKind.PDF:
         write_collated_pdf(selection, out, progress)
     elif kind is ExportKind.XLSX:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import click
 from flask import current_app
 
 from core.database import db
+from core.migrations import init_migrations
 from demo.county import DEMO_PASSWORD, DEMO_SIGN_INS, load_demo_county
 
 
@@ -27,3 +29,21 @@ def demo_command() -> None:
     click.echo(f"Demo sign-ins (password: {DEMO_PASSWORD}):")
     for sign_in in DEMO_SIGN_INS:
         click.echo(f"  {sign_in.email:<26} {sign_in.description}")
+
+
+@click.command("setup-demo")
+def setup_demo_command() -> None:
+    """Everything `make run` needs before serving, in one process: migrate the database to the
+    latest schema, publish the Derbyshire framework, and load the demo county if it is not
+    loaded yet. Each step changes nothing when it has been done before."""
+    from flask_migrate import upgrade
+
+    from pledges.framework import DERBYSHIRE_FRAMEWORK_FILE, publish_framework, read_framework_file
+
+    app = current_app._get_current_object()
+    init_migrations(app)
+    upgrade(directory=str(Path(app.root_path) / "migrations"))
+    version = publish_framework(read_framework_file(DERBYSHIRE_FRAMEWORK_FILE))
+    db.session.commit()
+    click.echo(f"{version.title}, version {version.version}: current.")
+    demo_command.callback()

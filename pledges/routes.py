@@ -31,7 +31,6 @@ from pledges.operations import (
     submit_record,
     update_record_details,
 )
-from pledges.pdf import blank_tool_pdf, record_pdf
 from pledges.permissions import (
     can_add_addendum,
     can_edit_record,
@@ -459,6 +458,8 @@ def _status(form) -> int:
 @login_required
 def record_pdf_download(record_id: int):
     """The record laid out like the paper tool, for whoever may see the record."""
+    from pledges.pdf import record_pdf  # ReportLab: imported by this download only
+
     record = _record_or_abort(record_id)
     filename = f"pledges-{record.name}-cycle-{record.cycle}.pdf".replace(" ", "-").lower()
     return _pdf_response(record_pdf(record), filename)

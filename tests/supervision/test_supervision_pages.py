@@ -231,3 +231,56 @@ def test_the_managers_view_orders_records_in_every_status():
     from supervision.queries import PRIORITY
 
     assert set(RecordStatus) <= set(PRIORITY)
+
+
+def _submit_one(make_record, person, *, team=None):
+    record = make_record(person, team=team)
+    save_entry(record.entries[0], person, {"pledge": "See every child alone"}, base_revision=1)
+    submit_record(record, person)
+    db.session.commit()
+    return record
+
+
+def test_a_seniors_acting_list_covers_every_manager_in_order_in_flat_queries(
+    client, auth, people, make_user, make_team, make_record
+):
+    """What the senior's managers await: every manager's submitted records, managers in name
+    order, each manager's people in name order; the queries do not grow with the managers."""
+    from sqlalchemy import event
+
+    senior = people["senior"]
+    auth.login(senior)
+
+    def page() -> tuple[str, int]:
+        statements = []
+
+        def count(*args):
+            statements.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            html = client.get("/supervision").get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return html, len(statements)
+
+    _submit_one(make_record, people["practitioner"])
+    _, few = page()
+    for n in range(4):
+        other = make_user(f"Manager {n}", line_manager=senior)
+        for m in range(2):
+            _submit_one(make_record, make_user(f"Zed {n}-{m}", line_manager=other))
+        make_record(make_user(f"Amy {n}", line_manager=other))  # a draft: not listed
+        team = make_team(f"Team {n}", manager=other, members=[make_user(f"Member {n}")])
+        _submit_one(make_record, team.members[0], team=team)
+    html, many = page()
+    assert many == few
+    acting = html.split("Awaiting sign-off by your managers")[1]
+    rows = [name.strip() for name in re.findall(r'<th scope="row">([^<]+)', acting)]
+    assert rows == [
+        *[name for n in range(4) for name in (f"Team {n}", f"Zed {n}-0", f"Zed {n}-1")],
+        "Pat Practitioner",
+    ]
+    assert acting.count("Line manager: Manager 0") == 3
+    assert acting.count("Line manager: Morgan Manager") == 1
+    assert "Amy" not in acting
