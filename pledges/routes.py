@@ -469,6 +469,8 @@ def record_pdf_download(record_id: int):
 @login_required
 def blank_tool_download(version_id: int):
     """The empty tool for a framework, to print and fill in by hand: for anyone signed in."""
+    from pledges.pdf import blank_tool_pdf  # ReportLab: imported by this download only
+
     framework = load_framework_version(version_id) or abort(404)
     filename = f"blank-tool-{framework.key}-{framework.version}.pdf".replace(" ", "-").lower()
     return _pdf_response(blank_tool_pdf(framework), filename)
