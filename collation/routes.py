@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 from collation import bp
 from collation.charts import bar_chart_svg
 from collation.exports import export_dir, queue_export, retry_export, start_export
+from collation.filenames import export_filename, job_filename
 from collation.models import ExportJob, ExportKind, ExportStatus
 from collation.pdf import collated_pdf
 from collation.queries import dashboard_figures
@@ -77,7 +78,8 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 @login_required
 def download_pdf():
     selection = _selection_or_abort()
-    return _download(collated_pdf(selection), "application/pdf", "collated-pledges.pdf")
+    name = export_filename(selection, "pdf", today_in_london())
+    return _download(collated_pdf(selection), "application/pdf", name)
 
 
 @bp.get("/collation/collated.xlsx")
@@ -87,7 +89,7 @@ def download_xlsx():
     return _download(
         xlsx_bytes(selection),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "collated-pledges.xlsx",
+        export_filename(selection, "xlsx", today_in_london()),
     )
 
 
@@ -95,7 +97,8 @@ def download_xlsx():
 @login_required
 def download_csv():
     selection = _selection_or_abort()
-    return _download(csv_bytes(selection), "text/csv", "collated-pledges.csv")
+    name = export_filename(selection, "csv", today_in_london())
+    return _download(csv_bytes(selection), "text/csv", name)
 
 
 @bp.post("/collation/exports")
@@ -143,7 +146,7 @@ def export_download(job_id: int):
         path,
         mimetype=job.kind.mimetype,
         as_attachment=True,
-        download_name=f"collated-pledges.{job.kind.value}",
+        download_name=job_filename(job),
     )
 
 
