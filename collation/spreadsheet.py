@@ -154,7 +154,12 @@ class _Sheet:
         bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
         self.header = [self._cell(column.title, font=bold, alignment=wrap) for column in columns]
         self.sheet.append(self.header)
-        self.wrap = wrap
+        # One styled cell per column, its value changed row by row: a write-only sheet writes a
+        # row out as it is appended, and building and styling a new cell for every value took
+        # half the export's time.
+        dated = Alignment(vertical="top")
+        self.wrapped = [self._cell(None, alignment=wrap) if c.wrap else None for c in columns]
+        self.dated = [self._cell(None, number_format=DATE_FORMAT, alignment=dated) for _ in columns]
 
     def _cell(self, value, **style) -> WriteOnlyCell:
         cell = WriteOnlyCell(self.sheet, value=value)
@@ -164,13 +169,13 @@ class _Sheet:
 
     def append(self, values: list[Any]) -> None:
         cells = []
-        for column, value in zip(self.columns, values, strict=True):
-            if isinstance(value, date):
-                cells.append(self._cell(value, number_format=DATE_FORMAT))
-            elif column.wrap and value:
-                cells.append(self._cell(value, alignment=self.wrap))
+        for number, value in enumerate(values):
+            styled = self.dated[number] if isinstance(value, date) else self.wrapped[number]
+            if styled is None or value == "":
+                cells.append(None if value == "" else value)
             else:
-                cells.append(value)
+                styled.value = value
+                cells.append(styled)
         self.sheet.append(cells)
         self.rows += 1
 
