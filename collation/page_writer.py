@@ -51,7 +51,10 @@ class LineWrapper:
         lines: list[str] = []
         space = self.space
         for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-            words = [word for word in BREAKABLE_SPACE.split(paragraph) if word]
+            if paragraph.isascii():  # the common case, at C speed: no no-break spaces
+                words = paragraph.split()
+            else:
+                words = [word for word in BREAKABLE_SPACE.split(paragraph) if word]
             if not words:
                 if lines and lines[-1]:
                     lines.append("")  # a blank line the writer left, once

@@ -436,7 +436,7 @@ FIELDS = (
 )
 
 
-def _write_items(writer: PageWriter, selection: Selection, progress) -> None:
+def _write_items(writer: PageWriter, selection: Selection, progress, areas=None) -> None:
     sizes = _group_sizes()
     ids = {
         "agency": dict(db.session.execute(sa.select(Agency.name, Agency.id)).all()),
@@ -445,7 +445,7 @@ def _write_items(writer: PageWriter, selection: Selection, progress) -> None:
     area = point = None
     label, text = BODY["label"], BODY["text"]
     count = 0
-    for count, item in enumerate(collated_items(selection), start=1):
+    for count, item in enumerate(collated_items(selection, areas=areas), start=1):
         if item.area != area:
             area, point = item.area, None
             writer.new_page()

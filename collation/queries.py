@@ -274,8 +274,13 @@ def count_collated_items(selection: Selection) -> int:
     return db.session.scalar(query)
 
 
-def collated_items(selection: Selection, batch_size: int = 500) -> Iterator[CollatedItem]:
-    """Every signed-off entry in the selection, area by area and point by point, streamed."""
+def collated_items(
+    selection: Selection, batch_size: int = 500, areas: set[int | None] | None = None
+) -> Iterator[CollatedItem]:
+    """Every signed-off entry in the selection, area by area and point by point, streamed.
+
+    `areas`, when given, keeps only those area numbers (None: the added findings).
+    """
     districts, agencies, teams = _names(District), _names(Agency), _names(Team)
     query, area = _collated_query(
         selection,
@@ -300,6 +305,10 @@ def collated_items(selection: Selection, batch_size: int = 500) -> Iterator[Coll
         )
         .execution_options(yield_per=batch_size)
     )
+    if areas is not None:
+        numbers = [number for number in areas if number is not None]
+        wanted = area.number.in_(numbers)
+        query = query.where(sa.or_(wanted, area.number.is_(None)) if None in areas else wanted)
     rows = db.session.execute(query)
     for entry, district_id, agency_id, team_id, status, cycle, signed_off_at, completed_at in rows:
         point = entry.key_point
