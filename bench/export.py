@@ -47,6 +47,9 @@ def platypus_baseline(selection, out) -> None:
 
     from collation.pdf import BODY, EVIDENCE_LABEL, FIELDS, MARGIN
     from collation.queries import collated_items
+    from core.pdf_fonts import register_fonts
+
+    register_fonts()
 
     def style(name):
         text = BODY[name]
