@@ -11,6 +11,7 @@ from collation.exports import write_export
 from collation.models import ExportKind
 from collation.queries import count_collated_items
 from collation.selection import Selection
+from collation.spreadsheet import write_evidence_csv
 from core.database import db
 from people.models import Agency, District
 
@@ -28,7 +29,12 @@ def _by_name(model, name: str | None, what: str):
 
 
 def _run(
-    kind: ExportKind, out: Path, district: str | None, agency: str | None, anonymise: bool
+    kind: ExportKind,
+    out: Path,
+    district: str | None,
+    agency: str | None,
+    anonymise: bool,
+    write=write_export,
 ) -> None:
     selection = Selection(
         district=_by_name(District, district, "district"),
@@ -44,7 +50,7 @@ def _run(
             done["count"] = count
 
         with out.open("wb") as stream:
-            write_export(kind, selection, stream, progress)
+            write(kind, selection, stream, progress)
     size = out.stat().st_size
     click.echo(f"Wrote {out} ({size:,} bytes, {total} items): {selection.describe()}.")
 
@@ -82,6 +88,25 @@ def collated_pdf_command(out, district, agency, anonymise) -> None:
 @click.option(
     "--format", "file_format", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True
 )
-def spreadsheet_command(out, district, agency, anonymise, file_format) -> None:
+@click.option(
+    "--sheet",
+    type=click.Choice(["pledges", "evidence"]),
+    default="pledges",
+    show_default=True,
+    help="For CSV: one row per entry (pledges) or per piece of evidence. An XLSX has both.",
+)
+def spreadsheet_command(out, district, agency, anonymise, file_format, sheet) -> None:
     """Write the signed-off entries and evidence as a spreadsheet."""
+    if file_format == "csv" and sheet == "evidence":
+        _run(
+            ExportKind.CSV,
+            out,
+            district,
+            agency,
+            anonymise,
+            write=lambda _kind, selection, stream, progress: write_evidence_csv(
+                selection, stream, progress
+            ),
+        )
+        return
     _run(ExportKind(file_format), out, district, agency, anonymise)

@@ -8,12 +8,16 @@ is markup, so user text needs no escaping, and nothing is kept once its page is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from reportlab.pdfbase import pdfmetrics
 
 WIDTH_CACHE_LIMIT = 200_000
+# Lines break at white space, but never at a no-break space ("Dr\u00a0Smith"), a narrow one
+# (U+202F) or a figure space (U+2007): those stay inside their word and are drawn.
+BREAKABLE_SPACE = re.compile(r"[^\S\u00a0\u202f\u2007]+")
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,10 @@ class LineWrapper:
         lines: list[str] = []
         space = self.space
         for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-            words = paragraph.split()
+            if paragraph.isascii():  # the common case, at C speed: no no-break spaces
+                words = paragraph.split()
+            else:
+                words = [word for word in BREAKABLE_SPACE.split(paragraph) if word]
             if not words:
                 if lines and lines[-1]:
                     lines.append("")  # a blank line the writer left, once
@@ -91,7 +98,10 @@ class PageWriter:
     """Writes styled lines down a column, page after page.
 
     `decorate(canvas, page_number)` draws each page's running header and footer. Headings are
-    recorded with their page numbers (for the contents) and bookmarked (for the outline).
+    recorded with their page numbers and heights (for the contents and the outline), and
+    bookmarked in the canvas's own outline when `bookmarks` is set. `after_page(canvas,
+    page_number)`, when given, is called as each page ends and returns the canvas to draw the
+    next page on: the same one, or a new one (a document written in parts).
     """
 
     def __init__(
@@ -104,12 +114,16 @@ class PageWriter:
         width: float,
         first_page_number: int,
         decorate: Callable,
+        bookmarks: bool = True,
+        after_page: Callable | None = None,
     ):
         self.canvas = canvas
         self.left, self.top, self.bottom, self.width = left, top, bottom, width
         self.page_number = first_page_number
         self.decorate = decorate
+        self.bookmarks, self.after_page = bookmarks, after_page
         self.headings: list[tuple[int, str, int]] = []
+        self.heading_tops: list[float] = []  # where each heading stands on its page
         self._wrappers: dict[TextStyle, LineWrapper] = {}
         self._text = None
         self._style: TextStyle | None = None
@@ -132,6 +146,8 @@ class PageWriter:
         self.canvas.drawText(self._text)
         self.decorate(self.canvas, self.page_number)
         self.canvas.showPage()
+        if self.after_page is not None:
+            self.canvas = self.after_page(self.canvas, self.page_number)
         self.page_number += 1
         self._text = None
 
@@ -182,10 +198,12 @@ class PageWriter:
         self._room_for(space_before + style.leading * 2 + 36)
         if self.y < self.top:
             self.y -= space_before
-        key = f"h{len(self.headings)}"
-        self.canvas.bookmarkHorizontal(key, 0, self.y + style.leading)
-        self.canvas.addOutlineEntry(text[:200], key, level=level, closed=level == 0)
+        if self.bookmarks:
+            key = f"h{len(self.headings)}"
+            self.canvas.bookmarkHorizontal(key, 0, self.y + style.leading)
+            self.canvas.addOutlineEntry(text[:200], key, level=level, closed=level == 0)
         self.headings.append((level, text, self.page_number))
+        self.heading_tops.append(self.y + style.leading)
         self.write(text, style)
 
     def space(self, height: float) -> None:

@@ -1,5 +1,9 @@
 """The collated PDF: cover, summary figures and charts, then area by area and point by point.
 
+The front matter (cover, contents, summary with its charts) is laid out with platypus; the
+body, tens of thousands of pages for a county, is drawn line by line (collation.page_writer)
+in parts of bounded size that pikepdf joins (collation.pdf_parts).
+
 Items are attributed to team, agency and district, never to a person. Anonymised, they carry
 agency and district only, and a group of fewer than five people is never shown: its attribution
 and any count below five are withheld, so nobody can be identified by elimination.
@@ -8,7 +12,9 @@ and any count below five are withheld, so nobody can be identified by eliminatio
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from io import BytesIO
+from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import escape
 
@@ -19,10 +25,18 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Frame, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
-from collation.compact_canvas import CompactCanvas
 from collation.page_writer import PageWriter, TextStyle
+from collation.pdf_parts import OutlineEntry, PartWriter, join_parts, temporary_folder
 from collation.queries import (
     ADDED_FINDINGS_SECTION,
     Figures,
@@ -36,7 +50,6 @@ from core.database import db
 from core.formatting import long_date
 from core.pdf_fonts import BOLD, REGULAR, register_fonts
 from people.models import Agency, District, User
-from pledges.pdf import paragraph
 
 log = logging.getLogger(__name__)
 
@@ -44,179 +57,206 @@ SMALLEST_GROUP = 5
 MARGIN = 18 * mm
 GREY = colors.HexColor("#505a5f")
 TITLE = "Practice improvement pledges: collated good practice, pledges and evidence"
-
-
-def _styles():
-    register_fonts()
-    base = {"fontName": REGULAR, "fontSize": 9.5, "leading": 12.5}
-    return {
-        "cover": ParagraphStyle("cover", fontName=BOLD, fontSize=22, leading=27, spaceAfter=12),
-        "h1": ParagraphStyle(
-            "h1", fontName=BOLD, fontSize=15, leading=19, spaceBefore=6, spaceAfter=6
-        ),
-        "h2": ParagraphStyle(
-            "h2", fontName=BOLD, fontSize=11.5, leading=14.5, spaceBefore=8, spaceAfter=4
-        ),
-        "contents": ParagraphStyle(
-            "contents", fontName=BOLD, fontSize=11.5, leading=14.5, spaceAfter=4
-        ),
-        "text": ParagraphStyle("text", **base),
-        "label": ParagraphStyle("label", fontName=BOLD, fontSize=8.5, leading=11),
-        "meta": ParagraphStyle(
-            "meta", fontName=REGULAR, fontSize=8, leading=10, textColor=colors.HexColor("#505a5f")
-        ),
-        "toc1": ParagraphStyle("toc1", fontName=BOLD, fontSize=10, leading=13),
-        "toc2": ParagraphStyle("toc2", fontName=REGULAR, fontSize=9, leading=11.5, leftIndent=12),
-    }
+AUTHOR = "Practice improvement pledge tracker"
 
 
 def _count(value: int, anonymise: bool) -> str:
-    return "fewer than 5" if anonymise and 0 < value < SMALLEST_GROUP else str(value)
+    return "fewer than 5" if anonymise and 0 < value < SMALLEST_GROUP else f"{value:,}"
 
 
-def _figure_table(rows: list[tuple[str, int]], anonymise: bool, styles) -> Table:
-    data = [[paragraph(label, styles["text"]), _count(value, anonymise)] for label, value in rows]
-    table = Table(data or [["No data", ""]], colWidths=[120 * mm, 40 * mm])
+def _paragraph(text: str, style) -> Paragraph:
+    """User text as a paragraph: escaped, so <, & and the like never break the layout."""
+    return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One figure of the summary: a bar chart, and its numbers in a table beside it."""
+
+    title: str
+    rows: list[tuple[str, int]]
+    column: str  # the table's heading for the numbers
+    short_labels: list[str] | None = None  # the chart's axis labels, when the rows' are long
+
+
+CHART_WIDTH = 100 * mm
+TABLE_WIDTH = A4[0] - 2 * MARGIN - CHART_WIDTH - 4 * mm
+BAR_COLOUR = colors.HexColor("#1d4f91")
+MOST_BARS = 20
+
+
+def _summary_charts(figures: Figures) -> list[Chart]:
+    key_points = figures.pledges_by_key_point
+    return [
+        Chart("Records by status", figures.by_status, "Records"),
+        Chart("Signed-off records by district", figures.by_district, "Records"),
+        Chart("Signed-off records by agency", figures.by_agency, "Records"),
+        Chart(
+            "Pledges per key point",
+            key_points,
+            "Pledges",
+            short_labels=[label.split(")", 1)[0] for label, _ in key_points],
+        ),
+        Chart(
+            "Evidence mix: signed-off reviews backed by self report only, and triangulated",
+            figures.review_support,
+            "Reviews",
+            short_labels=["Self report only", "Triangulated"],
+        ),
+        Chart(
+            "Pieces of evidence by source",
+            figures.evidence_by_source,
+            "Pieces",
+            short_labels=[label.split(" ", 1)[0] for label, _ in figures.evidence_by_source],
+        ),
+        Chart("Judgements of change", figures.judgements, "Entries"),
+    ]
+
+
+def _bar_chart(chart: Chart, anonymise: bool) -> Drawing:
+    """A horizontal bar chart drawn with ReportLab's graphics; anonymised, bars for counts under
+    five are left out (the table beside says "fewer than 5")."""
+    labels = chart.short_labels or [label for label, _ in chart.rows]
+    bars = [
+        (label if len(label) <= 24 else label[:23] + "…", value)
+        for label, (_, value) in zip(labels, chart.rows, strict=True)
+        if not (anonymise and 0 < value < SMALLEST_GROUP)
+    ][:MOST_BARS] or [("No data", 0)]
+    height = 16 + 15 * len(bars)
+    drawing = Drawing(CHART_WIDTH, height + 14)
+    bar_chart = HorizontalBarChart()
+    bar_chart.x, bar_chart.y = 36 * mm, 12
+    bar_chart.width, bar_chart.height = CHART_WIDTH - 36 * mm - 12 * mm, height - 8
+    bar_chart.data = [[value for _, value in reversed(bars)]]
+    bar_chart.categoryAxis.categoryNames = [label for label, _ in reversed(bars)]
+    bar_chart.categoryAxis.labels.fontName = REGULAR
+    bar_chart.categoryAxis.labels.fontSize = 7
+    bar_chart.categoryAxis.labels.boxAnchor = "e"
+    bar_chart.valueAxis.labels.fontName = REGULAR
+    bar_chart.valueAxis.labels.fontSize = 7
+    bar_chart.valueAxis.valueMin = 0
+    bar_chart.valueAxis.forceZero = 1
+    bar_chart.bars[0].fillColor = BAR_COLOUR
+    bar_chart.bars[0].strokeColor = None
+    bar_chart.barLabelFormat = "%d"
+    bar_chart.barLabels.fontName = REGULAR
+    bar_chart.barLabels.fontSize = 7
+    bar_chart.barLabels.boxAnchor = "w"
+    bar_chart.barLabels.dx = 3
+    drawing.add(bar_chart)
+    if len(chart.rows) > MOST_BARS:
+        drawing.add(
+            String(0, 0, f"The largest {MOST_BARS} of {len(chart.rows)}: all are in the table.",
+                   fontName=REGULAR, fontSize=7)
+        )  # fmt: skip
+    return drawing
+
+
+def _figure_table(rows: list[tuple[str, str]], width: float, styles, heading=None) -> Table:
+    data = [[_paragraph(label, styles["cell"]), value] for label, value in rows]
+    if heading:
+        data.insert(0, [Paragraph(escape(heading[0]), styles["cellhead"]), heading[1]])
+    table = Table(
+        data or [["No data", ""]],
+        colWidths=[width - 22 * mm, 22 * mm],
+        repeatRows=1 if heading else 0,
+    )
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+        ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#b1b4b6")),
+        ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    if heading:
+        style += [("FONTNAME", (1, 0), (1, 0), BOLD), ("LINEBELOW", (0, 0), (-1, 0), 0.8, GREY)]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+class _Marker(Flowable):
+    """Takes no room: records the page and height where the heading after it is drawn."""
+
+    def __init__(self, level: int, text: str, found: list[OutlineEntry]):
+        super().__init__()
+        self.level, self.text, self.found = level, text, found
+        self.width = self.height = 0
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self):
+        _, top = self.canv.absolutePosition(0, 0)
+        self.found.append(OutlineEntry(self.level, self.text, self.canv.getPageNumber(), top))
+
+
+def _heading(text: str, style, level: int, found: list[OutlineEntry]) -> list:
+    return [_Marker(level, text, found), Paragraph(escape(text), style)]
+
+
+def _summary(figures: Figures, selection: Selection, styles, found) -> list:
+    anonymise = selection.anonymise
+    headline = [
+        ("Records (all statuses)", figures.records),
+        ("Reviews due, not yet submitted", figures.reviews_due),
+        ("Reviews overdue by four weeks or more", figures.reviews_overdue),
+    ]
+    width = A4[0] - 2 * MARGIN
+    numbers = [(label, _count(n, anonymise)) for label, n in headline]
+    story: list = [
+        KeepTogether(
+            [*_heading("Summary", styles["h1"], 0, found), _figure_table(numbers, width, styles)]
+        ),
+        Spacer(1, 3 * mm),
+    ]
+    for chart in _summary_charts(figures):
+        numbers = [(label, _count(value, anonymise)) for label, value in chart.rows]
+        table = _figure_table(numbers, TABLE_WIDTH, styles, heading=("", chart.column))
+        drawing = _bar_chart(chart, anonymise)
+        if len(chart.rows) <= MOST_BARS:
+            pair = Table([[drawing, table]], colWidths=[CHART_WIDTH + 4 * mm, TABLE_WIDTH])
+            pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                      ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                      ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))  # fmt: skip
+            story.append(KeepTogether([*_heading(chart.title, styles["h2"], 1, found), pair]))
+        else:  # a long list: the chart, then its table below it, running over pages if need be
+            story.append(KeepTogether([*_heading(chart.title, styles["h2"], 1, found), drawing]))
+            story.append(_figure_table(numbers, width, styles, heading=("", chart.column)))
+    return story
+
+
+def _contents(entries: list[tuple[int, str]], numbers: list[str], styles) -> Table:
+    rows = [
+        [
+            Paragraph(escape(text), styles["toc1"] if level == 0 else styles["toc2"]),
+            number,
+        ]
+        for (level, text), number in zip(entries, numbers, strict=True)
+    ]
+    table = Table(rows or [["", ""]], colWidths=[150 * mm, 20 * mm])
     table.setStyle(
         TableStyle(
             [
-                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
-                ("FONTSIZE", (0, 0), (-1, -1), 9),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#b1b4b6")),
-                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                ("FONTNAME", (1, 0), (1, -1), REGULAR),
+                ("FONTSIZE", (1, 0), (1, -1), 9),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
             ]
         )
     )
     return table
 
 
-def _bar_chart(title: str, rows: list[tuple[str, int]], anonymise: bool) -> Drawing:
-    """A bar chart with its title. Anonymised, bars for counts under five are left out."""
-    if anonymise:
-        rows = [(label, value) for label, value in rows if value == 0 or value >= SMALLEST_GROUP]
-    rows = rows or [("No data", 0)]
-    height = 30 + 16 * len(rows)
-    drawing = Drawing(170 * mm, height + 20)
-    drawing.add(String(0, height + 8, title, fontName=BOLD, fontSize=10))
-    chart = HorizontalBarChart()
-    chart.x, chart.y = 80 * mm, 10
-    chart.width, chart.height = 80 * mm, height - 10
-    chart.data = [[value for _, value in reversed(rows)]]
-    chart.categoryAxis.categoryNames = [
-        (label[:45] + "…") if len(label) > 46 else label for label, _ in reversed(rows)
-    ]
-    chart.categoryAxis.labels.fontName = REGULAR
-    chart.categoryAxis.labels.fontSize = 7
-    chart.categoryAxis.labels.boxAnchor = "e"
-    chart.valueAxis.labels.fontName = REGULAR
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
-    chart.bars[0].fillColor = colors.HexColor("#1d4f91")
-    chart.barLabelFormat = "%d"
-    chart.barLabels.fontName = REGULAR
-    chart.barLabels.fontSize = 7
-    chart.barLabels.nudge = 8
-    drawing.add(chart)
-    return drawing
-
-
-def _group_sizes() -> dict[tuple[int | None, int | None], int]:
-    """How many active people each (agency, district) has: small groups are not attributed."""
-    rows = db.session.execute(
-        sa.select(User.agency_id, User.district_id, sa.func.count(User.id))
-        .where(User.is_active_account.is_(True))
-        .group_by(User.agency_id, User.district_id)
-    )
-    return {(agency, district): n for agency, district, n in rows}
-
-
-def _summary_tables(figures: Figures) -> list[tuple[str, list[tuple[str, int]]]]:
-    return [
-        ("Records by status", figures.by_status),
-        ("Signed-off records by district", figures.by_district),
-        ("Signed-off records by agency", figures.by_agency),
-        ("Signed-off reviews by how they are evidenced", figures.review_support),
-        ("Judgements of change", figures.judgements),
-    ]
-
-
-def _summary(figures: Figures, selection: Selection, styles, pages: _Pages) -> list:
-    anonymise = selection.anonymise
-    story = [_Heading("Summary", styles["h1"], 0, pages)]
-    headline = [
-        ("Records (all statuses)", figures.records),
-        ("Reviews due, not yet submitted", figures.reviews_due),
-        ("Reviews overdue by four weeks or more", figures.reviews_overdue),
-    ]
-    story += [_figure_table(headline, anonymise, styles), Spacer(1, 4 * mm)]
-    for title, rows in _summary_tables(figures):
-        story += [_Heading(title, styles["h2"], 1, pages), _figure_table(rows, anonymise, styles)]
-    story += [
-        Spacer(1, 4 * mm),
-        _bar_chart("Pledges per key point", figures.pledges_by_key_point, anonymise),
-        _bar_chart("Pieces of evidence by source", figures.evidence_by_source, anonymise),
-    ]
-    return story
-
-
-class _PageNumber(Flowable):
-    """A page number in the contents, drawn as a form filled in once the body is laid out
-    (PDF lets a page use a form defined later), so the document is built in one pass."""
-
-    def __init__(self, form_name: str, width: float, height: float):
-        super().__init__()
-        self.form_name, self.width, self.height = form_name, width, height
-
-    def wrap(self, available_width, available_height):
-        return self.width, self.height
-
-    def draw(self):
-        self.canv.doForm(self.form_name)
-
-
-class _Heading(Paragraph):
-    """A front-matter heading that bookmarks itself and records its page when drawn."""
-
-    def __init__(self, text: str, style, level: int, pages: _Pages):
-        super().__init__(escape(text), style)
-        self.level, self.text, self.pages = level, text, pages
-
-    def draw(self):
-        key = f"front{len(self.pages.headings)}"
-        self.canv.bookmarkHorizontal(key, 0, self.height)
-        self.canv.addOutlineEntry(self.text, key, level=self.level, closed=False)
-        self.pages.headings.append((self.level, self.text, self.pages.number))
-        super().draw()
-
-
-class _Pages:
-    """The page being drawn and the headings met so far, for the front matter."""
-
-    def __init__(self):
-        self.number = 1
-        self.headings: list[tuple[int, str, int]] = []
-
-
-def _contents(entries: list[tuple[int, str]], styles) -> Table:
-    rows = [
-        [
-            Paragraph(escape(text), styles["toc1"] if level == 0 else styles["toc2"]),
-            _PageNumber(f"contents{index}", 18 * mm, 10),
-        ]
-        for index, (level, text) in enumerate(entries)
-    ]
-    table = Table(rows or [["", ""]], colWidths=[150 * mm, 20 * mm])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return table
-
-
-def _cover(selection, styles, entries) -> list:
+def _cover(selection, styles) -> list:
     return [
         Paragraph(TITLE, styles["cover"]),
-        paragraph(f"Selection: {selection.describe()}.", styles["text"]),
-        paragraph(f"Produced on {long_date(today_in_london())}.", styles["text"]),
-        paragraph(
+        _paragraph(f"Selection: {selection.describe()}.", styles["text"]),
+        _paragraph(f"Produced on {long_date(today_in_london())}.", styles["text"]),
+        _paragraph(
             "Only signed-off content is included: stage 1 once signed off in supervision, and "
             "review evidence once the six-month review is signed off. Items are attributed to "
             "team, agency and district, never to a person"
@@ -227,35 +267,9 @@ def _cover(selection, styles, entries) -> list:
             ),
             styles["text"],
         ),
-        Spacer(1, 8 * mm),
+        Spacer(1, 6 * mm),
         Paragraph("Contents", styles["contents"]),
-        _contents(entries, styles),
     ]
-
-
-def _draw_flowables(canvas, story: list, pages: _Pages, decorate) -> None:
-    """Draw platypus flowables page after page, from a new page, splitting what does not fit
-    (a long contents table runs on over the page)."""
-    story = list(story)
-    while story:
-        frame = Frame(MARGIN, MARGIN, A4[0] - 2 * MARGIN, A4[1] - 2 * MARGIN - 6 * mm)
-        drawn = 0
-        while story:
-            if frame.add(story[0], canvas, trySplit=0):
-                story.pop(0)
-                drawn += 1
-                continue
-            parts = frame.split(story[0], canvas)
-            if len(parts) > 1 and frame.add(parts[0], canvas, trySplit=0):
-                story[0:1] = parts[1:]
-                drawn += 1
-            break
-        if not drawn and story:  # too big for an empty page and cannot split: left out
-            log.warning("collated PDF: a %s too large for a page was left out", type(story[0]))
-            story.pop(0)
-        decorate(canvas, pages.number)
-        canvas.showPage()
-        pages.number += 1
 
 
 def _decorator(selection: Selection):
@@ -270,52 +284,112 @@ def _decorator(selection: Selection):
     return decorate
 
 
+def _front_matter(selection, figures, entries, numbers, styles) -> tuple[bytes, list, int]:
+    """The cover, contents and summary as a PDF: its bytes, its headings and its page count.
+
+    Laid out by platypus, so headings keep with their charts and the summary follows the
+    contents on the same page. The contents' page numbers sit in a column of fixed width, so
+    the layout, and the page count, do not depend on them.
+    """
+    found: list[OutlineEntry] = []
+    buffer = BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN + 6 * mm,
+        bottomMargin=MARGIN,
+        title=TITLE,
+        author=AUTHOR,
+    )
+    decorate = _decorator(selection)
+
+    def on_page(canvas, _document):
+        decorate(canvas, canvas.getPageNumber())
+
+    story = _cover(selection, styles)
+    story.append(_contents(entries, numbers, styles))
+    story.append(Spacer(1, 6 * mm))
+    story += _summary(figures, selection, styles, found)
+    document.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return buffer.getvalue(), found, document.page
+
+
+def _styles():
+    register_fonts()
+    base = {"fontName": REGULAR, "fontSize": 9.5, "leading": 12.5}
+    return {
+        "cover": ParagraphStyle("cover", fontName=BOLD, fontSize=22, leading=27, spaceAfter=12),
+        "h1": ParagraphStyle(
+            "h1", fontName=BOLD, fontSize=15, leading=19, spaceBefore=6, spaceAfter=6
+        ),
+        "h2": ParagraphStyle(
+            "h2", fontName=BOLD, fontSize=11, leading=14, spaceBefore=10, spaceAfter=4
+        ),
+        "contents": ParagraphStyle(
+            "contents", fontName=BOLD, fontSize=11.5, leading=14.5, spaceAfter=4
+        ),
+        "text": ParagraphStyle("text", **base),
+        "cell": ParagraphStyle("cell", fontName=REGULAR, fontSize=8.5, leading=10.5),
+        "cellhead": ParagraphStyle("cellhead", fontName=BOLD, fontSize=8.5, leading=10.5),
+        "toc1": ParagraphStyle("toc1", fontName=BOLD, fontSize=10, leading=13),
+        "toc2": ParagraphStyle("toc2", fontName=REGULAR, fontSize=9, leading=11.5, leftIndent=12),
+    }
+
+
 def write_collated_pdf(selection: Selection, out: BinaryIO, progress=None) -> None:
     """The collation for a selection, as a PDF written to `out`. `progress(n)` is told after
     every item.
 
-    One pass over the data: the cover and contents, the summary, then the items, drawn line by
-    line (collation.page_writer). The contents' page numbers are forms, defined at the end
-    once every heading's page is known.
+    The front matter is laid out once to count its pages (it is short); the body is drawn
+    after it, page numbers following on, in parts of bounded size; the front matter is laid
+    out again with the body's page numbers in its contents, and pikepdf joins the parts.
     """
     styles = _styles()
     figures = dashboard_figures(selection, today_in_london())
-    front_titles = [(0, "Summary")] + [(1, title) for title, _ in _summary_tables(figures)]
+    front_titles = [(0, "Summary")] + [(1, chart.title) for chart in _summary_charts(figures)]
     entries = front_titles + section_titles(selection)
-    canvas = CompactCanvas(out, pagesize=A4, pageCompression=1)
-    canvas.setTitle(TITLE)
-    canvas.setAuthor("Practice improvement pledge tracker")
-    canvas.showOutline()
-    decorate = _decorator(selection)
-    pages = _Pages()
-    _draw_flowables(canvas, _cover(selection, styles, entries), pages, decorate)
-    _draw_flowables(canvas, _summary(figures, selection, styles, pages), pages, decorate)
-    writer = PageWriter(
-        canvas,
-        left=MARGIN,
-        top=A4[1] - MARGIN - 6 * mm,
-        bottom=MARGIN,
-        width=A4[0] - 2 * MARGIN,
-        first_page_number=pages.number,
-        decorate=decorate,
+    _, front_found, front_pages = _front_matter(
+        selection, figures, entries, ["00000"] * len(entries), styles
     )
-    _write_items(writer, selection, progress)
-    writer.finish()
-    _define_contents_numbers(canvas, entries, pages.headings + writer.headings)
-    canvas.save()
+    with temporary_folder() as folder:
+        parts = PartWriter(Path(folder), pagesize=A4)
+        writer = PageWriter(
+            parts.canvas,
+            left=MARGIN,
+            top=A4[1] - MARGIN - 6 * mm,
+            bottom=MARGIN,
+            width=A4[0] - 2 * MARGIN,
+            first_page_number=front_pages + 1,
+            decorate=_decorator(selection),
+            bookmarks=False,
+            after_page=parts.after_page,
+        )
+        _write_items(writer, selection, progress)
+        writer.finish()
+        paths = parts.finish()
+        body = [
+            OutlineEntry(level, text, page, top, closed=level == 0)
+            for (level, text, page), top in zip(writer.headings, writer.heading_tops, strict=True)
+        ]
+        numbers = _contents_numbers(entries, front_found + body)
+        front, found, pages_again = _front_matter(selection, figures, entries, numbers, styles)
+        if pages_again != front_pages:  # cannot happen: the numbers' column is of fixed width
+            log.error("collated PDF: front matter was %s pages, then %s", front_pages, pages_again)
+        join_parts([BytesIO(front), *paths], out, found + body, title=TITLE, author=AUTHOR)
 
 
-def _define_contents_numbers(canvas, entries, headings) -> None:
+def _contents_numbers(entries, headings: list[OutlineEntry]) -> list[str]:
     """Each contents line's page number: the page its heading was drawn on (matched in order)."""
     found: dict[tuple[int, str], list[int]] = {}
-    for level, text, page in headings:
-        found.setdefault((level, text), []).append(page)
-    for index, (level, text) in enumerate(entries):
-        numbers = found.get((level, text))
-        canvas.beginForm(f"contents{index}")
-        canvas.setFont(REGULAR, 9)
-        canvas.drawRightString(18 * mm, 2, str(numbers.pop(0)) if numbers else "–")
-        canvas.endForm()
+    for heading in headings:
+        found.setdefault((heading.level, heading.title), []).append(heading.page)
+    numbers = []
+    for level, text in entries:
+        pages = found.get((level, text))
+        numbers.append(str(pages.pop(0)) if pages else "–")
+    return numbers
 
 
 def collated_pdf(selection: Selection, progress=None) -> bytes:
@@ -323,6 +397,16 @@ def collated_pdf(selection: Selection, progress=None) -> bytes:
     buffer = BytesIO()
     write_collated_pdf(selection, buffer, progress)
     return buffer.getvalue()
+
+
+def _group_sizes() -> dict[tuple[int | None, int | None], int]:
+    """How many active people each (agency, district) has: small groups are not attributed."""
+    rows = db.session.execute(
+        sa.select(User.agency_id, User.district_id, sa.func.count(User.id))
+        .where(User.is_active_account.is_(True))
+        .group_by(User.agency_id, User.district_id)
+    )
+    return {(agency, district): n for agency, district, n in rows}
 
 
 def _attribution(item, selection: Selection, sizes, ids) -> str:
@@ -352,7 +436,7 @@ FIELDS = (
 )
 
 
-def _write_items(writer: PageWriter, selection: Selection, progress) -> None:
+def _write_items(writer: PageWriter, selection: Selection, progress, areas=None) -> None:
     sizes = _group_sizes()
     ids = {
         "agency": dict(db.session.execute(sa.select(Agency.name, Agency.id)).all()),
@@ -361,7 +445,7 @@ def _write_items(writer: PageWriter, selection: Selection, progress) -> None:
     area = point = None
     label, text = BODY["label"], BODY["text"]
     count = 0
-    for count, item in enumerate(collated_items(selection), start=1):
+    for count, item in enumerate(collated_items(selection, areas=areas), start=1):
         if item.area != area:
             area, point = item.area, None
             writer.new_page()
@@ -377,10 +461,13 @@ def _write_items(writer: PageWriter, selection: Selection, progress) -> None:
         )
         if item.is_added_finding:
             writer.write(f"Finding: {item.point}", label)
+            if item.finding_source.strip():
+                writer.write(f"Where the finding came from: {item.finding_source}", text)
         for title, name in FIELDS:
             writer.labelled(title, getattr(item, name), label, text)
         for number, evidence in enumerate(item.evidence):
-            line = f"• {evidence.description} [{evidence.sources or 'no source'}]"
+            when = f"{long_date(evidence.occurred_on)}: " if evidence.occurred_on else ""
+            line = f"• {when}{evidence.description} [{evidence.sources or 'no source'}]"
             if number == 0:
                 writer.labelled(EVIDENCE_LABEL, line, label, BODY["bullet"])
             else:

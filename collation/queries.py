@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
 
 from collation.selection import Selection
+from core.clock import LONDON
 from core.database import db
 from people.models import Agency, District, Team, User
 from pledges.models import (
@@ -218,7 +219,9 @@ def _due_figures(figures: Figures, selection: Selection, today: date) -> None:
 @dataclass(frozen=True)
 class CollatedEvidence:
     description: str
-    sources: str
+    sources: str  # "SR / MR", as on the paper
+    occurred_on: date | None = None
+    codes: frozenset[str] = frozenset()  # {"SR", "MR"}
 
 
 @dataclass(frozen=True)
@@ -238,6 +241,13 @@ class CollatedItem:
     evidence: tuple[CollatedEvidence, ...]
     judgement: str
     what_next: str
+    record_id: int = 0
+    cycle: int = 1
+    key_point_number: int | None = None
+    point_title: str = ""  # the key point's title, or the added finding's
+    finding_source: str = ""
+    signed_off_on: date | None = None
+    review_signed_off_on: date | None = None
 
     @property
     def is_added_finding(self) -> bool:
@@ -271,11 +281,24 @@ def _closing(result):
         yield from result
 
 
-def collated_items(selection: Selection, batch_size: int = 500) -> Iterator[CollatedItem]:
-    """Every signed-off entry in the selection, area by area and point by point, streamed."""
+def collated_items(
+    selection: Selection, batch_size: int = 500, areas: set[int | None] | None = None
+) -> Iterator[CollatedItem]:
+    """Every signed-off entry in the selection, area by area and point by point, streamed.
+
+    `areas`, when given, keeps only those area numbers (None: the added findings).
+    """
     districts, agencies, teams = _names(District), _names(Agency), _names(Team)
     query, area = _collated_query(
-        selection, Entry, DISTRICT_ID, AGENCY_ID, Record.team_id, Record.status
+        selection,
+        Entry,
+        DISTRICT_ID,
+        AGENCY_ID,
+        Record.team_id,
+        Record.status,
+        Record.cycle,
+        Record.signed_off_at,
+        Record.completed_at,
     )
     query = (
         query.order_by(
@@ -289,7 +312,12 @@ def collated_items(selection: Selection, batch_size: int = 500) -> Iterator[Coll
         )
         .execution_options(yield_per=batch_size)
     )
-    for entry, district_id, agency_id, team_id, status in _closing(db.session.execute(query)):
+    if areas is not None:
+        numbers = [number for number in areas if number is not None]
+        wanted = area.number.in_(numbers)
+        query = query.where(sa.or_(wanted, area.number.is_(None)) if None in areas else wanted)
+    rows = _closing(db.session.execute(query))
+    for entry, district_id, agency_id, team_id, status, cycle, signed_off_at, completed_at in rows:
         point = entry.key_point
         review_signed_off = status is RecordStatus.COMPLETE
         yield CollatedItem(
@@ -306,7 +334,13 @@ def collated_items(selection: Selection, batch_size: int = 500) -> Iterator[Coll
             hinders=entry.hinders,
             signs_of_success=entry.signs_of_success,
             evidence=tuple(
-                CollatedEvidence(item.description, item.source_codes) for item in entry.evidence
+                CollatedEvidence(
+                    item.description,
+                    item.source_codes,
+                    item.occurred_on,
+                    frozenset(source.value for source in item.sources),
+                )
+                for item in entry.evidence
             )
             if review_signed_off
             else (),
@@ -314,7 +348,18 @@ def collated_items(selection: Selection, batch_size: int = 500) -> Iterator[Coll
             if review_signed_off and entry.change_judgement
             else "",
             what_next=entry.what_next if review_signed_off else "",
+            record_id=entry.record_id,
+            cycle=cycle,
+            key_point_number=point.number if point else None,
+            point_title=point.title if point else entry.finding_title,
+            finding_source="" if point else entry.finding_source,
+            signed_off_on=_london_date(signed_off_at),
+            review_signed_off_on=_london_date(completed_at) if review_signed_off else None,
         )
+
+
+def _london_date(value: datetime | None) -> date | None:
+    return value.astimezone(LONDON).date() if value is not None else None
 
 
 def section_titles(selection: Selection) -> list[tuple[int, str]]:

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from collation import bp
 from collation.charts import bar_chart_svg
 from collation.exports import queue_export, retry_export, start_export
+from collation.filenames import job_filename
 from collation.models import ExportJob, ExportKind, ExportStatus
 from collation.permissions import can_use_export
 from collation.queries import dashboard_figures
@@ -98,7 +99,7 @@ def export_download(job_id: int):
     return storage.send(
         job.file_name,
         mimetype=job.kind.mimetype,
-        download_name=f"collated-pledges.{job.kind.value}",
+        download_name=job_filename(job),
     )
 
 

@@ -16,33 +16,12 @@ REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 
 
-class UnicodeFont(TTFont):
-    """DejaVu Sans, with a quick path for plain ASCII text.
-
-    ReportLab encodes TrueType text character by character in Python. With `asciiReadable`
-    (ReportLab's default) printable ASCII always sits at its own code in subset 0, so such
-    text encodes to itself: that path gives the same bytes at C speed. Anything else goes
-    through ReportLab's own code.
-    """
-
-    def splitString(self, text, doc, encoding="utf-8"):
-        if (
-            self._asciiReadable
-            and isinstance(text, str)
-            and text.isascii()
-            and text.isprintable()
-            and doc in self.state
-        ):
-            return [(0, text.encode("ascii"))] if text else []
-        return super().splitString(text, doc, encoding)
-
-
 def register_fonts() -> None:
     """Register the family once per process; later calls do nothing."""
     if REGULAR in pdfmetrics.getRegisteredFontNames():
         return
-    pdfmetrics.registerFont(UnicodeFont(REGULAR, str(FONTS_DIR / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(UnicodeFont(BOLD, str(FONTS_DIR / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFont(TTFont(REGULAR, str(FONTS_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(BOLD, str(FONTS_DIR / "DejaVuSans-Bold.ttf")))
     # No italic faces are shipped: italic falls back to the upright ones.
     addMapping(REGULAR, 0, 0, REGULAR)
     addMapping(REGULAR, 1, 0, BOLD)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
@@ -22,7 +24,8 @@ def test_the_training_team_downloads_the_county_pdf_and_xlsx(live_server, new_pa
         expect(page.get_by_text("The export is ready")).to_be_visible(timeout=30_000)
         with page.expect_download() as download:
             page.get_by_role("link", name="Download the").click()
-        assert download.value.suggested_filename == f"collated-pledges{suffix}"
+        name = download.value.suggested_filename
+        assert re.fullmatch(rf"pledges-county-\d{{4}}-\d{{2}}-\d{{2}}\{suffix}", name), name
         page.get_by_role("link", name="Back to the dashboard").click()
 
 

@@ -246,23 +246,3 @@ def test_the_command_line_exports_with_filters(runner, county, tmp_path):  # noq
     bad = runner.invoke(args=["export", "collated-pdf", "--out", str(pdf), "--district", "Mars"])
     assert bad.exit_code == 2
     assert "no district called 'Mars'" in bad.output
-
-
-def test_the_quick_font_path_encodes_exactly_as_reportlab_does():
-    """UnicodeFont's ASCII path must give ReportLab's own bytes, whatever text comes first."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    from core.pdf_fonts import REGULAR, register_fonts
-
-    register_fonts()
-    quick = pdfmetrics.getFont(REGULAR)
-    plain = TTFont("plain-dejavu", quick.face.filename)
-
-    class Document:  # fonts keep their state per document, by weak reference
-        pass
-
-    doc_quick, doc_plain = Document(), Document()
-    samples = ["Łódź first", "We pledge to <listen> & act", "", "tab\there", "Жизнь", "plain ASCII"]
-    for text in samples + samples:
-        assert quick.splitString(text, doc_quick) == plain.splitString(text, doc_plain), text

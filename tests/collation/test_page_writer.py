@@ -94,3 +94,13 @@ def test_a_label_never_ends_a_page_alone(paragraphs):
         lines = [line for line in page.extract_text().splitlines() if line.strip()]
         body = [line for line in lines if not line.startswith("Page ")]
         assert body[-1] != "Label"
+
+
+def test_a_no_break_space_holds_its_words_together_and_is_kept():
+    wrapper = LineWrapper(TEXT)
+    text = "We wrote to Dr\u00a0Smith and to 10\u202fkm away, " * 12
+    for measure in (60, 90, 150, 300):
+        lines = wrapper.lines(text, measure)
+        assert all(not line.endswith("Dr") and not line.startswith("Smith") for line in lines)
+        assert sum(line.count("Dr\u00a0Smith") for line in lines) == 12
+        assert sum(line.count("10\u202fkm") for line in lines) == 12
