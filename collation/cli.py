@@ -11,7 +11,6 @@ from collation.exports import write_export
 from collation.models import ExportKind
 from collation.queries import count_collated_items
 from collation.selection import Selection
-from collation.spreadsheet import write_evidence_csv
 from core.database import db
 from people.models import Agency, District
 
@@ -104,9 +103,13 @@ def spreadsheet_command(out, district, agency, anonymise, file_format, sheet) ->
             district,
             agency,
             anonymise,
-            write=lambda _kind, selection, stream, progress: write_evidence_csv(
-                selection, stream, progress
-            ),
+            write=_write_evidence_csv,
         )
         return
     _run(ExportKind(file_format), out, district, agency, anonymise)
+
+
+def _write_evidence_csv(_kind, selection: Selection, stream, progress) -> None:
+    from collation.spreadsheet import write_evidence_csv  # openpyxl: imported by exports only
+
+    write_evidence_csv(selection, stream, progress)

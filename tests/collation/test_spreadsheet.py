@@ -14,7 +14,7 @@ from collation.selection import Selection
 from collation.spreadsheet import COLUMNS, EVIDENCE_COLUMN_TITLES, write_evidence_csv, write_xlsx
 from core.database import db
 from people.models import Agency, District
-from tests.collation.test_collation import county  # noqa: F401  (the shared fixture)
+from tests.collation.test_collation import county, export  # noqa: F401  (the shared fixture)
 
 
 def _workbook(selection=None):
@@ -97,9 +97,7 @@ def test_the_csv_has_the_pledges_columns_and_the_evidence_csv_its_own(
     tmp_path,
 ):
     auth.login(county["training"])
-    rows = list(
-        csv.reader(StringIO(client.get("/collation/collated.csv").data.decode("utf-8-sig")))
-    )
+    rows = list(csv.reader(StringIO(export(client, "csv").decode("utf-8-sig"))))
     assert rows[0] == COLUMNS
     signed = next(row for row in rows if "Signed <pledge> & more" in row)
     assert signed[COLUMNS.index("Stage 1 signed off on")] == "2026-03-01"
