@@ -272,6 +272,23 @@ def test_any_text_the_form_accepts_makes_a_pdf(people, make_record, text, box):
     assert record_pdf(record).startswith(b"%PDF")
 
 
+ODD_CHARACTERS = (
+    "".join(map(chr, range(1, 32)))  # every control character but NUL, which forms drop
+    + "\x7f\x85\xa0\u200b\u200e\u202e\u2028\u2029\ufeff\ufffd\uffff"
+    + "e\u0301 ﷺ مرحبا שלום 中文 😀🏳️‍🌈 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 <b>&amp;</b> ]]> %s {0}"
+)
+
+
+def test_odd_characters_in_every_box_make_a_pdf(people, make_record):
+    pat = people["practitioner"]
+    record = make_record(pat)
+    boxes = dict.fromkeys(ENTRY_TEXT_FIELDS, ODD_CHARACTERS * 40)
+    save_entry(record.entries[2], pat, boxes, base_revision=1)
+    add_finding(record, pat, title=ODD_CHARACTERS, source=ODD_CHARACTERS)
+    text = flat(record_pdf(record))
+    assert "<b>&amp;</b> ]]> %s {0}" in text
+
+
 @pytest.mark.parametrize(
     "text",
     [
