@@ -36,6 +36,9 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     )
 
     db.init_app(app)
+    from core import orm_references  # issue 20: see the module
+
+    orm_references.init_app(app)  # after db.init_app, so its teardown runs first
     init_migrations_if_imported(app)  # Alembic is imported only to migrate: core/migrations.py
     login_manager.init_app(app)
     sessions.init_app(app)  # before CSRF: a form posted after the session ended goes to sign-in
