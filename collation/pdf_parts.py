@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pikepdf
+from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 
 PAGES_PER_PART = 1000
@@ -33,6 +34,9 @@ class PartWriter:
     """Hands out canvases: a new one (and a new file) every `pages_per_part` pages."""
 
     def __init__(self, folder: Path, *, pagesize, pages_per_part: int | None = None):
+        # Page streams compressed and left binary: ReportLab's default wraps them in ASCII85
+        # text as well, a quarter larger (its documented setting, rl_settings.useA85).
+        rl_config.useA85 = 0
         self.folder, self.pagesize = folder, pagesize
         self.pages_per_part = pages_per_part or PAGES_PER_PART
         self.paths: list[Path] = []
