@@ -204,7 +204,7 @@ def largest_record(database_url: str):
     from people.operations import create_user
     from pledges.models import ENTRY_TEXT_FIELDS, EvidenceSource, Record
     from pledges.operations import add_finding, save_entry, start_record, submit_record
-    from pledges.reviews import add_evidence, save_review, start_review
+    from pledges.review.operations import add_evidence, save_review, start_review
     from supervision.operations import approve_all_remaining, start_session
 
     limit = 10_000
