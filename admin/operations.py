@@ -31,6 +31,7 @@ from people.operations import (
 from people.password_links import LinkPurpose, send_password_link
 from pledges.framework import make_framework_current, publish_framework
 from pledges.history import field_changes, record_event
+from pledges.links import record_address
 from pledges.models import FrameworkVersion, Record, RecordStatus
 
 log = logging.getLogger(__name__)
@@ -210,7 +211,7 @@ def _tell_of_moved_sign_offs(
                 [new],
                 f"{record.name}: awaiting your sign-off",
                 f"{record.name} now comes to you for sign-off in supervision: {why}.",
-                record.path,
+                record_address(record),
             )
         if old is not None and old.is_active:
             notify(
@@ -218,7 +219,7 @@ def _tell_of_moved_sign_offs(
                 f"{record.name}: sign-off moved",
                 f"{record.name} no longer comes to you for sign-off: {why}. "
                 + (f"{new.name} signs it off now." if new else ""),
-                record.path,
+                record_address(record),
             )
 
 
