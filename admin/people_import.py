@@ -31,10 +31,10 @@ from core.clock import utcnow
 from core.database import db
 from core.emails import is_valid_email
 from core.errors import ActionRefused
+from core.history import field_changes
 from people.models import Agency, District, Role, Team, TeamMembership, User, UserRole
 from people.operations import new_user, normalise_email
 from people.password_links import LinkPurpose, send_password_link
-from pledges.history import field_changes
 
 log = logging.getLogger(__name__)
 

@@ -16,11 +16,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from core.clock import utcnow
 from core.database import db
 from core.errors import ActionRefused, AlreadyDone
+from core.history import field_changes
 from core.locks import lock_row
 from core.notifications import notify
 from people.models import Team, User
 from pledges.framework import current_framework
-from pledges.history import field_changes, record_event
+from pledges.history import record_event
 from pledges.links import record_address, record_page
 from pledges.merge import merge_fields
 from pledges.models import (

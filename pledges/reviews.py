@@ -13,9 +13,10 @@ from core.clock import today_in_london, utcnow
 from core.database import db
 from core.errors import ActionRefused, AlreadyDone
 from core.formatting import long_date
+from core.history import field_changes
 from core.locks import lock_row
 from people.models import User
-from pledges.history import field_changes, record_event
+from pledges.history import record_event
 from pledges.links import record_page
 from pledges.models import (
     Approval,
