@@ -12,7 +12,7 @@ from core.clock import today_in_london
 from core.database import db
 from core.formatting import long_date
 from pledges.framework import FrameworkFileError, publish_framework, read_framework_file
-from pledges.sweep import sweep_review_prompts
+from pledges.review.sweep import sweep_review_prompts
 
 framework_group = click.Group("framework", help="Publish the framework of key points.")
 
@@ -58,6 +58,6 @@ def sweep_command(as_of) -> None:
 @with_appcontext
 def scheduler_command() -> None:
     """Run the scheduler in this process: a catch-up sweep now, then the sweep every day."""
-    from pledges.jobs import run_scheduler  # APScheduler: only this process needs it
+    from pledges.review.jobs import run_scheduler  # APScheduler: only this process needs it
 
     run_scheduler(current_app._get_current_object())

@@ -47,11 +47,20 @@ from pledges.permissions import (
     can_view_record,
     is_owner,
 )
-from pledges.personal_data import hint_after_saving, personal_data_findings
+from pledges.personal_data import personal_data_findings
 from pledges.queries import entries_by_area, load_record, load_record_entry, my_records_overview
-from pledges.review_rules import rests_on_self_report_only
-from pledges.reviews import can_start_review
+from pledges.review.operations import can_start_review
+from pledges.review.rules import rests_on_self_report_only
 from pledges.smart import smart_prompts
+from pledges.view_helpers import (
+    already_done,
+    flash_identifying_hint,
+    form_status,
+    remember_what_page_showed,
+    save_arguments,
+    text_errors,
+    unsaved_fields,
+)
 from pledges.wording import (
     ENTRY_FIELD_HINTS,
     ENTRY_FIELD_LABELS,
@@ -65,18 +74,6 @@ PAGE_HAD_EXPIRED = (
     "Your text is still below: save again."
 )
 TEXT_NOT_SAVED = "Your text has not been saved: copy it if you need it."
-
-_me = me  # the review pages (pledges/review_routes.py) still import these two by name
-
-
-def _record_or_abort(record_id: int, *, as_owner: bool = False):
-    """The record, or 404 / 403: for the review pages until they use `object_view` too."""
-    record = load_record(record_id)
-    if record is None:
-        abort(404)
-    if not (is_owner if as_owner else can_view_record)(current_user, record):
-        abort(403)
-    return record
 
 
 def not_editable(record, entry=None):
@@ -167,7 +164,7 @@ def edit_details(record):
                 "success",
             )
             return redirect(url_for("pledges.view_record", record_id=record.id))
-    return render_template("pledges/details.html", record=record, form=form), _status(form)
+    return render_template("pledges/details.html", record=record, form=form), form_status(form)
 
 
 @bp.route("/records/<id:record_id>/entries/<id:entry_id>", methods=["GET", "POST"])
@@ -178,19 +175,19 @@ def edit_details(record):
 def edit_entry(record, entry):
     form = (FindingEntryForm if entry.is_added_finding else EntryForm)(obj=entry)
     if request.method == "GET":
-        _remember_what_page_showed(form, entry)
+        remember_what_page_showed(form, entry)
         return _entry_page(record, entry, form)
     form.validate()  # marks invalid fields; the valid ones are still saved
     if "csrf_token" in form.errors:
         form.form_errors.append(PAGE_HAD_EXPIRED)
         return _entry_page(record, entry, form)  # keeps the revision the page was loaded at
-    arguments = _save_arguments(form)
+    arguments = save_arguments(form)
     saved, outcome = carry_out(lambda: save_entry(entry, me(), **arguments), form=form)
     if not saved:
         form.form_errors.append(TEXT_NOT_SAVED)
         return _entry_page(record, entry, form)
-    _remember_what_page_showed(form, entry, keep_typed=_unsaved_fields(form, outcome))
-    if not outcome.conflicts and not _text_errors(form):
+    remember_what_page_showed(form, entry, keep_typed=unsaved_fields(form, outcome))
+    if not outcome.conflicts and not text_errors(form):
         return _after_save(record, entry, outcome, kept_theirs=bool(arguments["keep_theirs"]))
     return _entry_page(record, entry, form, conflicts=outcome.conflicts)
 
@@ -206,55 +203,7 @@ def _entry_page(record, entry, form, conflicts=None):
         hints=ENTRY_FIELD_HINTS | FINDING_FIELD_HINTS,
         next_entry=_next_entry(record, entry),
         title_for_conflict=PAGE_TITLE_FOR_CONFLICT,
-    ), 409 if conflicts else _status(form)
-
-
-def _text_errors(form) -> bool:
-    return any(form[name].errors for name in form.editable_fields)
-
-
-def _save_arguments(form) -> dict:
-    """What the editor typed (valid fields only), and what their page was loaded with."""
-    valid = {name: form[name].data for name in form.editable_fields if not form[name].errors}
-    return {
-        "submitted": valid,
-        "base_revision": form.revision.data if form.revision.data is not None else -1,
-        "originals": {
-            name: form[f"original_{name}"].data
-            for name in form.editable_fields
-            if form[f"original_{name}"].raw_data
-        },
-        "keep_theirs": {
-            name for name in form.editable_fields if form[f"choice_{name}"].data == "theirs"
-        },
-    }
-
-
-def _unsaved_fields(form, outcome) -> set[str]:
-    """Fields whose typed text was not saved: in conflict, or refused as invalid. Every other
-    field is shown as saved now (which holds what others saved in the fields only they changed),
-    so saving the page again cannot clear their text."""
-    return set(outcome.conflicts) | {name for name in form.editable_fields if form[name].errors}
-
-
-def _remember_what_page_showed(
-    form, entry, *, keep_typed: bool | set[str] = False, keep_base: bool = False
-) -> None:
-    """Set the hidden revision and originals to what is saved now; keep typed text if asked
-    (True: every field; a set: those fields).
-
-    With `keep_base` (nothing was saved) the page keeps the revision it was loaded at, so a
-    later save still merges with whatever others saved meanwhile.
-    """
-    if keep_base:
-        return
-    form.revision.data = entry.revision
-    form.revision.raw_data = [str(entry.revision)]  # a number field renders what was posted
-    for name in form.editable_fields:
-        form[f"original_{name}"].data = getattr(entry, name)
-        form[f"choice_{name}"].data = "mine"
-        if keep_typed is not True and name not in (keep_typed or ()):
-            form[name].data = getattr(entry, name)
+    ), 409 if conflicts else form_status(form)
 
 
 def _after_save(record, entry, outcome, *, kept_theirs: bool = False):
@@ -276,13 +225,6 @@ def _after_save(record, entry, outcome, *, kept_theirs: bool = False):
     return redirect(url_for("pledges.edit_entry", record_id=record.id, entry_id=entry.id))
 
 
-def flash_identifying_hint(entry) -> None:
-    """After a save, say which words look like a child's or family's details, and why. It
-    never stops the save; submission asks again."""
-    if (hint := hint_after_saving(entry)) is not None:
-        flash(hint, "info")
-
-
 def _next_entry(record, entry):
     later = [e for e in record.entries if e.position > entry.position]
     return later[0] if later else None
@@ -302,7 +244,7 @@ def new_finding(record):
             return redirect(url_for("pledges.edit_entry", record_id=record.id, entry_id=entry.id))
     return render_template(
         "pledges/new_finding.html", record=record, form=form, hints=FINDING_FIELD_HINTS
-    ), _status(form)
+    ), form_status(form)
 
 
 def _record_and_added_finding(record_id: int, entry_id: int):
@@ -334,7 +276,7 @@ def submit(record):
     try:
         submit_record(record, me(), personal_data_confirmed=confirmed)
     except AlreadyDone as done:
-        return _already_done(done, record)
+        return already_done(done, record)
     except ActionRefused as refusal:
         # Refused for the personal-data warning alone: the form stays, with the question.
         blocking = submission_problems(record) or ([] if refusal.problems else [refusal.message])
@@ -379,9 +321,9 @@ def add_addendum_page(record, entry):
         return redirect(
             url_for("pledges.view_record", record_id=record.id, _anchor=f"entry-{entry.id}")
         )
-    return render_template("pledges/addendum.html", record=record, entry=entry, form=form), _status(
-        form
-    )
+    return render_template(
+        "pledges/addendum.html", record=record, entry=entry, form=form
+    ), form_status(form)
 
 
 def _only_signed_off_reopens(record):
@@ -424,19 +366,6 @@ def view_version(record, snapshot):
 @signed_in_view
 def framework():
     return render_template("pledges/framework.html", framework=current_framework())
-
-
-def _already_done(refusal: ActionRefused, record=None):
-    """A repeat (a second click, or a teammate first), or a change the state no longer allows:
-    nothing was done; say so and show the record as it stands."""
-    db.session.rollback()
-    flash(refusal.message, "info")
-    path = getattr(refusal, "path", None)
-    return redirect(path or url_for("pledges.view_record", record_id=record.id))
-
-
-def _status(form) -> int:
-    return 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
 
 
 @bp.get("/records/<id:record_id>/record.pdf")
