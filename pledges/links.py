@@ -8,8 +8,8 @@ from pledges.models import Record
 
 
 def record_page(record: Record) -> str:
-    """The record's page, for a redirect."""
-    return url_for("pledges.view_record", record_id=record.id)
+    """The record's page (its path), for a redirect."""
+    return url_for("pledges.view_record", record_id=record.id, _external=False)
 
 
 def record_address(record: Record) -> str:
