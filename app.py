@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 import config as config_module
-from core import errors_pages, formatting, mail, notifications, queue, security, sessions
+from core import errors_pages, formatting, links, mail, notifications, queue, security, sessions
 from core.auth import csrf, login_manager
 from core.database import db
 from core.ids import IdConverter
@@ -35,6 +35,7 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
+    links.init_app(app)  # SERVER_NAME from BASE_URL: links built outside requests too
     db.init_app(app)
     from core import orm_references  # issue 20: see the module
 

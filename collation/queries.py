@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
 
+from collation.models import ExportJob
 from collation.selection import Selection
 from core.clock import LONDON
 from core.database import db
@@ -389,3 +390,7 @@ def section_titles(selection: Selection) -> list[tuple[int, str]]:
             )
         )
     return titles
+
+
+def load_export(job_id: int) -> ExportJob | None:
+    return db.session.get(ExportJob, job_id)

@@ -251,11 +251,6 @@ class Record(db.Model):
     )
 
     @property
-    def path(self) -> str:
-        """The record's page, for links in notifications (built without a request)."""
-        return f"/records/{self.id}"
-
-    @property
     def is_team_record(self) -> bool:
         return self.team_id is not None
 

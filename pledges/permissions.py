@@ -39,6 +39,7 @@ def can_edit_record(user: User, record: Record) -> bool:
 
 
 def can_edit_review(user: User, record: Record) -> bool:
+    """Owners change stage 2 (judgements, evidence) while the review is open or returned."""
     return is_owner(user, record) and record.is_editable and record.in_review_stage
 
 

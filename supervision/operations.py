@@ -17,6 +17,7 @@ from core.formatting import long_date
 from core.notifications import notify
 from people.models import Team, User
 from pledges.history import record_event
+from pledges.links import record_address, record_page
 from pledges.models import Approval, Entry, Record, RecordStatus
 from pledges.operations import existing_record, lock_record, normalise_text
 from pledges.review.dates import review_due_on
@@ -111,7 +112,7 @@ def approve_entry(entry: Entry, manager: User, session: SupervisionSession) -> N
     """
     lock_record(entry.record)
     if entry.approval is Approval.APPROVED:
-        raise AlreadyDone(f"{entry.title} is already approved.", entry.record.path)
+        raise AlreadyDone(f"{entry.title} is already approved.", record_page(entry.record))
     record = _check_decision(entry, manager, session)
     _approve(entry, manager, session, record)
     if not _settle(record, manager):
@@ -119,7 +120,7 @@ def approve_entry(entry: Entry, manager: User, session: SupervisionSession) -> N
             record.owners,
             f"{record.name}: an entry was approved",
             f"{manager.name} approved “{entry.title}” in supervision.",
-            record.path,
+            record_address(record),
         )
     db.session.flush()
 
@@ -151,7 +152,7 @@ def approve_all_remaining(record: Record, manager: User, session: SupervisionSes
         raise AlreadyDone(
             "There are no entries awaiting a decision: the record is "
             f"{record.status_label.lower()}.",
-            record.path,
+            record_page(record),
         )
     for entry in remaining:
         _check_decision(entry, manager, session)
@@ -161,7 +162,7 @@ def approve_all_remaining(record: Record, manager: User, session: SupervisionSes
             record.owners,
             f"{record.name}: entries were approved",
             f"{manager.name} approved {len(remaining)} entries in supervision.",
-            record.path,
+            record_address(record),
         )
     db.session.flush()
     return len(remaining)
@@ -209,7 +210,7 @@ def _settle(record: Record, manager: User) -> bool:
             f"{record.name}: returned with comments",
             f"{manager.name} returned {count} entr{'y' if count == 1 else 'ies'} with comments. "
             "Read the comments beside the entries, make your changes and submit the record again.",
-            record.path,
+            record_address(record),
         )
         return True
     if record.in_review_stage:
@@ -235,7 +236,7 @@ def _complete_cycle(record: Record, manager: User) -> None:
         f"{record.name}: six-month review signed off",
         f"{manager.name} signed off the six-month review. The cycle is complete: you can start "
         "the next one, carrying forward the pledges you choose.",
-        record.path,
+        record_address(record),
     )
     log.info("record %s: cycle completed by user %s", record.id, manager.id)
 
@@ -258,6 +259,6 @@ def _sign_off(record: Record, manager: User) -> None:
         f"{record.name}: signed off",
         f"{manager.name} signed off the record. Its six-month review is due on "
         f"{long_date(record.review_due_on)}.",
-        record.path,
+        record_address(record),
     )
     log.info("record %s signed off by user %s", record.id, manager.id)

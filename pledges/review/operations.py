@@ -13,9 +13,11 @@ from core.clock import today_in_london, utcnow
 from core.database import db
 from core.errors import ActionRefused, AlreadyDone
 from core.formatting import long_date
+from core.history import field_changes
 from core.locks import lock_row
 from people.models import User
-from pledges.history import field_changes, record_event
+from pledges.history import record_event
+from pledges.links import record_page
 from pledges.models import (
     Approval,
     ChangeJudgement,
@@ -59,7 +61,7 @@ def start_review(record: Record, by: User, *, today: date | None = None) -> None
     today = today or today_in_london()
     lock_record(record)
     if record.in_review_stage:
-        raise AlreadyDone("The six-month review had already been started.", record.path)
+        raise AlreadyDone("The six-month review had already been started.", record_page(record))
     if record.status is not RecordStatus.SIGNED_OFF:
         raise ActionRefused("The review starts once the pledges have been signed off.")
     if today < record.review_due_on:
@@ -204,7 +206,7 @@ def remove_evidence(item: Evidence, by: User) -> None:
     lock_row(record)
     item = db.session.get(Evidence, item_id)
     if item is None:
-        raise AlreadyDone("The evidence had already been removed.", record.path)
+        raise AlreadyDone("The evidence had already been removed.", record_page(record))
     entry = item.entry
     _require_review_editable(entry.record)
     record_event(
@@ -247,7 +249,7 @@ def start_next_cycle(record: Record, by: User, carry_forward: list[Entry]) -> Re
         raise ActionRefused("The next cycle starts once this cycle's review is signed off.")
     latest = existing_record(owner=record.owner, team=record.team)
     if latest is not None and latest.id != record.id:
-        raise AlreadyDone("The next cycle has already been started.", latest.path)
+        raise AlreadyDone("The next cycle has already been started.", record_page(latest))
     if record.team is None and by.id != record.owner_id:
         raise ActionRefused("Only the record's owner starts their next cycle.")
     chosen = [entry for entry in record.entries if entry.id in carry_ids and entry.has_pledge]
