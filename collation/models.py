@@ -11,21 +11,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import utcnow
 from core.database import db, enum_column
+from core.labels import LabelledEnum
 from people.models import User
 
 
-class ExportKind(enum.Enum):
-    PDF = "pdf"
-    XLSX = "xlsx"
-    CSV = "csv"
-
-    @property
-    def label(self) -> str:
-        return {
-            ExportKind.PDF: "Collated PDF",
-            ExportKind.XLSX: "Spreadsheet (XLSX)",
-            ExportKind.CSV: "Spreadsheet (CSV)",
-        }[self]
+class ExportKind(LabelledEnum):
+    PDF = "pdf", "Collated PDF"
+    XLSX = "xlsx", "Spreadsheet (XLSX)"
+    CSV = "csv", "Spreadsheet (CSV)"
 
     @property
     def mimetype(self) -> str:

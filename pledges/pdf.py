@@ -19,7 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from core.formatting import long_date
+from core.formatting import long_date, shorten
 from core.pdf_fonts import BOLD, REGULAR, register_fonts
 from pledges.models import Entry, Evidence, FrameworkVersion, Record
 from pledges.queries import entries_by_area
@@ -311,7 +311,7 @@ class _NumberedCanvas(Canvas):
 
 def _canvas_with_footer(footer: str):
     # At most one line: a long name is cut short rather than run into the page number.
-    short = footer if len(footer) <= 90 else footer[:89] + "…"
+    short = shorten(footer, 90)
     return type("_FooterCanvas", (_NumberedCanvas,), {"footer": short})
 
 
@@ -351,7 +351,7 @@ def _record_details(record: Record, styles) -> list:
         story.append(
             paragraph(members or "none", styles["details"], label="Team members:"),
         )
-    status = [f"Cycle {record.cycle}, version {record.version}. Status: {record.status_label}."]
+    status = [f"Cycle {record.cycle}, version {record.version}. Status: {record.state.label}."]
     if record.signed_off_at:
         status.append(f"Stage 1 signed off on {long_date(record.signed_off_at)}.")
     if record.review_due_on:

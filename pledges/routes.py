@@ -446,7 +446,7 @@ def _already_done(refusal: ActionRefused, record=None):
 
 
 def _not_editable(record):
-    flash(f"This record is {record.status_label.lower()}, so it cannot be changed now.", "info")
+    flash(f"This record is {record.state.label.lower()}, so it cannot be changed now.", "info")
     return redirect(url_for("pledges.view_record", record_id=record.id))
 
 
