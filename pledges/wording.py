@@ -95,7 +95,7 @@ def status_detail(record: Record) -> str:
         who = record.completed_by.name if record.completed_by else "the manager"
         return f"review signed off by {who} on {long_date(record.completed_at)}"
     if state.is_submitted and state.is_in_review:
-        return f"review submitted on {long_date(record.submitted_at)}"
+        return f"submitted on {long_date(record.submitted_at)}"
     if state.is_signed_off:
         what = "pledges signed off" if state.is_in_review else "signed off"
         who = record.signed_off_by.name if record.signed_off_by else "the manager"
