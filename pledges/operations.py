@@ -33,7 +33,7 @@ from pledges.models import (
     Transition,
 )
 from pledges.personal_data import personal_data_findings
-from pledges.review_rules import review_problems
+from pledges.review.rules import review_problems
 from pledges.wording import ENTRY_FIELD_SHORT_NAMES
 
 log = logging.getLogger(__name__)

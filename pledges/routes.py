@@ -39,14 +39,24 @@ from pledges.permissions import (
     can_start_next_cycle,
     can_submit,
     can_view_history,
-    can_view_record,
     is_owner,
 )
-from pledges.personal_data import hint_after_saving, personal_data_findings
-from pledges.queries import entries_by_area, load_entry, load_record, my_records_overview
-from pledges.review_rules import rests_on_self_report_only
-from pledges.reviews import can_start_review
+from pledges.personal_data import personal_data_findings
+from pledges.queries import entries_by_area, load_entry, my_records_overview
+from pledges.review.operations import can_start_review
+from pledges.review.rules import rests_on_self_report_only
 from pledges.smart import smart_prompts
+from pledges.view_helpers import (
+    already_done,
+    flash_identifying_hint,
+    form_status,
+    me,
+    record_or_abort,
+    remember_what_page_showed,
+    save_arguments,
+    text_errors,
+    unsaved_fields,
+)
 from pledges.wording import (
     ENTRY_FIELD_HINTS,
     ENTRY_FIELD_LABELS,
@@ -55,22 +65,6 @@ from pledges.wording import (
 )
 
 PAGE_TITLE_FOR_CONFLICT = "Someone else saved this point while you were editing"
-
-
-def _me():
-    return current_user._get_current_object()
-
-
-def _record_or_abort(record_id: int, *, as_owner: bool = False):
-    """The record, or 404 when there is none and 403 when it is not the user's to see (or edit)."""
-    record = load_record(record_id)
-    if record is None:
-        abort(404)
-    if not can_view_record(current_user, record):
-        abort(403)
-    if as_owner and not is_owner(current_user, record):
-        abort(403)
-    return record
 
 
 @bp.get("/")
@@ -82,7 +76,7 @@ def home():
 @bp.get("/records")
 @login_required
 def my_records():
-    overview = my_records_overview(_me())
+    overview = my_records_overview(me())
     return render_template("pledges/my_records.html", overview=overview, form=StartRecordForm())
 
 
@@ -99,7 +93,7 @@ def start():
         if team is None:
             abort(403)
     try:
-        record = start_record(_me(), team=team)
+        record = start_record(me(), team=team)
     except AlreadyDone as done:
         db.session.rollback()
         flash(f"{done.message} Here it is.", "info")
@@ -115,7 +109,7 @@ def start():
 @bp.get("/records/<id:record_id>")
 @login_required
 def view_record(record_id: int):
-    record = _record_or_abort(record_id)
+    record = record_or_abort(record_id)
     return render_template(
         "pledges/record.html",
         record=record,
@@ -139,14 +133,14 @@ def view_record(record_id: int):
 @bp.route("/records/<id:record_id>/details", methods=["GET", "POST"])
 @login_required
 def edit_details(record_id: int):
-    record = _record_or_abort(record_id, as_owner=True)
+    record = record_or_abort(record_id, as_owner=True)
     editable = can_edit_record(current_user, record)
     if not editable:
         return _not_editable(record)
     form = RecordDetailsForm(obj=record)
     if form.validate_on_submit():
         try:
-            changed = update_record_details(record, _me(), form.data)
+            changed = update_record_details(record, me(), form.data)
         except ActionRefused as refusal:
             form.form_errors.append(refusal.message)
         else:
@@ -156,14 +150,14 @@ def edit_details(record_id: int):
                 "success",
             )
             return redirect(url_for("pledges.view_record", record_id=record.id))
-    return render_template("pledges/details.html", record=record, form=form), _status(form)
+    return render_template("pledges/details.html", record=record, form=form), form_status(form)
 
 
 @bp.route("/records/<id:record_id>/entries/<id:entry_id>", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired page keeps the text typed into it
 @login_required
 def edit_entry(record_id: int, entry_id: int):
-    record = _record_or_abort(record_id, as_owner=True)
+    record = record_or_abort(record_id, as_owner=True)
     editable = can_edit_record(current_user, record)
     entry = load_entry(record, entry_id)
     if not editable and request.method == "GET":
@@ -172,7 +166,7 @@ def edit_entry(record_id: int, entry_id: int):
     form = form_class(obj=entry)
     conflicts = {}
     if request.method == "GET":
-        _remember_what_page_showed(form, entry)
+        remember_what_page_showed(form, entry)
     else:
         form.validate()  # marks invalid fields; the valid ones are still saved
         if "csrf_token" in form.errors:
@@ -180,10 +174,10 @@ def edit_entry(record_id: int, entry_id: int):
                 "Your changes could not be saved because the page had expired. "
                 "Your text is still below: save again."
             )
-            _remember_what_page_showed(form, entry, keep_typed=True, keep_base=True)
+            remember_what_page_showed(form, entry, keep_typed=True, keep_base=True)
         else:
             try:
-                outcome = save_entry(entry, _me(), **_save_arguments(form))
+                outcome = save_entry(entry, me(), **save_arguments(form))
             except ActionRefused as refusal:
                 form.form_errors.append(
                     f"{refusal.message} Your text has not been saved: copy it if you need it."
@@ -191,9 +185,9 @@ def edit_entry(record_id: int, entry_id: int):
             else:
                 db.session.commit()
                 conflicts = outcome.conflicts
-                kept_theirs = bool(_save_arguments(form)["keep_theirs"])
-                _remember_what_page_showed(form, entry, keep_typed=_unsaved_fields(form, outcome))
-                if not conflicts and not _text_errors(form):
+                kept_theirs = bool(save_arguments(form)["keep_theirs"])
+                remember_what_page_showed(form, entry, keep_typed=unsaved_fields(form, outcome))
+                if not conflicts and not text_errors(form):
                     return _after_save(record, entry, outcome, kept_theirs=kept_theirs)
     return render_template(
         "pledges/entry.html",
@@ -205,55 +199,7 @@ def edit_entry(record_id: int, entry_id: int):
         hints=ENTRY_FIELD_HINTS | FINDING_FIELD_HINTS,
         next_entry=_next_entry(record, entry),
         title_for_conflict=PAGE_TITLE_FOR_CONFLICT,
-    ), 409 if conflicts else _status(form)
-
-
-def _text_errors(form) -> bool:
-    return any(form[name].errors for name in form.editable_fields)
-
-
-def _save_arguments(form) -> dict:
-    """What the editor typed (valid fields only), and what their page was loaded with."""
-    valid = {name: form[name].data for name in form.editable_fields if not form[name].errors}
-    return {
-        "submitted": valid,
-        "base_revision": form.revision.data if form.revision.data is not None else -1,
-        "originals": {
-            name: form[f"original_{name}"].data
-            for name in form.editable_fields
-            if form[f"original_{name}"].raw_data
-        },
-        "keep_theirs": {
-            name for name in form.editable_fields if form[f"choice_{name}"].data == "theirs"
-        },
-    }
-
-
-def _unsaved_fields(form, outcome) -> set[str]:
-    """Fields whose typed text was not saved: in conflict, or refused as invalid. Every other
-    field is shown as saved now (which holds what others saved in the fields only they changed),
-    so saving the page again cannot clear their text."""
-    return set(outcome.conflicts) | {name for name in form.editable_fields if form[name].errors}
-
-
-def _remember_what_page_showed(
-    form, entry, *, keep_typed: bool | set[str] = False, keep_base: bool = False
-) -> None:
-    """Set the hidden revision and originals to what is saved now; keep typed text if asked
-    (True: every field; a set: those fields).
-
-    With `keep_base` (nothing was saved) the page keeps the revision it was loaded at, so a
-    later save still merges with whatever others saved meanwhile.
-    """
-    if keep_base:
-        return
-    form.revision.data = entry.revision
-    form.revision.raw_data = [str(entry.revision)]  # a number field renders what was posted
-    for name in form.editable_fields:
-        form[f"original_{name}"].data = getattr(entry, name)
-        form[f"choice_{name}"].data = "mine"
-        if keep_typed is not True and name not in (keep_typed or ()):
-            form[name].data = getattr(entry, name)
+    ), 409 if conflicts else form_status(form)
 
 
 def _after_save(record, entry, outcome, *, kept_theirs: bool = False):
@@ -275,13 +221,6 @@ def _after_save(record, entry, outcome, *, kept_theirs: bool = False):
     return redirect(url_for("pledges.edit_entry", record_id=record.id, entry_id=entry.id))
 
 
-def flash_identifying_hint(entry) -> None:
-    """After a save, say which words look like a child's or family's details, and why. It
-    never stops the save; submission asks again."""
-    if (hint := hint_after_saving(entry)) is not None:
-        flash(hint, "info")
-
-
 def _next_entry(record, entry):
     later = [e for e in record.entries if e.position > entry.position]
     return later[0] if later else None
@@ -290,7 +229,7 @@ def _next_entry(record, entry):
 @bp.route("/records/<id:record_id>/findings/new", methods=["GET", "POST"])
 @login_required
 def new_finding(record_id: int):
-    record = _record_or_abort(record_id, as_owner=True)
+    record = record_or_abort(record_id, as_owner=True)
     editable = can_edit_record(current_user, record)
     if not editable:
         return _not_editable(record)
@@ -298,7 +237,7 @@ def new_finding(record_id: int):
     if form.validate_on_submit():
         try:
             entry = add_finding(
-                record, _me(), title=form.finding_title.data, source=form.finding_source.data
+                record, me(), title=form.finding_title.data, source=form.finding_source.data
             )
         except ActionRefused as refusal:
             form.form_errors.append(refusal.message)
@@ -308,13 +247,13 @@ def new_finding(record_id: int):
             return redirect(url_for("pledges.edit_entry", record_id=record.id, entry_id=entry.id))
     return render_template(
         "pledges/new_finding.html", record=record, form=form, hints=FINDING_FIELD_HINTS
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.route("/records/<id:record_id>/entries/<id:entry_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_finding_page(record_id: int, entry_id: int):
-    record = _record_or_abort(record_id, as_owner=True)
+    record = record_or_abort(record_id, as_owner=True)
     editable = can_edit_record(current_user, record)
     entry = load_entry(record, entry_id)
     if not editable:
@@ -323,7 +262,7 @@ def remove_finding_page(record_id: int, entry_id: int):
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        remove_finding(entry, _me())
+        remove_finding(entry, me())
         db.session.commit()
         flash("The finding has been removed. Its text is kept in the record's history.", "success")
         return redirect(url_for("pledges.view_record", record_id=record.id))
@@ -333,7 +272,7 @@ def remove_finding_page(record_id: int, entry_id: int):
 @bp.route("/records/<id:record_id>/submit", methods=["GET", "POST"])
 @login_required
 def submit(record_id: int):
-    record = _record_or_abort(record_id, as_owner=True)
+    record = record_or_abort(record_id, as_owner=True)
     editable = can_submit(current_user, record)
     if not editable:
         return _not_editable(record)
@@ -344,11 +283,11 @@ def submit(record_id: int):
         try:
             submit_record(
                 record,
-                _me(),
+                me(),
                 personal_data_confirmed=request.form.get("not_identifying") == "yes",
             )
         except AlreadyDone as done:
-            return _already_done(done, record)
+            return already_done(done, record)
         except ActionRefused as refusal:
             blocking = submission_problems(record) or (
                 [] if refusal.problems else [refusal.message]
@@ -379,37 +318,37 @@ def submit(record_id: int):
 @bp.route("/records/<id:record_id>/entries/<id:entry_id>/addendum", methods=["GET", "POST"])
 @login_required
 def add_addendum_page(record_id: int, entry_id: int):
-    record = _record_or_abort(record_id, as_owner=True)
+    record = record_or_abort(record_id, as_owner=True)
     entry = load_entry(record, entry_id)
     if not can_add_addendum(current_user, record):
         flash("Addenda are for signed-off records. Change the entry itself instead.", "info")
         return redirect(url_for("pledges.view_record", record_id=record.id))
     form = AddendumForm()
     if form.validate_on_submit():
-        add_addendum(entry, _me(), form.text.data)
+        add_addendum(entry, me(), form.text.data)
         db.session.commit()
         flash("The addendum has been added. The signed-off text is unchanged.", "success")
         return redirect(
             url_for("pledges.view_record", record_id=record.id, _anchor=f"entry-{entry.id}")
         )
-    return render_template("pledges/addendum.html", record=record, entry=entry, form=form), _status(
-        form
-    )
+    return render_template(
+        "pledges/addendum.html", record=record, entry=entry, form=form
+    ), form_status(form)
 
 
 @bp.route("/records/<id:record_id>/reopen", methods=["GET", "POST"])
 @login_required
 def reopen(record_id: int):
-    record = _record_or_abort(record_id, as_owner=True)
+    record = record_or_abort(record_id, as_owner=True)
     if not can_reopen(current_user, record):
         flash("Only a signed-off record can be reopened.", "info")
         return redirect(url_for("pledges.view_record", record_id=record.id))
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            reopen_record(record, _me())
+            reopen_record(record, me())
         except ActionRefused as refusal:
-            return _already_done(refusal, record)
+            return already_done(refusal, record)
         db.session.commit()
         flash(
             "The record is open for changes. The signed-off version is kept, and the new "
@@ -423,7 +362,7 @@ def reopen(record_id: int):
 @bp.get("/records/<id:record_id>/versions/<id:version>")
 @login_required
 def view_version(record_id: int, version: int):
-    record = _record_or_abort(record_id)
+    record = record_or_abort(record_id)
     snapshot = next((s for s in record.snapshots if s.version == version), None) or abort(404)
     return render_template(
         "pledges/version.html", record=record, snapshot=snapshot, labels=ENTRY_FIELD_LABELS
@@ -436,22 +375,9 @@ def framework():
     return render_template("pledges/framework.html", framework=current_framework())
 
 
-def _already_done(refusal: ActionRefused, record=None):
-    """A repeat (a second click, or a teammate first), or a change the state no longer allows:
-    nothing was done; say so and show the record as it stands."""
-    db.session.rollback()
-    flash(refusal.message, "info")
-    path = getattr(refusal, "path", None)
-    return redirect(path or url_for("pledges.view_record", record_id=record.id))
-
-
 def _not_editable(record):
     flash(f"This record is {record.state.label.lower()}, so it cannot be changed now.", "info")
     return redirect(url_for("pledges.view_record", record_id=record.id))
-
-
-def _status(form) -> int:
-    return 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
 
 
 @bp.get("/records/<id:record_id>/record.pdf")
@@ -460,7 +386,7 @@ def record_pdf_download(record_id: int):
     """The record laid out like the paper tool, for whoever may see the record."""
     from pledges.pdf import record_pdf  # ReportLab: imported by this download only
 
-    record = _record_or_abort(record_id)
+    record = record_or_abort(record_id)
     filename = f"pledges-{record.name}-cycle-{record.cycle}.pdf".replace(" ", "-").lower()
     return _pdf_response(record_pdf(record), filename)
 

@@ -20,7 +20,7 @@ from pledges.models import (
     Transition,
 )
 from pledges.operations import reopen_record, save_entry, submit_record
-from pledges.reviews import add_evidence, start_review
+from pledges.review.operations import add_evidence, start_review
 from supervision.models import Decision
 from supervision.operations import approve_all_remaining, return_entry, start_session
 

@@ -11,7 +11,7 @@ from core.database import db
 from core.formatting import plural, shorten
 from pledges.models import EvidenceSource
 from pledges.operations import add_finding, reopen_record, save_entry, submit_record
-from pledges.reviews import add_evidence, start_review
+from pledges.review.operations import add_evidence, start_review
 from pledges.wording import approve_remaining_label, sign_off_sentence, status_detail
 from supervision.operations import approve_all_remaining, start_session
 
