@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
@@ -29,11 +28,11 @@ class ExportKind(LabelledEnum):
         }[self]
 
 
-class ExportStatus(enum.Enum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
+class ExportStatus(LabelledEnum):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Collating"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
 
 
 class ExportJob(db.Model):
@@ -74,6 +73,18 @@ class ExportJob(db.Model):
         if self.status is ExportStatus.DONE:
             return 100
         return int(100 * self.items_done / self.items_total) if self.items_total else 0
+
+    @property
+    def is_queued(self) -> bool:
+        return self.status is ExportStatus.QUEUED
+
+    @property
+    def is_done(self) -> bool:
+        return self.status is ExportStatus.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status is ExportStatus.FAILED
 
     @property
     def is_finished(self) -> bool:

@@ -489,6 +489,15 @@ class Entry(db.Model):
         self.change_judgement = ChangeJudgement(value) if value else None
 
     @property
+    def is_approved(self) -> bool:
+        return self.approval is Approval.APPROVED
+
+    @property
+    def is_returned(self) -> bool:
+        """Returned by the manager with a comment, and not yet submitted again."""
+        return self.approval is Approval.RETURNED
+
+    @property
     def has_review(self) -> bool:
         return bool(self.evidence or self.change_judgement or self.what_next.strip())
 

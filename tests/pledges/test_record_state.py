@@ -88,10 +88,21 @@ def test_the_states_carry_their_labels():
 
 
 def test_the_labelled_enums_share_one_mechanism():
-    from collation.models import ExportKind
+    from collation.models import ExportKind, ExportStatus
+    from core.mail import OutboxStatus
     from people.models import Role
 
-    for enum_class in (RecordState, ChangeJudgement, EvidenceSource, Approval, Decision):
+    for enum_class in (
+        RecordState,
+        ChangeJudgement,
+        EvidenceSource,
+        Approval,
+        Decision,
+        ExportKind,
+        ExportStatus,
+        OutboxStatus,
+        Role,
+    ):
         assert issubclass(enum_class, LabelledEnum)
         assert all(member.label for member in enum_class)
     assert ExportKind.PDF.label == "Collated PDF"
@@ -99,6 +110,8 @@ def test_the_labelled_enums_share_one_mechanism():
     assert EvidenceSource("SUR") is EvidenceSource.SERVICE_USER
     assert EvidenceSource.SERVICE_USER.label == "Service user report"
     assert Approval.UNDECIDED.label == "Awaiting sign-off"
+    assert ExportStatus.QUEUED.label == "Waiting to start"
+    assert OutboxStatus.SENDING.label == "Being sent now"
 
 
 def test_a_record_moves_only_where_its_state_allows(people, make_record):
