@@ -108,7 +108,7 @@ class RecordState(LabelledEnum):
     @property
     def allowed(self) -> dict[Transition, RecordState]:
         """What may happen next, and the state each leads to."""
-        return _TRANSITIONS[self]
+        return dict(_TRANSITIONS[self])
 
     def allows(self, transition: Transition) -> bool:
         return transition in _TRANSITIONS[self]
@@ -201,7 +201,7 @@ _EDITABLE_STATES = frozenset(
 
 
 def state_sql_list(states) -> str:
-    """States as an SQL list for CHECK constraints and index predicates: ('a', 'b')."""
+    """States as an SQL list for the CHECK constraints below: ('a', 'b')."""
     return "(" + ", ".join(f"'{state.value}'" for state in states) + ")"
 
 
