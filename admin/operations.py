@@ -373,7 +373,14 @@ def create_team(
         manager=manager,
     )
     db.session.add(team)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another administrator added the same name at the same moment: the unique name
+        # decided. The failed insert spoils the transaction, so roll back before saying so.
+        db.session.rollback()
+        check_team_name_free(name)
+        raise
     record_admin_event(
         by,
         "team_added",
@@ -487,7 +494,15 @@ def save_place(model: type[Agency] | type[District], name: str, by: User, place=
     elif place.name != name:
         record_admin_event(by, f"{noun}_renamed", f"Renamed the {noun} {place.name} to {name}")
         place.name = name
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same name saved by someone else at the same moment, as above
+        db.session.rollback()
+        if (other := _same_name(model, name)) is not None:
+            raise ActionRefused(
+                f"There is already {label} called {other.name}.", field="name"
+            ) from None
+        raise
     return place
 
 
