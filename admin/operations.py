@@ -33,7 +33,7 @@ from people.password_links import LinkPurpose, send_password_link
 from pledges.framework import make_framework_current, publish_framework
 from pledges.history import record_event
 from pledges.links import record_address
-from pledges.models import FrameworkVersion, Record, RecordStatus
+from pledges.models import FrameworkVersion, Record, RecordState
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +194,9 @@ def _check_manager_for(person: User, manager: User) -> None:
 def _awaiting_sign_off(*condition) -> list[Record]:
     return list(
         db.session.scalars(
-            sa.select(Record).where(Record.status == RecordStatus.SUBMITTED, *condition)
+            sa.select(Record).where(
+                Record.state.in_([state for state in RecordState if state.is_submitted]), *condition
+            )
         )
     )
 

@@ -32,7 +32,7 @@ from pledges.models import (
     FrameworkVersion,
     Record,
     RecordSnapshot,
-    RecordStatus,
+    Transition,
 )
 from pledges.personal_data import personal_data_findings
 from pledges.review.rules import review_problems
@@ -130,7 +130,7 @@ def start_record(
 def _require_editable(record: Record) -> None:
     if not record.is_editable:
         raise ActionRefused(
-            f"This record is {record.status_label.lower()}, so it cannot be changed now."
+            f"This record is {record.state.label.lower()}, so it cannot be changed now."
         )
 
 
@@ -371,7 +371,7 @@ def submit_record(record: Record, by: User, *, personal_data_confirmed: bool = F
     again; approvals stand.
     """
     lock_record(record)
-    if record.status is RecordStatus.SUBMITTED:
+    if record.is_submitted:
         raise AlreadyDone(
             f"This has already been sent to {record.signing_manager.name} for sign-off."
             if record.signing_manager
@@ -390,15 +390,15 @@ def submit_record(record: Record, by: User, *, personal_data_confirmed: bool = F
                 "family."
             ],
         )
-    resubmitting = record.status is RecordStatus.RETURNED
+    resubmitting = record.is_returned
     for entry in record.returned_entries:
         entry.approval = Approval.UNDECIDED
-    record.status = RecordStatus.SUBMITTED
+    record.move(Transition.SUBMIT)
     record.submitted_at = utcnow()
     manager = record.signing_manager
     verb = "Resubmitted" if resubmitting else "Submitted"
     what = "six-month review" if record.in_review_stage else "record"
-    summary = f"{verb} for sign-off by {manager.name}"
+    summary = f"{verb} to {manager.name} for sign-off"
     record_event(record, by, "submitted", summary if what == "record" else f"{summary} (review)")
     notify(
         [manager],
@@ -452,9 +452,9 @@ def reopen_record(record: Record, by: User) -> RecordSnapshot:
     The new version needs signing off again, entry by entry.
     """
     lock_record(record)
-    if record.status is RecordStatus.DRAFT and record.snapshots:
+    if record.is_draft and record.snapshots:
         raise AlreadyDone("The record had already been reopened for changes.", record_page(record))
-    if record.status is not RecordStatus.SIGNED_OFF:
+    if not record.state.allows(Transition.REOPEN):
         raise ActionRefused(
             "Only a signed-off record whose review has not started can be reopened."
         )
@@ -468,7 +468,7 @@ def reopen_record(record: Record, by: User) -> RecordSnapshot:
     )
     db.session.add(snapshot)
     record.version += 1
-    record.status = RecordStatus.DRAFT
+    record.move(Transition.REOPEN)
     record.signed_off_at = None
     record.signed_off_by = None
     record.review_due_on = None
