@@ -9,6 +9,7 @@ from admin import bp
 from admin.permissions import can_administer_this
 from admin.view_helpers import administrator_required
 from core.database import db
+from core.formatting import plural
 from core.forms import ConfirmForm
 from core.guard import object_view
 from core.ids import parse_id
@@ -70,5 +71,5 @@ def send_all_failed_again():
         for email in failed:
             send_again(email)
         db.session.commit()
-        flash(f"{len(failed)} failed email(s) will be sent again now.", "success")
+        flash(f"{plural(len(failed), 'failed email')} will be sent again now.", "success")
     return redirect(url_for("admin.mail"))

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from admin.history import person_details, record_admin_event, record_changes, team_details
 from core.database import db
 from core.errors import ActionRefused, AlreadyDone
+from core.formatting import plural
 from core.history import field_changes
 from core.locks import lock_rows
 from core.notifications import notify
@@ -272,8 +273,8 @@ def deactivate_person(person: User, by: User, successor: User | None = None) -> 
     teams = list(person.managed_teams)
     if (supervisees or teams) and successor is None:
         raise ActionRefused(
-            f"{person.name} has {_count(len(supervisees), 'supervisee')} and manages "
-            f"{_count(len(teams), 'team')}, and has no line manager to hand them to. Choose who "
+            f"{person.name} has {plural(len(supervisees), 'supervisee')} and manages "
+            f"{plural(len(teams), 'team')}, and has no line manager to hand them to. Choose who "
             "takes them on.",
             field="successor_email",
         )
@@ -294,7 +295,7 @@ def deactivate_person(person: User, by: User, successor: User | None = None) -> 
         change_team_manager(team, new, by)
     end_all_sessions(person)
     handed = (
-        f": {_count(len(supervisees), 'supervisee')} and {_count(len(teams), 'team')} went to "
+        f": {plural(len(supervisees), 'supervisee')} and {plural(len(teams), 'team')} went to "
         f"{successor.name}"
         if supervisees or teams
         else ""
@@ -312,10 +313,6 @@ def reactivate_person(person: User, by: User) -> None:
     record_admin_event(by, "person_reactivated", f"Reactivated {person.name}", person=person)
     db.session.flush()
     log.info("user %s reactivated by user %s", person.id, by.id)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def name_key(name: str) -> str:
