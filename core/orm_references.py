@@ -35,7 +35,7 @@ weak identity map: holding every object there would give up their flat memory.
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context
+from flask import Flask, current_app, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -53,7 +53,7 @@ EVENTS = (
 
 
 def _hold(session: Session, instance: object) -> None:
-    if has_request_context():
+    if has_request_context() and current_app.config["HOLD_REQUEST_OBJECTS"]:
         session.info.setdefault(HELD, []).append(instance)
 
 
@@ -72,7 +72,14 @@ def _close_then_let_go(_error: BaseException | None = None) -> None:
 
 def init_app(app: Flask) -> None:
     """Call after `db.init_app(app)`: teardown functions run in reverse order of registration,
-    so this one closes the session before Flask-SQLAlchemy removes it."""
+    so this one closes the session before Flask-SQLAlchemy removes it.
+
+    On unless testing: the test suite holds one app context (so one session) across a test's
+    requests, where holding would keep one request's objects, and their state, into the next,
+    which a worker never does (each request has a session of its own). The crash test and the
+    gunicorn smoke run the app with production settings; tests/test_orm_references.py turns
+    it on."""
+    app.config.setdefault("HOLD_REQUEST_OBJECTS", not app.testing)
     for name in EVENTS:
         if not event.contains(Session, name, _hold):
             event.listen(Session, name, _hold)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import weakref
 
+import pytest
 import sqlalchemy as sa
 
 from core.database import db
@@ -22,7 +23,24 @@ def _load_everyone_and_drop_them() -> list[weakref.ref]:
     return refs
 
 
-def test_a_request_holds_what_its_session_loaded_until_the_end_of_the_request(app, make_user):
+@pytest.fixture
+def holding(app, monkeypatch):
+    """As in production (the suite shares one app context between a test's requests)."""
+    monkeypatch.setitem(app.config, "HOLD_REQUEST_OBJECTS", True)
+
+
+def test_an_app_that_is_not_testing_holds_and_the_suite_does_not(app):
+    from app import create_app
+
+    assert app.config["HOLD_REQUEST_OBJECTS"] is False
+    served = create_app({"SECRET_KEY": "x" * 64, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert served.testing is False
+    assert served.config["HOLD_REQUEST_OBJECTS"] is True
+
+
+def test_a_request_holds_what_its_session_loaded_until_the_end_of_the_request(
+    app, holding, make_user
+):
     for _ in range(3):
         make_user()
     with app.app_context(), app.test_request_context("/"):  # a request's own app context
@@ -40,7 +58,7 @@ def test_a_request_holds_what_its_session_loaded_until_the_end_of_the_request(ap
     assert [ref() for ref in refs] == [None, None, None]
 
 
-def test_a_session_outside_a_request_keeps_the_weak_identity_map(app, make_user):
+def test_a_session_outside_a_request_keeps_the_weak_identity_map(app, holding, make_user):
     """The queue worker's exports stream the county with yield_per: objects they are done with
     must go, so sessions outside a request hold nothing."""
     for _ in range(3):
@@ -52,7 +70,7 @@ def test_a_session_outside_a_request_keeps_the_weak_identity_map(app, make_user)
     assert [ref() for ref in refs] == [None, None, None]
 
 
-def test_pages_still_work_with_the_objects_held(client, auth, people):
+def test_pages_still_work_with_the_objects_held(client, auth, people, holding):
     """A signed-in manager's pages, several requests in a row on one client."""
     auth.login(people["manager"])
     for path in ["/supervision", "/records", "/supervision", "/profile"]:
