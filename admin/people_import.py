@@ -24,15 +24,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from admin.history import person_details, record_admin_event, team_details
+from admin.models import PeopleImport
 from admin.operations import change_line_manager, name_key, set_roles
 from core.cells import restore
+from core.clock import utcnow
 from core.database import db
 from core.emails import is_valid_email
 from core.errors import ActionRefused
+from core.history import field_changes
 from people.models import Agency, District, Role, Team, TeamMembership, User, UserRole
 from people.operations import new_user, normalise_email
 from people.password_links import LinkPurpose, send_password_link
-from pledges.history import field_changes
 
 log = logging.getLogger(__name__)
 
@@ -582,3 +584,13 @@ def _record_each_person(work, people, before, by, source: str) -> None:
 def _add(item):
     db.session.add(item)
     return item
+
+
+def import_people(stored: PeopleImport, plan: ImportPlan, by: User, *, send_links: bool) -> None:
+    """Carry out an uploaded file's plan and note on the upload when, and what it did."""
+    result = apply_import(plan, by, send_links=send_links, source=stored.filename or "")
+    stored.imported_at = utcnow()
+    stored.outcome = (
+        f"{result.created} added, {result.changed} changed, {result.unchanged} unchanged, "
+        f"{result.skipped} left out because of problems"
+    )

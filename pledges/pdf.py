@@ -19,7 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from core.formatting import long_date
+from core.formatting import long_date, shorten
 from core.pdf_fonts import BOLD, REGULAR, register_fonts
 from pledges.models import Entry, Evidence, FrameworkVersion, Record
 from pledges.queries import entries_by_area
@@ -321,7 +321,7 @@ class _PageCount(Flowable):
 def _footer(text: str):
     """Draws on every page: whose tool it is, and "Page X of Y"."""
     # At most one line: a long name is cut short rather than run into the page number.
-    short = text if len(text) <= 90 else text[:89] + "…"
+    short = shorten(text, 90)
 
     def on_page(canvas, _document) -> None:
         canvas.saveState()
@@ -371,7 +371,7 @@ def _record_details(record: Record, styles) -> list:
         story.append(
             paragraph(members or "none", styles["details"], label="Team members:"),
         )
-    status = [f"Cycle {record.cycle}, version {record.version}. Status: {record.status_label}."]
+    status = [f"Cycle {record.cycle}, version {record.version}. Status: {record.state.label}."]
     if record.signed_off_at:
         status.append(f"Stage 1 signed off on {long_date(record.signed_off_at)}.")
     if record.review_due_on:
