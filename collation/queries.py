@@ -378,4 +378,6 @@ def section_titles(selection: Selection) -> list[tuple[int, str]]:
 
 
 def load_export(job_id: int) -> ExportJob | None:
-    return db.session.get(ExportJob, job_id)
+    # Read afresh: the worker updates the job in a session of its own (in tests, the same
+    # process), and a copy already in this session would still say "queued".
+    return db.session.get(ExportJob, job_id, populate_existing=True)
