@@ -155,6 +155,25 @@ class EvidenceSource(enum.Enum):
 EDITABLE_STATUSES = frozenset({RecordStatus.DRAFT, RecordStatus.RETURNED})
 
 
+class Sharing(enum.Enum):
+    """Whether the owners let the good-practice library show their signed-off entries, and how.
+
+    Chosen when submitting; anonymised unless they choose otherwise.
+    """
+
+    NAMED = "named"
+    ANONYMISED = "anonymised"
+    NOT_SHARED = "not_shared"
+
+    @property
+    def label(self) -> str:
+        return {
+            Sharing.NAMED: "Share it with my name (or our team's name)",
+            Sharing.ANONYMISED: "Share it anonymised: agency and district only",
+            Sharing.NOT_SHARED: "Do not share it",
+        }[self]
+
+
 class Approval(enum.Enum):
     """A line manager's decision on one entry of a submitted record."""
 
@@ -233,6 +252,10 @@ class Record(db.Model):
     review_started_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     completed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # How the good-practice library may show the signed-off entries (chosen when submitting).
+    sharing: Mapped[Sharing] = mapped_column(
+        enum_column(Sharing, "sharing"), default=Sharing.ANONYMISED
+    )
 
     framework_version: Mapped[FrameworkVersion] = relationship()
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
@@ -375,6 +398,9 @@ class Entry(db.Model):
     return_comment: Mapped[str] = mapped_column(sa.Text, default="")
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The identifying-details check, run again on the shared text when stage 1 is signed off:
+    # True keeps the entry out of the good-practice library; None means not checked yet.
+    shared_text_flagged: Mapped[bool | None]
 
     record: Mapped[Record] = relationship(back_populates="entries")
     key_point: Mapped[KeyPoint | None] = relationship()

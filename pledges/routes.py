@@ -18,8 +18,10 @@ from pledges.forms import (
     NewFindingForm,
     RecordDetailsForm,
     StartRecordForm,
+    SubmitForm,
 )
 from pledges.framework import current_framework, load_framework_version
+from pledges.models import Sharing
 from pledges.operations import (
     add_addendum,
     add_finding,
@@ -330,6 +332,14 @@ def remove_finding_page(record_id: int, entry_id: int):
     return render_template("pledges/remove_finding.html", record=record, entry=entry, form=form)
 
 
+def _sharing_chosen(form: SubmitForm, record) -> Sharing | None:
+    """The library sharing chosen on the submit page: stage 1 only (the review shares nothing
+    new), and None when left out, so the record keeps its choice."""
+    if record.in_review_stage or not form.sharing.data:
+        return None
+    return Sharing(form.sharing.data)
+
+
 @bp.route("/records/<id:record_id>/submit", methods=["GET", "POST"])
 @login_required
 def submit(record_id: int):
@@ -337,7 +347,7 @@ def submit(record_id: int):
     editable = can_submit(current_user, record)
     if not editable:
         return _not_editable(record)
-    form = ConfirmForm()
+    form = SubmitForm(sharing=record.sharing.value)
     blocking = submission_problems(record)
     unconfirmed = ""
     if form.validate_on_submit():
@@ -346,6 +356,7 @@ def submit(record_id: int):
                 record,
                 _me(),
                 personal_data_confirmed=request.form.get("not_identifying") == "yes",
+                sharing=_sharing_chosen(form, record),
             )
         except AlreadyDone as done:
             return _already_done(done, record)
