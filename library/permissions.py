@@ -13,3 +13,9 @@ def can_read_library(user: User) -> bool:
 def can_feature(user: User) -> bool:
     """The training team celebrates good practice (section 8): they feature entries."""
     return user.has_role(Role.TRAINING_TEAM)
+
+
+def can_feature_entry(user: User, entry) -> bool:
+    """Featuring (or not) one entry: the training team; whether the library shows the entry is
+    the operation's rule (it refuses, with a message)."""
+    return can_feature(user)

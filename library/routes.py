@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from core.database import db
-from core.errors import ActionRefused
 from core.forms import ConfirmForm
+from core.guard import carry_out, me, object_view, page_view
 from library import bp
 from library.operations import feature_entry, unfeature_entry
-from library.permissions import can_feature, can_read_library
+from library.permissions import can_feature, can_feature_entry, can_read_library
 from library.queries import LibraryFilters, choices, key_point_choices, library_page
 from people.models import Agency, District
 from pledges.models import Entry
@@ -21,11 +21,13 @@ def can_feature_global(user) -> bool:
     return can_feature(user)
 
 
+def load_entry(entry_id: int) -> Entry | None:
+    return db.session.get(Entry, entry_id)
+
+
 @bp.get("/library")
-@login_required
+@page_view(can_read_library)
 def index():
-    if not can_read_library(current_user):
-        abort(403)
     filters = LibraryFilters.from_args(request.args)
     found = library_page(filters, request.args.get("page", 1, type=int) or 1)
     return render_template(
@@ -41,33 +43,23 @@ def index():
 
 
 @bp.post("/library/entries/<id:entry_id>/feature")
-@login_required
-def feature(entry_id: int):
-    return _change_feature(entry_id, featuring=True)
+@object_view(load_entry, permission=can_feature_entry)
+def feature(entry: Entry):
+    return _change_feature(entry, featuring=True)
 
 
 @bp.post("/library/entries/<id:entry_id>/unfeature")
-@login_required
-def unfeature(entry_id: int):
-    return _change_feature(entry_id, featuring=False)
+@object_view(load_entry, permission=can_feature_entry)
+def unfeature(entry: Entry):
+    return _change_feature(entry, featuring=False)
 
 
-def _change_feature(entry_id: int, *, featuring: bool):
-    entry = db.session.get(Entry, entry_id) or abort(404)
-    if not can_feature(current_user):
-        abort(403)
+def _change_feature(entry: Entry, *, featuring: bool):
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    me = current_user._get_current_object()
-    try:
-        if featuring:
-            feature_entry(entry, me)
-        else:
-            unfeature_entry(entry, me)
-    except ActionRefused as refusal:
-        flash(refusal.message, "error")
-    else:
-        db.session.commit()
+    operation = feature_entry if featuring else unfeature_entry
+    done, _ = carry_out(lambda: operation(entry, me()))
+    if done:
         flash(
             "The entry is featured: it leads the library."
             if featuring
@@ -75,4 +67,4 @@ def _change_feature(entry_id: int, *, featuring: bool):
             "success",
         )
     back = LibraryFilters.from_args(request.args).query_args()
-    return redirect(url_for("library.index", **back, _anchor=f"entry-{entry_id}"))
+    return redirect(url_for("library.index", **back, _anchor=f"entry-{entry.id}"))
