@@ -37,3 +37,16 @@ def test_a_featured_entry_is_found_by_a_practitioner_in_another_district(live_se
     found = practitioner.locator("article.library-entry").first
     assert text in found.inner_text()
     assert "High Peak" in found.locator("p.muted").inner_text()
+
+
+def test_the_impact_report_reads_well_and_passes_axe(live_server, new_page):
+    page = new_page()
+    sign_in(page, live_server, "district@demo.test")
+    page.get_by_role("link", name="Impact report").click()
+    page.get_by_role("heading", name="Impact report: Chesterfield").wait_for()
+    check(page, "impact report")
+    page.get_by_label("Anonymised: suppress numbers under 5").check()
+    page.get_by_role("button", name="Show the report").click()
+    page.get_by_text("Anonymised: counts from 1 to 4").wait_for()
+    check(page, "impact report, anonymised")
+    assert page.locator("table").count() == 4
