@@ -21,7 +21,7 @@ from pledges.models import (
     Record,
     RecordEvent,
     RecordSnapshot,
-    RecordStatus,
+    RecordState,
 )
 
 MULTI_AGENCY = "Multi-agency"
@@ -145,7 +145,7 @@ def _review_sources(district_id: int | None) -> dict[int, frozenset[str]]:
         .join(Entry, Entry.record_id == Record.id)
         .join(Evidence, Evidence.entry_id == Entry.id),
         district_id,
-    ).where(Record.status == RecordStatus.COMPLETE)
+    ).where(Record.state == RecordState.COMPLETE)
     return {
         record_id: frozenset(
             source.value for source, used in zip(EvidenceSource, flags, strict=True) if used
@@ -165,7 +165,7 @@ def judgement_counts(district_id: int | None = None) -> list[JudgementCount]:
         .join(Entry, Entry.record_id == Record.id)
         .outerjoin(KeyPoint, Entry.key_point_id == KeyPoint.id),
         district_id,
-    ).where(Record.status == RecordStatus.COMPLETE, Entry.change_judgement.is_not(None))
+    ).where(Record.state == RecordState.COMPLETE, Entry.change_judgement.is_not(None))
     query = query.group_by(KeyPoint.number, KeyPoint.title, Record.cycle, Entry.change_judgement)
     rows = sorted(
         db.session.execute(query), key=lambda row: (row[0] is None, row[0] or 0, row[1] or "")

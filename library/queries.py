@@ -20,7 +20,7 @@ from pledges.models import (
     FrameworkVersion,
     KeyPoint,
     Record,
-    RecordStatus,
+    RecordState,
     Sharing,
 )
 
@@ -38,7 +38,7 @@ def signed_off_records() -> sa.ColumnElement[bool]:
 
     The one place the library (and the impact report) says what "signed off" means.
     """
-    return sa.or_(Record.status == RecordStatus.SIGNED_OFF, Record.stage == 2)
+    return Record.state.in_([state for state in RecordState if state.is_signed_off])
 
 
 def in_library() -> sa.ColumnElement[bool]:
