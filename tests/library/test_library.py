@@ -364,3 +364,21 @@ def test_the_migrations_build_the_search_index(separate_database_url):
                 indexes = set(connection.scalars(sa.text("SELECT indexname FROM pg_indexes")))
                 assert "ix_entries_library_search" in indexes
         db.engine.dispose()
+
+
+def test_the_owners_read_on_their_record_how_it_is_shared_and_what_was_withheld(
+    client, auth, people, sign_off
+):
+    record = sign_off(
+        people["practitioner"],
+        people["manager"],
+        {
+            0: {"good_practice": "Visited Jayden (aged 4) at home"},
+            1: {"pledge": "Supervision every month"},
+        },
+        sharing=Sharing.NAMED,
+    )
+    auth.login(people["practitioner"])
+    page = client.get(f"/records/{record.id}").get_data(as_text=True)
+    assert "Share it with my name" in page
+    assert page.count("Not shared in the good-practice library") == 1
