@@ -55,6 +55,9 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     from collation import bp as collation_bp
     from collation.cli import export_group
     from demo.cli import demo_command, setup_demo_command
+    from impact import bp as impact_bp
+    from library import bp as library_bp
+    from library.cli import library_group
     from people import bp as people_bp
     from pledges import bp as pledges_bp
     from pledges.cli import framework_group, reviews_group, scheduler_command
@@ -64,11 +67,14 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pledges_bp)
     app.register_blueprint(supervision_bp)
     app.register_blueprint(collation_bp)
+    app.register_blueprint(library_bp)
+    app.register_blueprint(impact_bp)
     app.register_blueprint(admin_bp)
     app.cli.add_command(framework_group)
     app.cli.add_command(reviews_group)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(export_group)
+    app.cli.add_command(library_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(setup_demo_command)
     app.cli.add_command(users_group)

@@ -22,7 +22,7 @@ from people.models import Agency, District, Role, Team, User
 from people.operations import add_team_member, create_user
 from people.passwords import DEMO_PASSWORD
 from pledges.framework import ensure_default_framework
-from pledges.models import EvidenceSource, Record
+from pledges.models import EvidenceSource, Record, Sharing
 from pledges.operations import (
     add_addendum,
     add_finding,
@@ -475,7 +475,7 @@ class DemoCountyBuilder:
             if index % 7 == 0:
                 self._add_finding(record, person, 1)
             if state >= 2:
-                submit_record(record, person)
+                submit_record(record, person, sharing=DEMO_SHARING[(index // 4) % 4])
             if state == 3 and (index // 4) % 3:
                 self._sign_off(record, person.line_manager, supervisee=person)
                 self._review_scenario(record, person, scenario=next(self.scenarios))
@@ -490,11 +490,14 @@ class DemoCountyBuilder:
             for member in team.members:
                 self._fill(record, member, 2)
             if index % 3 == 2:
-                submit_record(record, starter)
+                submit_record(record, starter, sharing=Sharing.NAMED)
                 if index % 2:
                     self._sign_off(record, team.manager, team=team)
             _backdate(record, days=self.random.randint(3, 60))
 
+
+# The owners' choices for the good-practice library: mostly shared, some with names.
+DEMO_SHARING = [Sharing.ANONYMISED, Sharing.NAMED, Sharing.ANONYMISED, Sharing.NOT_SHARED]
 
 RETURN_COMMENTS = [
     "Good start. Can you say by when you will do this, and how we will know it has made a "

@@ -8,14 +8,16 @@ from wtforms import (
     EmailField,
     HiddenField,
     IntegerField,
+    RadioField,
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from core.forms import BaseForm, DayField, OneLine
-from pledges.models import ENTRY_TEXT_FIELDS, ChangeJudgement, EvidenceSource
+from pledges.models import ENTRY_TEXT_FIELDS, ChangeJudgement, EvidenceSource, Sharing
 from pledges.operations import FINDING_FIELDS
 from pledges.wording import (
     ENTRY_FIELD_LABELS,
@@ -185,3 +187,15 @@ for _name in ("judgement_value", "what_next"):
 
 class NextCycleForm(BaseForm):
     """Which pledges to carry into the next cycle: entry ids, checked on the page."""
+
+
+class SubmitForm(BaseForm):
+    """Submitting a record, with the owners' choice of how the good-practice library shares it."""
+
+    sharing = RadioField(
+        "Sharing this record's good practice and pledges in the good-practice library",
+        choices=[SelectChoice(choice.value, choice.label) for choice in Sharing],
+        default=Sharing.ANONYMISED.value,
+        # Left out (an older page, a script), the record keeps the choice it has.
+        validators=[Optional()],
+    )

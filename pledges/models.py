@@ -233,6 +233,17 @@ class EvidenceSource(LabelledEnum):
         }[self]
 
 
+class Sharing(LabelledEnum):
+    """Whether the owners let the good-practice library show their signed-off entries, and how.
+
+    Chosen when submitting; anonymised unless they choose otherwise.
+    """
+
+    NAMED = "named", "Share it with my name (or our team's name)"
+    ANONYMISED = "anonymised", "Share it anonymised: agency and district only"
+    NOT_SHARED = "not_shared", "Do not share it"
+
+
 class Approval(LabelledEnum):
     """A line manager's decision on one entry of a submitted record."""
 
@@ -302,6 +313,10 @@ class Record(db.Model):
     review_started_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     completed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # How the good-practice library may show the signed-off entries (chosen when submitting).
+    sharing: Mapped[Sharing] = mapped_column(
+        enum_column(Sharing, "sharing"), default=Sharing.ANONYMISED
+    )
 
     framework_version: Mapped[FrameworkVersion] = relationship()
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
@@ -457,6 +472,9 @@ class Entry(db.Model):
     return_comment: Mapped[str] = mapped_column(sa.Text, default="")
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The identifying-details check, run again on the shared text when stage 1 is signed off:
+    # True keeps the entry out of the good-practice library; None means not checked yet.
+    shared_text_flagged: Mapped[bool | None]
 
     record: Mapped[Record] = relationship(back_populates="entries")
     key_point: Mapped[KeyPoint | None] = relationship()

@@ -32,9 +32,10 @@ from pledges.models import (
     FrameworkVersion,
     Record,
     RecordSnapshot,
+    Sharing,
     Transition,
 )
-from pledges.personal_data import personal_data_findings
+from pledges.personal_data import find_in_text, personal_data_findings
 from pledges.review.rules import review_problems
 from pledges.wording import ENTRY_FIELD_SHORT_NAMES
 
@@ -362,8 +363,17 @@ def submission_problems(record: Record) -> list[str]:
     return problems
 
 
-def submit_record(record: Record, by: User, *, personal_data_confirmed: bool = False) -> None:
+def submit_record(
+    record: Record,
+    by: User,
+    *,
+    personal_data_confirmed: bool = False,
+    sharing: Sharing | None = None,
+) -> None:
     """Send a draft, or a record returned with comments, to its manager for sign-off.
+
+    `sharing`, when given, is the owners' choice of how the good-practice library may show the
+    record's entries once signed off (kept as it was when not given).
 
     Refused while `submission_problems` finds any, and while the text looks like it holds a
     child's or family's identifying details, until the owner confirms it does not. On
@@ -391,6 +401,15 @@ def submit_record(record: Record, by: User, *, personal_data_confirmed: bool = F
             ],
         )
     resubmitting = record.is_returned
+    if sharing is not None and sharing is not record.sharing:
+        record_event(
+            record,
+            by,
+            "sharing_chosen",
+            f"Library sharing: {sharing.label}",
+            changes={"sharing": {"from": record.sharing.value, "to": sharing.value}},
+        )
+        record.sharing = sharing
     for entry in record.returned_entries:
         entry.approval = Approval.UNDECIDED
     record.move(Transition.SUBMIT)
@@ -408,6 +427,28 @@ def submit_record(record: Record, by: User, *, personal_data_confirmed: bool = F
     )
     db.session.flush()
     log.info("record %s submitted by user %s", record.id, by.id)
+
+
+def shared_text(entry: Entry) -> str:
+    """What the good-practice library shows of an entry: its good practice and its pledge (and an
+    added finding's title)."""
+    parts = [entry.finding_title] if entry.is_added_finding else []
+    return "\n".join([*parts, entry.good_practice, entry.pledge])
+
+
+def screen_shared_text(record: Record) -> int:
+    """Run the identifying-details check again on what the library would share of each entry,
+    as stage 1 is signed off, and mark the entries it flags so the library withholds them.
+
+    The owners confirmed at submission only that their manager may read the text; sharing it
+    across the county is a wider audience, so flagged entries are withheld rather than shown
+    after a second confirmation. Returns how many were flagged.
+    """
+    flagged = 0
+    for entry in record.entries:
+        entry.shared_text_flagged = bool(find_in_text(shared_text(entry)))
+        flagged += entry.shared_text_flagged
+    return flagged
 
 
 def add_addendum(entry: Entry, by: User, text: str) -> EntryAddendum:

@@ -198,7 +198,7 @@ def _addenda(entry: Entry, style: ParagraphStyle) -> list[Flowable]:
     ]
 
 
-def _entry_row(entry: Entry, label: list[Flowable], styles) -> list:
+def _entry_row(entry: Entry, label: list[Flowable], styles, *, review: bool = True) -> list:
     text = styles["text"]
     return [
         label,
@@ -206,7 +206,7 @@ def _entry_row(entry: Entry, label: list[Flowable], styles) -> list:
         _text_cell(entry.pledge, text) + _addenda(entry, text),
         _text_cell(entry.helps, text, "Help:") + _text_cell(entry.hinders, text, "Hinder:"),
         _text_cell(entry.signs_of_success, text),
-        _review_cell(entry, text),
+        _review_cell(entry, text) if review else [],
     ]
 
 
@@ -380,8 +380,11 @@ def _record_details(record: Record, styles) -> list:
     return story
 
 
-def record_pdf(record: Record) -> bytes:
+def record_pdf(record: Record, *, include_review: bool = True) -> bytes:
     """The record as the paper tool: its details, then the one table of the paper, filled in.
+
+    `include_review=False` leaves the review column empty (a review not yet signed off, printed
+    by someone who may read only what is signed off).
 
     Never refuses text the forms accepted: long cells continue on the next page under the
     repeated headings. With no added findings, blank rows a) to e) are left to write in.
@@ -391,12 +394,13 @@ def record_pdf(record: Record) -> bytes:
     for area, entries in entries_by_area(record):
         table.add_section(paragraph(f"{area.number}) {area.title}", styles["area"]))
         for entry in entries:
-            table.add_row(_entry_row(entry, text_flowables(entry.title, styles["small"]), styles))
+            title = text_flowables(entry.title, styles["small"])
+            table.add_row(_entry_row(entry, title, styles, review=include_review))
     table.add_findings_header()
     if record.added_findings:
         for index, entry in enumerate(record.added_findings):
             label = _finding_label(finding_letter(index), entry, styles)
-            table.add_row(_entry_row(entry, label, styles))
+            table.add_row(_entry_row(entry, label, styles, review=include_review))
     else:
         table.add_blank_findings()
     story = [

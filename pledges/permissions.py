@@ -33,6 +33,32 @@ def can_view_record(user: User, record: Record) -> bool:
     return is_owner(user, record) or oversees(user, record) or user.has_role(Role.ADMINISTRATOR)
 
 
+def reviews_for_the_partnership(user: User, record: Record) -> bool:
+    """The district team of the record's district, and the training team, read signed-off
+    records (section 8: they review the whole process and collate it). Never drafts."""
+    if not record.is_signed_off:
+        return False
+    if user.has_role(Role.TRAINING_TEAM):
+        return True
+    if not user.has_role(Role.DISTRICT_TEAM) or user.district_id is None:
+        return False
+    place = record.team if record.team is not None else record.owner
+    return place is not None and place.district_id == user.district_id
+
+
+def can_read_record(user: User, record: Record) -> bool:
+    """The record page and its PDF: everyone who may view the record, and read-only the district
+    and training teams once it is signed off. (They see stage 2 only once it is signed off too:
+    `can_see_review`.)"""
+    return can_view_record(user, record) or reviews_for_the_partnership(user, record)
+
+
+def can_see_review(user: User, record: Record) -> bool:
+    """The review as it is being written is for the owners, their managers and administrators;
+    others who read the record see it once it is signed off."""
+    return record.in_review_stage and (can_view_record(user, record) or record.is_complete)
+
+
 def can_edit_record(user: User, record: Record) -> bool:
     """Owners change stage 1 while it is a draft or returned; nobody else ever does."""
     return is_owner(user, record) and record.is_editable and not record.in_review_stage
@@ -59,7 +85,8 @@ def can_read_framework(user: User, framework: FrameworkVersion) -> bool:
 
 
 def can_view_history(user: User, record: Record) -> bool:
-    """A record's history is for its owners, their managers and administrators."""
+    """A record's history is for its owners, their managers and administrators (not the
+    district and training teams: it holds the drafts before sign-off)."""
     return can_view_record(user, record)
 
 

@@ -19,7 +19,7 @@ from people.models import Team, User
 from pledges.history import record_event
 from pledges.links import record_address, record_page
 from pledges.models import Approval, Entry, Record, Transition
-from pledges.operations import existing_record, lock_record, normalise_text
+from pledges.operations import existing_record, lock_record, normalise_text, screen_shared_text
 from pledges.review.dates import review_due_on
 from supervision.models import Decision, EntryDecision, SessionRecord, SupervisionSession
 from supervision.permissions import (
@@ -247,6 +247,7 @@ def _sign_off(record: Record, manager: User) -> None:
     record.signed_off_by = manager
     months = current_app.config["REVIEW_INTERVAL_MONTHS"]
     record.review_due_on = review_due_on(today_in_london(), months)
+    screen_shared_text(record)  # before the good-practice library may show anything of it
     record_event(
         record,
         manager,
