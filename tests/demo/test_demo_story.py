@@ -63,6 +63,9 @@ def test_the_senior_manager_has_a_record_of_their_own_supervisee_awaiting_sign_o
     waiting = [line for line in overview.lines if line.needs_action]
     assert waiting
     assert all(line.person.line_manager == senior for line in waiting)
+    # And the manager's waiting records, for acting in their absence.
+    acting = [line for line in overview.acting_lines if line.needs_action]
+    assert {line.acting_for for line in acting} >= {demo["manager@demo.test"]}
 
 
 def test_the_district_and_training_teams_have_signed_off_work_to_read_and_collate(demo):
