@@ -26,6 +26,15 @@ def date_and_time(value: datetime | None) -> str:
     return f"{long_date(local)} at {hour}:{local:%M}{suffix}"
 
 
+def date_with_time(value: datetime | None) -> str:
+    """25 November 2026, 14:05, in London time (where the time is read beside other dates)."""
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON)
+    return f"{long_date(local)}, {local:%H:%M}"
+
+
 def register_filters(app) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["date_and_time"] = date_and_time
+    app.jinja_env.filters["date_with_time"] = date_with_time

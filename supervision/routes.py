@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from core.clock import today_in_london
 from core.database import db
 from core.errors import ActionRefused, AlreadyDone
+from core.formatting import long_date
 from core.forms import ConfirmForm
 from core.ids import parse_id
 from people.models import Team, User
@@ -19,6 +20,7 @@ from supervision.models import SupervisionSession
 from supervision.operations import (
     approve_all_remaining,
     approve_entry,
+    delete_session,
     return_entry,
     save_session_notes,
     start_session,
@@ -141,6 +143,31 @@ def save_notes(session_id: int):
     db.session.commit()
     flash("The notes have been saved.", "success")
     return redirect(url_for("supervision.view_session", session_id=session.id, _anchor="notes"))
+
+
+@bp.route("/supervision/sessions/<id:session_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_session_page(session_id: int):
+    """Confirm, then delete a session started by mistake (refused once it has decisions)."""
+    if request.method == "POST" and db.session.get(SupervisionSession, session_id) is None:
+        flash("The session had already been deleted.", "info")  # a second click
+        return redirect(url_for("supervision.my_sessions"))
+    session = _session_or_abort(session_id)
+    if not can_run_session(current_user, session):
+        abort(403)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        described = f"{session.with_name} on {long_date(session.held_on)}"
+        try:
+            delete_session(session, _me())
+        except ActionRefused as refusal:
+            db.session.rollback()
+            flash(refusal.message, "error")
+            return redirect(url_for("supervision.view_session", session_id=session_id))
+        db.session.commit()
+        flash(f"The session with {described} has been deleted.", "success")
+        return redirect(url_for("supervision.my_sessions"))
+    return render_template("supervision/delete_session.html", session=session, form=form)
 
 
 def _back_to_entry(session, entry):
