@@ -32,7 +32,7 @@ from pledges.operations import (
     start_record,
     submit_record,
 )
-from pledges.reviews import add_evidence, save_review, start_review
+from pledges.review.operations import add_evidence, save_review, start_review
 from supervision.operations import (
     approve_all_remaining,
     approve_entry,

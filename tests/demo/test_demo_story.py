@@ -18,8 +18,8 @@ from core.database import db
 from demo.county import load_demo_county
 from people.models import District, User
 from pledges.models import Record, RecordEvent, RecordStatus
-from pledges.review_dates import review_due_on
-from pledges.reviews import can_start_review
+from pledges.review.dates import review_due_on
+from pledges.review.operations import can_start_review
 from supervision.models import SupervisionSession
 from supervision.queries import manager_overview
 
