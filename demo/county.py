@@ -172,7 +172,8 @@ class DemoCountyBuilder:
         self.scenarios = itertools.count(1)
 
     def build(self) -> None:
-        ensure_default_framework()
+        with self._at(400, hour=8):
+            ensure_default_framework()  # published before anyone joined, where not yet
         self.districts = {name: District(name=name) for name in DISTRICTS}
         self.agencies = {name: Agency(name=name) for name in AGENCIES}
         db.session.add_all([*self.districts.values(), *self.agencies.values()])

@@ -17,7 +17,7 @@ from core.clock import LONDON, today_in_london, utcnow
 from core.database import db
 from demo.county import load_demo_county
 from people.models import District, User
-from pledges.models import Record, RecordEvent, RecordStatus
+from pledges.models import FrameworkVersion, Record, RecordEvent, RecordStatus
 from pledges.review.dates import review_due_on
 from pledges.review.operations import can_start_review
 from supervision.models import SupervisionSession
@@ -132,6 +132,8 @@ def test_every_step_of_the_story_happened_in_order_and_in_the_past(demo):
         assert session.held_on < today
         for decision in session.decisions:
             assert decision.decided_at.astimezone(LONDON).date() == session.held_on
+    (framework,) = db.session.scalars(sa.select(FrameworkVersion)).all()
+    assert framework.published_at < min(record.created_at for record in records)
     # The story is spread over months, not told in one day.
     days = {event.occurred_at.astimezone(LONDON).date() for r in records for event in r.events}
     assert len(days) > 30
