@@ -17,7 +17,7 @@ from core.clock import LONDON, today_in_london, utcnow
 from core.database import db
 from demo.county import load_demo_county
 from people.models import District, User
-from pledges.models import FrameworkVersion, Record, RecordEvent, RecordStatus
+from pledges.models import FrameworkVersion, Record, RecordEvent, RecordState
 from pledges.review.dates import review_due_on
 from pledges.review.operations import can_start_review
 from supervision.models import SupervisionSession
@@ -44,16 +44,16 @@ def test_the_practitioner_has_a_review_open_and_a_team_draft_to_finish(demo):
     (team_record,) = [
         r for r in db.session.scalars(sa.select(Record)) if r.team in practitioner.teams
     ]
-    assert team_record.status is RecordStatus.DRAFT
+    assert team_record.state is RecordState.DRAFT
     assert team_record.pledged_entries  # it can be submitted
 
 
 def test_the_manager_has_records_and_a_review_awaiting_sign_off(demo):
     overview = manager_overview(demo["manager@demo.test"])
     waiting = [line.record for line in overview.lines if line.needs_action]
-    assert {record.stage for record in waiting} == {1, 2}
+    assert {record.state.stage for record in waiting} == {1, 2}
     assert overview.awaiting_sign_off == len(waiting) >= 2
-    (stage_one,) = [r for r in waiting if r.stage == 1]
+    (stage_one,) = [r for r in waiting if r.state.stage == 1]
     assert stage_one.owner == demo["teammate@demo.test"]
 
 
@@ -75,7 +75,7 @@ def test_the_district_and_training_teams_have_signed_off_work_to_read_and_collat
         Selection(locked_district=chesterfield)
     )
     complete = [
-        r for r in db.session.scalars(sa.select(Record)) if r.status is RecordStatus.COMPLETE
+        r for r in db.session.scalars(sa.select(Record)) if r.state is RecordState.COMPLETE
     ]
     assert complete  # completed reviews with evidence, for the training team's collation
     assert len({r.owner.district for r in complete if r.owner}) >= 1
@@ -96,7 +96,7 @@ def test_every_step_of_the_story_happened_in_order_and_in_the_past(demo):
     records = list(db.session.scalars(sa.select(Record)))
     for record in records:
         # The latest submission is stage 1's until the review is submitted, then the review's.
-        review_submitted = record.stage == 2 and record.status is not RecordStatus.DRAFT
+        review_submitted = record.in_review_stage and record.state is not RecordState.REVIEW_OPEN
         submitted_after = record.review_started_at if review_submitted else record.created_at
         steps = [
             record.created_at,
