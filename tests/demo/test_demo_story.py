@@ -74,9 +74,7 @@ def test_the_district_and_training_teams_have_signed_off_work_to_read_and_collat
     assert count_collated_items(Selection()) > count_collated_items(
         Selection(locked_district=chesterfield)
     )
-    complete = [
-        r for r in db.session.scalars(sa.select(Record)) if r.state is RecordState.COMPLETE
-    ]
+    complete = [r for r in db.session.scalars(sa.select(Record)) if r.state is RecordState.COMPLETE]
     assert complete  # completed reviews with evidence, for the training team's collation
     assert len({r.owner.district for r in complete if r.owner}) >= 1
 
