@@ -27,6 +27,14 @@ def date_and_time(value: datetime | None) -> str:
     return f"{long_date(local)} at {hour}:{local:%M}{suffix}"
 
 
+def date_with_time(value: datetime | None) -> str:
+    """25 November 2026, 14:05, in London time (where the time is read beside other dates)."""
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON)
+    return f"{long_date(local)}, {local:%H:%M}"
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """A count with its noun: "1 pledge", "2 pledges", "0 pledges".
 
@@ -59,5 +67,6 @@ def shorten(text: str, most: int) -> str:
 def register_filters(app) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["date_and_time"] = date_and_time
+    app.jinja_env.filters["date_with_time"] = date_with_time
     app.jinja_env.filters["plural"] = plural
     app.jinja_env.filters["shorten"] = shorten

@@ -16,7 +16,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from core.forms import BaseForm, DayField, OneLine
+from core.date_input import DateInputField
+from core.forms import BaseForm, OneLine
 from pledges.models import ENTRY_TEXT_FIELDS, ChangeJudgement, EvidenceSource, Sharing
 from pledges.operations import FINDING_FIELDS
 from pledges.wording import (
@@ -151,7 +152,9 @@ class EvidenceForm(BaseForm):
             MaximumCharacters("The evidence"),
         ],
     )
-    occurred_on = DayField("When (optional)", validators=[Optional()])
+    occurred_on = DateInputField(
+        "When did it happen? (optional)", name_in_errors="Date", validators=[Optional()]
+    )
     from_self = BooleanField("SR – self report")
     from_service_user = BooleanField("SUR – service user report")
     from_manager = BooleanField("MR – manager report")

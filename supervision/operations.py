@@ -8,12 +8,14 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+import sqlalchemy as sa
 from flask import current_app
 
 from core.clock import today_in_london, utcnow
 from core.database import db
 from core.errors import ActionRefused, AlreadyDone
 from core.formatting import long_date, plural
+from core.locks import lock_row
 from core.notifications import notify
 from people.models import Team, User
 from pledges.history import record_event
@@ -71,6 +73,25 @@ def save_session_notes(session: SupervisionSession, by: User, notes: str) -> Non
         raise ActionRefused("Only the supervisor writes the session's notes.")
     session.notes = normalise_text(notes).strip()
     db.session.flush()
+
+
+def delete_session(session: SupervisionSession, by: User) -> None:
+    """Delete a session started by mistake, with its notes. Only the manager who started it may,
+    and only while no entry has been approved or returned in it: a decision belongs to the
+    record's history, so a session with one stays."""
+    if not can_run_session(by, session):
+        raise ActionRefused("Only the manager who started a session can delete it.")
+    # Locked, so an approval at the same moment either comes first (and is seen) or waits.
+    lock_row(session)
+    decided = sa.select(EntryDecision.id).where(EntryDecision.session_id == session.id).limit(1)
+    if db.session.scalar(decided) is not None:
+        raise ActionRefused(
+            "Entries have been approved or returned in this session, so it is part of the "
+            "record's history and cannot be deleted."
+        )
+    db.session.delete(session)
+    db.session.flush()
+    log.info("supervision session %s deleted by user %s", session.id, by.id)
 
 
 def _check_decision(entry: Entry, manager: User, session: SupervisionSession) -> Record:

@@ -71,3 +71,9 @@ def can_run_session(user: User, session: SupervisionSession) -> bool:
 def can_write_session_notes(user: User, session: SupervisionSession) -> bool:
     """The supervisor, while they may still read the session."""
     return can_run_session(user, session) and can_view_session(user, session)
+
+
+def can_delete_session(user: User, session: SupervisionSession) -> bool:
+    """The manager who started it, while they may still read it (whether it may be deleted now,
+    with no decisions in it, is `delete_session`'s to say)."""
+    return can_run_session(user, session) and can_view_session(user, session)

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from core.clock import today_in_london
 from core.database import db
+from core.formatting import long_date
 from core.forms import ConfirmForm
 from core.guard import carry_out, me, object_view, signed_in_view
 from core.ids import parse_id
@@ -18,11 +19,13 @@ from supervision.forms import NotesForm, ReturnForm, SessionForm
 from supervision.operations import (
     approve_all_remaining,
     approve_entry,
+    delete_session,
     return_entry,
     save_session_notes,
     start_session,
 )
 from supervision.permissions import (
+    can_delete_session,
     can_hold_session_about,
     can_run_session,
     can_sign_off,
@@ -118,6 +121,20 @@ def save_notes(session):
     if carry_out(lambda: save_session_notes(session, me(), form.notes.data))[0]:
         flash("The notes have been saved.", "success")
     return redirect(url_for("supervision.view_session", session_id=session.id, _anchor="notes"))
+
+
+@bp.route("/supervision/sessions/<id:session_id>/delete", methods=["GET", "POST"])
+@object_view(load_session, permission=can_delete_session)
+def delete_session_page(session):
+    """Confirm, then delete a session started by mistake (refused once it has decisions)."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        described = f"{session.with_name} on {long_date(session.held_on)}"
+        if carry_out(lambda: delete_session(session, me()))[0]:
+            flash(f"The session with {described} has been deleted.", "success")
+            return redirect(url_for("supervision.my_sessions"))
+        return redirect(url_for("supervision.view_session", session_id=session.id))
+    return render_template("supervision/delete_session.html", session=session, form=form)
 
 
 def _at_entry(session, entry) -> str:

@@ -50,11 +50,21 @@ def test_evidence_errors_are_shown_next_to_their_fields(client, auth, people, si
     auth.login(people["practitioner"])
     entry = signed_off.entries[0]
     url = f"/records/{signed_off.id}/review/{entry.id}/evidence"
-    response = client.post(url, data={"description": "", "occurred_on": "2026-02-31"})
+    response = client.post(
+        url,
+        data={
+            "description": "",
+            "occurred_on-day": "31",
+            "occurred_on-month": "2",
+            "occurred_on-year": "2026",
+        },
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Describe the evidence: what happened, and what it shows" in html
-    assert "Enter a real date, for example 23 November 2026" in html
+    assert "Date must be a real date" in html
+    assert 'value="31"' in html  # what was typed is kept
+    assert '<a href="#occurred_on-day">Date must be a real date</a>' in html
     assert (
         client.post(
             url, data={"description": "Parent feedback", "from_service_user": "y"}
