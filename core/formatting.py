@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from core.clock import LONDON
+from core.word_diff import word_diff
 
 
 def long_date(value: date | datetime | None) -> str:
@@ -29,3 +30,4 @@ def date_and_time(value: datetime | None) -> str:
 def register_filters(app) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["date_and_time"] = date_and_time
+    app.jinja_env.globals["word_diff"] = word_diff

@@ -17,6 +17,7 @@ from pledges.forms import (
     FindingEntryForm,
     NewFindingForm,
     RecordDetailsForm,
+    ReplyForm,
     StartRecordForm,
 )
 from pledges.framework import current_framework, load_framework_version
@@ -35,7 +36,9 @@ from pledges.permissions import (
     can_add_addendum,
     can_edit_record,
     can_edit_review,
+    can_note_evidence,
     can_reopen,
+    can_reply_to_return,
     can_start_next_cycle,
     can_submit,
     can_view_history,
@@ -118,6 +121,7 @@ def view_record(record_id: int):
         short_names=ENTRY_FIELD_SHORT_NAMES,
         can_edit=can_edit_record(current_user, record),
         can_edit_review=can_edit_review(current_user, record),
+        can_note_evidence=can_note_evidence(current_user, record),
         can_submit=can_submit(current_user, record),
         can_start_review=is_owner(current_user, record)
         and can_start_review(record, today_in_london()),
@@ -199,6 +203,8 @@ def edit_entry(record_id: int, entry_id: int):
         hints=ENTRY_FIELD_HINTS | FINDING_FIELD_HINTS,
         next_entry=_next_entry(record, entry),
         title_for_conflict=PAGE_TITLE_FOR_CONFLICT,
+        can_reply=can_reply_to_return(current_user, record),
+        reply_form=ReplyForm(formdata=None, reply=entry.reply_to_return),
     ), 409 if conflicts else form_status(form)
 
 

@@ -95,3 +95,11 @@ def already_done(refusal: ActionRefused, record=None):
 
 def form_status(form) -> int:
     return 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
+
+
+def form_problem(form) -> str:
+    """The first thing wrong with a small form posted from a page that is not its own."""
+    for name, messages in form.errors.items():
+        if messages and name != "csrf_token":
+            return messages[0]
+    return "The page had expired. Please try again."

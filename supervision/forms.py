@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from core.forms import BaseForm, DayField
 
@@ -45,3 +45,19 @@ class ReturnForm(BaseForm):
             ),
         ],
     )
+
+
+class ManagerReportForm(BaseForm):
+    """A manager report (MR): what the manager has seen of the practice, noted in the session."""
+
+    description = TextAreaField(
+        "What you have seen of this practice",
+        validators=[
+            DataRequired("Describe what you have seen of this practice"),
+            Length(
+                max=COMMENT_LIMIT,
+                message=f"The report must be {COMMENT_LIMIT:,} characters or fewer",
+            ),
+        ],
+    )
+    occurred_on = DayField("When (optional)", validators=[Optional()])

@@ -14,11 +14,14 @@ from people.models import Team, User
 from pledges.smart import smart_prompts
 from pledges.wording import ENTRY_FIELD_LABELS
 from supervision import bp
-from supervision.forms import NotesForm, ReturnForm, SessionForm
+from supervision.forms import ManagerReportForm, NotesForm, ReturnForm, SessionForm
 from supervision.models import SupervisionSession
 from supervision.operations import (
+    IDLE_BEFORE_TELLING,
+    add_manager_report,
     approve_all_remaining,
     approve_entry,
+    finish_session,
     return_entry,
     save_session_notes,
     start_session,
@@ -33,6 +36,7 @@ from supervision.permissions import (
 )
 from supervision.prompts import REFLECTIVE_PROMPTS, SOURCE
 from supervision.queries import manager_overview, sessions_for
+from supervision.session_view import session_view
 
 
 def _me():
@@ -102,7 +106,7 @@ def _session_or_abort(session_id: int) -> SupervisionSession:
     return session
 
 
-def _render_session(session, *, notes_form=None, return_forms=None, status=200):
+def _render_session(session, *, notes_form=None, return_forms=None, report_forms=None, status=200):
     runs_it = can_run_session(current_user, session)
     records = session_records_visible_to(current_user, session)
     return render_template(
@@ -113,6 +117,9 @@ def _render_session(session, *, notes_form=None, return_forms=None, status=200):
         can_decide={r.id: runs_it and can_sign_off(current_user, r) for r in records},
         notes_form=notes_form or NotesForm(notes=session.notes),
         return_forms=return_forms or {},
+        report_forms=report_forms or {},
+        session_view=session_view,
+        idle_minutes=int(IDLE_BEFORE_TELLING.total_seconds() // 60),
         confirm_form=ConfirmForm(),
         smart_prompts=smart_prompts,
         labels=ENTRY_FIELD_LABELS,
@@ -193,6 +200,40 @@ def approve_all(session_id: int, record_id: int):
             "Every remaining entry has been approved.",
         )
     return redirect(url_for("supervision.view_session", session_id=session.id))
+
+
+@bp.post("/supervision/sessions/<id:session_id>/finish")
+@login_required
+def finish(session_id: int):
+    """The manager has finished: each owner gets one message with this session's decisions."""
+    session = _session_or_abort(session_id)
+    if ConfirmForm().validate_on_submit():
+        _decide(
+            lambda: finish_session(session, _me()),
+            "The session is finished: the owners have been sent what you decided.",
+        )
+    return redirect(url_for("supervision.view_session", session_id=session.id))
+
+
+@bp.post("/supervision/sessions/<id:session_id>/entries/<id:entry_id>/manager-report")
+@login_required
+def add_manager_report_page(session_id: int, entry_id: int):
+    session = _session_or_abort(session_id)
+    entry = _entry_in_session_or_abort(session, entry_id)
+    form = ManagerReportForm()
+    if not form.validate_on_submit():
+        return _render_session(session, report_forms={entry.id: form}, status=422)
+    _decide(
+        lambda: add_manager_report(
+            entry,
+            _me(),
+            session,
+            description=form.description.data,
+            occurred_on=form.occurred_on.data,
+        ),
+        f"Your manager report (MR) has been added: {entry.title}",
+    )
+    return _back_to_entry(session, entry)
 
 
 def _decide(action, success_message: str) -> None:

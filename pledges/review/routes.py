@@ -13,9 +13,10 @@ from core.forms import ConfirmForm
 from core.ids import parse_id
 from core.submissions import claim_submission, new_submission_key
 from pledges import bp
-from pledges.forms import EvidenceForm, ReviewForm
+from pledges.forms import EvidenceForm, ReplyForm, ReviewForm
 from pledges.models import ChangeJudgement, EvidenceSource
-from pledges.permissions import is_owner
+from pledges.operations import reply_to_return
+from pledges.permissions import can_edit_review, can_note_evidence, can_reply_to_return, is_owner
 from pledges.queries import load_entry
 from pledges.review.operations import (
     add_evidence,
@@ -30,6 +31,7 @@ from pledges.review.operations import (
 from pledges.view_helpers import (
     already_done,
     flash_identifying_hint,
+    form_problem,
     form_status,
     me,
     record_or_abort,
@@ -48,7 +50,7 @@ def _review_entry_or_abort(record, entry_id):
 
 
 def _can_edit_review(record) -> bool:
-    return is_owner(current_user, record) and record.in_review_stage and record.is_editable
+    return can_edit_review(current_user, record)
 
 
 @bp.post("/records/<id:record_id>/review/start")
@@ -80,6 +82,9 @@ def _render_review(record, entry, form, evidence_form, conflicts=None, status=20
         evidence_form=evidence_form,
         conflicts=conflicts or {},
         editable=_can_edit_review(record),
+        can_note_evidence=can_note_evidence(current_user, record),
+        can_reply=can_reply_to_return(current_user, record),
+        reply_form=ReplyForm(formdata=None, reply=entry.reply_to_return),
         judgements=list(ChangeJudgement),
         sources=list(EvidenceSource),
     ), status
@@ -91,7 +96,7 @@ def _render_review(record, entry, form, evidence_form, conflicts=None, status=20
 def review_entry(record_id: int, entry_id: int):
     record = record_or_abort(record_id)
     entry = _review_entry_or_abort(record, entry_id)
-    if not record.in_review_stage:
+    if not record.is_signed_off:
         return redirect(url_for("pledges.view_record", record_id=record.id))
     form = ReviewForm(obj=entry)
     if request.method == "GET":
@@ -158,6 +163,29 @@ def add_evidence_page(record_id: int, entry_id: int):
     form = ReviewForm(obj=entry, formdata=None)
     remember_what_page_showed(form, entry)
     return _render_review(record, entry, form, evidence_form, status=form_status(evidence_form))
+
+
+@bp.post("/records/<id:record_id>/entries/<id:entry_id>/reply")
+@login_required
+def reply_page(record_id: int, entry_id: int):
+    """The owners' reply to a return comment, from the page where they change the entry (stage
+    1) or its review (stage 2)."""
+    record = record_or_abort(record_id, as_owner=True)
+    entry = load_entry(record, entry_id)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        flash(form_problem(form), "error")
+    else:
+        try:
+            reply_to_return(entry, me(), form.reply.data)
+        except ActionRefused as refusal:
+            return already_done(refusal, record)
+        db.session.commit()
+        flash(
+            "Your reply has been saved. Your manager will see it in your next session.", "success"
+        )
+    page = "pledges.review_entry" if record.in_review_stage else "pledges.edit_entry"
+    return redirect(url_for(page, record_id=record.id, entry_id=entry.id, _anchor="returned"))
 
 
 def _back_to_evidence(record_id: int, entry_id: int):
