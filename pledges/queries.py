@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import abort
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.database import db
@@ -34,12 +33,16 @@ def load_record(record_id: int) -> Record | None:
     )
 
 
-def load_entry(record: Record, entry_id: int) -> Entry:
-    """The entry of this record with this id; 404 for an entry of any other record."""
-    for entry in record.entries:
-        if entry.id == entry_id:
-            return entry
-    abort(404)
+def load_entry(record: Record, entry_id: int) -> Entry | None:
+    """The entry of this record with this id; None for an entry of any other record."""
+    return next((entry for entry in record.entries if entry.id == entry_id), None)
+
+
+def load_record_entry(record_id: int, entry_id: int) -> tuple[Record, Entry] | None:
+    """A record and one of its entries (for the pages of an entry), or None."""
+    record = load_record(record_id)
+    entry = load_entry(record, entry_id) if record is not None else None
+    return (record, entry) if entry is not None else None
 
 
 def entries_by_area(record: Record) -> list[tuple[FrameworkArea, list[Entry]]]:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from core.auth import csrf
 from core.clock import today_in_london
 from core.database import db
 from core.errors import ActionRefused, AlreadyDone
 from core.forms import ConfirmForm
+from core.guard import carry_out, me, object_view, signed_in_view
+from core.ids import parse_id
+from people.models import Team
 from pledges import bp
 from pledges.forms import (
     AddendumForm,
@@ -37,15 +40,18 @@ from pledges.permissions import (
     can_edit_record,
     can_edit_review,
     can_note_evidence,
+    can_read_framework,
     can_reopen,
     can_reply_to_return,
     can_start_next_cycle,
+    can_start_team_record,
     can_submit,
     can_view_history,
+    can_view_record,
     is_owner,
 )
 from pledges.personal_data import personal_data_findings
-from pledges.queries import entries_by_area, load_entry, my_records_overview
+from pledges.queries import entries_by_area, load_record, load_record_entry, my_records_overview
 from pledges.review.operations import can_start_review
 from pledges.review.rules import rests_on_self_report_only
 from pledges.smart import smart_prompts
@@ -53,8 +59,6 @@ from pledges.view_helpers import (
     already_done,
     flash_identifying_hint,
     form_status,
-    me,
-    record_or_abort,
     remember_what_page_showed,
     save_arguments,
     text_errors,
@@ -68,51 +72,67 @@ from pledges.wording import (
 )
 
 PAGE_TITLE_FOR_CONFLICT = "Someone else saved this point while you were editing"
+PAGE_HAD_EXPIRED = (
+    "Your changes could not be saved because the page had expired. "
+    "Your text is still below: save again."
+)
+TEXT_NOT_SAVED = "Your text has not been saved: copy it if you need it."
+
+
+def not_editable(record, entry=None):
+    """The answer to a page for changing a record that cannot be changed in its state now."""
+    flash(f"This record is {record.status_label.lower()}, so it cannot be changed now.", "info")
+    return redirect(url_for("pledges.view_record", record_id=record.id))
+
+
+def _editable_or_posted(user, record) -> bool:
+    """An entry page posted after the record stopped being editable still answers with the text
+    typed into it (the save says why it was refused), so nothing typed is lost."""
+    return can_edit_record(user, record) or request.method == "POST"
 
 
 @bp.get("/")
-@login_required
+@signed_in_view
 def home():
     return redirect(url_for("pledges.my_records"))
 
 
 @bp.get("/records")
-@login_required
+@signed_in_view
 def my_records():
     overview = my_records_overview(me())
     return render_template("pledges/my_records.html", overview=overview, form=StartRecordForm())
 
 
 @bp.post("/records/start")
-@login_required
+@signed_in_view
 def start():
     form = StartRecordForm()
     if not form.validate_on_submit():
         flash("The page had expired. Please try again.", "error")
         return redirect(url_for("pledges.my_records"))
-    team = None
-    if form.team_id.data:
-        team = next((t for t in current_user.teams if str(t.id) == form.team_id.data), None)
-        if team is None:
-            abort(403)
-    try:
-        record = start_record(me(), team=team)
-    except AlreadyDone as done:
-        db.session.rollback()
-        flash(f"{done.message} Here it is.", "info")
-        return redirect(done.path)
-    except ActionRefused as refusal:
-        flash(refusal.message, "error")
+    team = _chosen_team(form.team_id.data)
+    if team is False:
+        abort(403)
+    started, record = carry_out(lambda: start_record(me(), team=team))
+    if not started:
         return redirect(url_for("pledges.my_records"))
-    db.session.commit()
     flash("Your record has been started. Work through the points that matter to you.", "success")
     return redirect(url_for("pledges.view_record", record_id=record.id))
 
 
+def _chosen_team(value: str | None):
+    """The team whose record to start (None: the user's own), or False for a team the user may
+    not start a record for."""
+    if not value:
+        return None
+    team = db.session.get(Team, parse_id(value) or 0)
+    return team if team is not None and can_start_team_record(current_user, team) else False
+
+
 @bp.get("/records/<id:record_id>")
-@login_required
-def view_record(record_id: int):
-    record = record_or_abort(record_id)
+@object_view(load_record, permission=can_view_record)
+def view_record(record):
     return render_template(
         "pledges/record.html",
         record=record,
@@ -135,20 +155,14 @@ def view_record(record_id: int):
 
 
 @bp.route("/records/<id:record_id>/details", methods=["GET", "POST"])
-@login_required
-def edit_details(record_id: int):
-    record = record_or_abort(record_id, as_owner=True)
-    editable = can_edit_record(current_user, record)
-    if not editable:
-        return _not_editable(record)
+@object_view(load_record, permission=is_owner, when=can_edit_record, otherwise=not_editable)
+def edit_details(record):
     form = RecordDetailsForm(obj=record)
     if form.validate_on_submit():
-        try:
-            changed = update_record_details(record, me(), form.data)
-        except ActionRefused as refusal:
-            form.form_errors.append(refusal.message)
-        else:
-            db.session.commit()
+        saved, changed = carry_out(
+            lambda: update_record_details(record, me(), form.data), form=form
+        )
+        if saved:
             flash(
                 "The record's details have been saved." if changed else "Nothing had changed.",
                 "success",
@@ -159,47 +173,37 @@ def edit_details(record_id: int):
 
 @bp.route("/records/<id:record_id>/entries/<id:entry_id>", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired page keeps the text typed into it
-@login_required
-def edit_entry(record_id: int, entry_id: int):
-    record = record_or_abort(record_id, as_owner=True)
-    editable = can_edit_record(current_user, record)
-    entry = load_entry(record, entry_id)
-    if not editable and request.method == "GET":
-        return _not_editable(record)
-    form_class = FindingEntryForm if entry.is_added_finding else EntryForm
-    form = form_class(obj=entry)
-    conflicts = {}
+@object_view(
+    load_record_entry, permission=is_owner, when=_editable_or_posted, otherwise=not_editable
+)
+def edit_entry(record, entry):
+    form = (FindingEntryForm if entry.is_added_finding else EntryForm)(obj=entry)
     if request.method == "GET":
         remember_what_page_showed(form, entry)
-    else:
-        form.validate()  # marks invalid fields; the valid ones are still saved
-        if "csrf_token" in form.errors:
-            form.form_errors.append(
-                "Your changes could not be saved because the page had expired. "
-                "Your text is still below: save again."
-            )
-            remember_what_page_showed(form, entry, keep_typed=True, keep_base=True)
-        else:
-            try:
-                outcome = save_entry(entry, me(), **save_arguments(form))
-            except ActionRefused as refusal:
-                form.form_errors.append(
-                    f"{refusal.message} Your text has not been saved: copy it if you need it."
-                )
-            else:
-                db.session.commit()
-                conflicts = outcome.conflicts
-                kept_theirs = bool(save_arguments(form)["keep_theirs"])
-                remember_what_page_showed(form, entry, keep_typed=unsaved_fields(form, outcome))
-                if not conflicts and not text_errors(form):
-                    return _after_save(record, entry, outcome, kept_theirs=kept_theirs)
+        return _entry_page(record, entry, form)
+    form.validate()  # marks invalid fields; the valid ones are still saved
+    if "csrf_token" in form.errors:
+        form.form_errors.append(PAGE_HAD_EXPIRED)
+        return _entry_page(record, entry, form)  # keeps the revision the page was loaded at
+    arguments = save_arguments(form)
+    saved, outcome = carry_out(lambda: save_entry(entry, me(), **arguments), form=form)
+    if not saved:
+        form.form_errors.append(TEXT_NOT_SAVED)
+        return _entry_page(record, entry, form)
+    remember_what_page_showed(form, entry, keep_typed=unsaved_fields(form, outcome))
+    if not outcome.conflicts and not text_errors(form):
+        return _after_save(record, entry, outcome, kept_theirs=bool(arguments["keep_theirs"]))
+    return _entry_page(record, entry, form, conflicts=outcome.conflicts)
+
+
+def _entry_page(record, entry, form, conflicts=None):
     return render_template(
         "pledges/entry.html",
         record=record,
         entry=entry,
         form=form,
-        conflicts=conflicts,
-        editable=editable,
+        conflicts=conflicts or {},
+        editable=can_edit_record(current_user, record),
         hints=ENTRY_FIELD_HINTS | FINDING_FIELD_HINTS,
         next_entry=_next_entry(record, entry),
         title_for_conflict=PAGE_TITLE_FOR_CONFLICT,
@@ -233,22 +237,15 @@ def _next_entry(record, entry):
 
 
 @bp.route("/records/<id:record_id>/findings/new", methods=["GET", "POST"])
-@login_required
-def new_finding(record_id: int):
-    record = record_or_abort(record_id, as_owner=True)
-    editable = can_edit_record(current_user, record)
-    if not editable:
-        return _not_editable(record)
+@object_view(load_record, permission=is_owner, when=can_edit_record, otherwise=not_editable)
+def new_finding(record):
     form = NewFindingForm()
     if form.validate_on_submit():
-        try:
-            entry = add_finding(
-                record, me(), title=form.finding_title.data, source=form.finding_source.data
-            )
-        except ActionRefused as refusal:
-            form.form_errors.append(refusal.message)
-        else:
-            db.session.commit()
+        title, source = form.finding_title.data, form.finding_source.data
+        added, entry = carry_out(
+            lambda: add_finding(record, me(), title=title, source=source), form=form
+        )
+        if added:
             flash("The finding has been added. Now fill in its columns.", "success")
             return redirect(url_for("pledges.edit_entry", record_id=record.id, entry_id=entry.id))
     return render_template(
@@ -256,16 +253,16 @@ def new_finding(record_id: int):
     ), form_status(form)
 
 
+def _record_and_added_finding(record_id: int, entry_id: int):
+    loaded = load_record_entry(record_id, entry_id)
+    return loaded if loaded is not None and loaded[1].is_added_finding else None
+
+
 @bp.route("/records/<id:record_id>/entries/<id:entry_id>/remove", methods=["GET", "POST"])
-@login_required
-def remove_finding_page(record_id: int, entry_id: int):
-    record = record_or_abort(record_id, as_owner=True)
-    editable = can_edit_record(current_user, record)
-    entry = load_entry(record, entry_id)
-    if not editable:
-        return _not_editable(record)
-    if not entry.is_added_finding:
-        abort(404)
+@object_view(
+    _record_and_added_finding, permission=is_owner, when=can_edit_record, otherwise=not_editable
+)
+def remove_finding_page(record, entry):
     form = ConfirmForm()
     if form.validate_on_submit():
         remove_finding(entry, me())
@@ -276,59 +273,52 @@ def remove_finding_page(record_id: int, entry_id: int):
 
 
 @bp.route("/records/<id:record_id>/submit", methods=["GET", "POST"])
-@login_required
-def submit(record_id: int):
-    record = record_or_abort(record_id, as_owner=True)
-    editable = can_submit(current_user, record)
-    if not editable:
-        return _not_editable(record)
+@object_view(load_record, permission=is_owner, when=can_submit, otherwise=not_editable)
+def submit(record):
     form = ConfirmForm()
-    blocking = submission_problems(record)
-    unconfirmed = ""
-    if form.validate_on_submit():
-        try:
-            submit_record(
-                record,
-                me(),
-                personal_data_confirmed=request.form.get("not_identifying") == "yes",
-            )
-        except AlreadyDone as done:
-            return already_done(done, record)
-        except ActionRefused as refusal:
-            blocking = submission_problems(record) or (
-                [] if refusal.problems else [refusal.message]
-            )
-            # Refused for the personal-data warning alone: the form stays, with the question.
-            unconfirmed = "" if blocking else refusal.problems[0]
-        else:
-            db.session.commit()
-            what = "review" if record.in_review_stage else "record"
-            flash(
-                f"Your {what} has been sent to {record.signing_manager.name} for sign-off.",
-                "success",
-            )
-            return redirect(url_for("pledges.view_record", record_id=record.id))
-    status = 422 if request.method == "POST" else 200
+    if not form.validate_on_submit():
+        return _submit_page(record, form, submission_problems(record))
+    confirmed = request.form.get("not_identifying") == "yes"
+    try:
+        submit_record(record, me(), personal_data_confirmed=confirmed)
+    except AlreadyDone as done:
+        return already_done(done, record)
+    except ActionRefused as refusal:
+        # Refused for the personal-data warning alone: the form stays, with the question.
+        blocking = submission_problems(record) or ([] if refusal.problems else [refusal.message])
+        return _submit_page(record, form, blocking, "" if blocking else refusal.problems[0])
+    db.session.commit()
+    what = "review" if record.in_review_stage else "record"
+    flash(f"Your {what} has been sent to {record.signing_manager.name} for sign-off.", "success")
+    return redirect(url_for("pledges.view_record", record_id=record.id))
+
+
+def _submit_page(record, form, problems: list[str], unconfirmed: str = ""):
     return render_template(
         "pledges/submit.html",
         record=record,
         form=form,
-        problems=blocking,
+        problems=problems,
         unconfirmed=unconfirmed,
         smart_prompts=smart_prompts,
         self_report_only=rests_on_self_report_only(record),
         personal_data=personal_data_findings(record),
-    ), status
+    ), 422 if request.method == "POST" else 200
+
+
+def _addenda_need_sign_off(record, entry=None):
+    flash("Addenda are for signed-off records. Change the entry itself instead.", "info")
+    return redirect(url_for("pledges.view_record", record_id=record.id))
 
 
 @bp.route("/records/<id:record_id>/entries/<id:entry_id>/addendum", methods=["GET", "POST"])
-@login_required
-def add_addendum_page(record_id: int, entry_id: int):
-    record = record_or_abort(record_id, as_owner=True)
-    entry = load_entry(record, entry_id)
-    if not can_add_addendum(current_user, record):
-        flash("Addenda are for signed-off records. Change the entry itself instead.", "info")
-        return redirect(url_for("pledges.view_record", record_id=record.id))
+@object_view(
+    load_record_entry,
+    permission=is_owner,
+    when=can_add_addendum,
+    otherwise=_addenda_need_sign_off,
+)
+def add_addendum_page(record, entry):
     form = AddendumForm()
     if form.validate_on_submit():
         add_addendum(entry, me(), form.text.data)
@@ -342,68 +332,64 @@ def add_addendum_page(record_id: int, entry_id: int):
     ), form_status(form)
 
 
+def _only_signed_off_reopens(record):
+    flash("Only a signed-off record can be reopened.", "info")
+    return redirect(url_for("pledges.view_record", record_id=record.id))
+
+
 @bp.route("/records/<id:record_id>/reopen", methods=["GET", "POST"])
-@login_required
-def reopen(record_id: int):
-    record = record_or_abort(record_id, as_owner=True)
-    if not can_reopen(current_user, record):
-        flash("Only a signed-off record can be reopened.", "info")
-        return redirect(url_for("pledges.view_record", record_id=record.id))
+@object_view(load_record, permission=is_owner, when=can_reopen, otherwise=_only_signed_off_reopens)
+def reopen(record):
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            reopen_record(record, me())
-        except ActionRefused as refusal:
-            return already_done(refusal, record)
-        db.session.commit()
+    if not form.validate_on_submit():
+        return render_template("pledges/reopen.html", record=record, form=form)
+    if carry_out(lambda: reopen_record(record, me()))[0]:
         flash(
             "The record is open for changes. The signed-off version is kept, and the new "
             "version needs signing off again.",
             "success",
         )
-        return redirect(url_for("pledges.view_record", record_id=record.id))
-    return render_template("pledges/reopen.html", record=record, form=form)
+    return redirect(url_for("pledges.view_record", record_id=record.id))
+
+
+def _record_version(record_id: int, version: int):
+    record = load_record(record_id)
+    if record is None:
+        return None
+    snapshot = next((s for s in record.snapshots if s.version == version), None)
+    return (record, snapshot) if snapshot is not None else None
 
 
 @bp.get("/records/<id:record_id>/versions/<id:version>")
-@login_required
-def view_version(record_id: int, version: int):
-    record = record_or_abort(record_id)
-    snapshot = next((s for s in record.snapshots if s.version == version), None) or abort(404)
+@object_view(_record_version, permission=can_view_record)
+def view_version(record, snapshot):
     return render_template(
         "pledges/version.html", record=record, snapshot=snapshot, labels=ENTRY_FIELD_LABELS
     )
 
 
 @bp.get("/framework")
-@login_required
+@signed_in_view
 def framework():
     return render_template("pledges/framework.html", framework=current_framework())
 
 
-def _not_editable(record):
-    flash(f"This record is {record.status_label.lower()}, so it cannot be changed now.", "info")
-    return redirect(url_for("pledges.view_record", record_id=record.id))
-
-
 @bp.get("/records/<id:record_id>/record.pdf")
-@login_required
-def record_pdf_download(record_id: int):
+@object_view(load_record, permission=can_view_record)
+def record_pdf_download(record):
     """The record laid out like the paper tool, for whoever may see the record."""
     from pledges.pdf import record_pdf  # ReportLab: imported by this download only
 
-    record = record_or_abort(record_id)
     filename = f"pledges-{record.name}-cycle-{record.cycle}.pdf".replace(" ", "-").lower()
     return _pdf_response(record_pdf(record), filename)
 
 
 @bp.get("/frameworks/<id:version_id>/blank-tool.pdf")
-@login_required
-def blank_tool_download(version_id: int):
+@object_view(load_framework_version, permission=can_read_framework)
+def blank_tool_download(framework):
     """The empty tool for a framework, to print and fill in by hand: for anyone signed in."""
     from pledges.pdf import blank_tool_pdf  # ReportLab: imported by this download only
 
-    framework = load_framework_version(version_id) or abort(404)
     filename = f"blank-tool-{framework.key}-{framework.version}.pdf".replace(" ", "-").lower()
     return _pdf_response(blank_tool_pdf(framework), filename)
 

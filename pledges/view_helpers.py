@@ -8,13 +8,10 @@ from flask_login import current_user
 
 from core.database import db
 from core.errors import ActionRefused
+from core.guard import me  # noqa: F401  (the review pages import it from here)
 from pledges.permissions import can_view_record, is_owner
 from pledges.personal_data import hint_after_saving
 from pledges.queries import load_record
-
-
-def me():
-    return current_user._get_current_object()
 
 
 def record_or_abort(record_id: int, *, as_owner: bool = False):

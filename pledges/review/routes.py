@@ -43,7 +43,7 @@ from pledges.view_helpers import (
 
 
 def _review_entry_or_abort(record, entry_id):
-    entry = load_entry(record, entry_id)
+    entry = load_entry(record, entry_id) or abort(404)
     if not entry.has_pledge:
         abort(404)
     return entry
