@@ -35,6 +35,7 @@ from pledges.review.operations import add_evidence, save_review, start_review
 from supervision.operations import (
     approve_all_remaining,
     approve_entry,
+    finish_session,
     return_entry,
     start_session,
 )
@@ -432,7 +433,9 @@ class DemoCountyBuilder:
         )
 
     def _sign_off(self, record: Record, manager: User, **subject) -> None:
-        approve_all_remaining(record, manager, self._session(manager, **subject))
+        session = self._session(manager, **subject)
+        approve_all_remaining(record, manager, session)
+        finish_session(session, manager)
 
     def _return_one(self, record: Record, manager: User, **subject) -> None:
         session = self._session(manager, **subject)
@@ -440,6 +443,7 @@ class DemoCountyBuilder:
         return_entry(first, manager, session, self.random.choice(RETURN_COMMENTS))
         for entry in rest:
             approve_entry(entry, manager, session)
+        finish_session(session, manager)
 
     def _records(self, key: dict[str, User], teams: list[Team]) -> None:
         # The demo sign-ins: the practitioner's own record was signed off six months ago, so
