@@ -91,9 +91,7 @@ def _require_evidence_open(record: Record) -> None:
         return
     if not record.is_signed_off:
         raise ActionRefused("Evidence is noted once the pledges have been signed off.")
-    raise ActionRefused(
-        f"The review is {record.status_label.lower()}, so its evidence cannot be changed now."
-    )
+    raise ActionRefused(f"Its evidence cannot be changed now: {record.status_label.lower()}.")
 
 
 def _require_owners_evidence(item: Evidence, by: User) -> None:
