@@ -4,7 +4,7 @@ profile instead of an email for each. Notifications in the app are the same eith
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -16,6 +16,10 @@ from core.notifications import Notification
 from people.models import EmailChoice, User
 
 log = logging.getLogger(__name__)
+
+# The scheduler also runs the daily jobs when it starts (a catch-up): a restart during the day
+# sends nobody a second digest.
+AT_LEAST_BETWEEN_DIGESTS = timedelta(hours=20)
 
 
 def choose_email(user: User, choice: EmailChoice, now: datetime) -> None:
@@ -48,7 +52,14 @@ def send_daily_digests(now: datetime) -> int:
     `digest_covers_from`, so two runs at once send one digest. Returns how many were queued."""
     base_url = current_app.config["BASE_URL"].rstrip("/")
     people = db.session.scalars(
-        sa.select(User).where(User.email_choice == EmailChoice.DAILY_DIGEST, User.is_active_account)
+        sa.select(User).where(
+            User.email_choice == EmailChoice.DAILY_DIGEST,
+            User.is_active_account,
+            sa.or_(
+                User.digest_covers_from.is_(None),
+                User.digest_covers_from <= now - AT_LEAST_BETWEEN_DIGESTS,
+            ),
+        )
     ).all()
     sent = 0
     for user in people:
