@@ -71,6 +71,7 @@ def start_review(record: Record, by: User, *, today: date | None = None) -> None
     for entry in record.entries:
         entry.approval = Approval.UNDECIDED
         entry.return_comment = ""
+        entry.text_at_decision = {}  # stage 1's text: the review is decided afresh
     record_event(record, by, "review_started", "Started the six-month review")
     db.session.flush()
 

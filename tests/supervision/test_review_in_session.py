@@ -94,6 +94,17 @@ def test_evidence_is_not_logged_before_sign_off(people, make_record):
         add_evidence(record.entries[0], pat, description="Too soon.")
 
 
+def test_the_first_review_session_is_not_a_resubmission(client, auth, people, review_submitted):
+    morgan = people["manager"]
+    session = start_session(morgan, supervisee=people["practitioner"])
+    db.session.commit()
+    auth.login(morgan)
+    page = client.get(f"/supervision/sessions/{session.id}").get_data(as_text=True)
+    assert "To decide: returned" not in page
+    assert "What changed since" not in page
+    assert "Evidenced by self report only" in page
+
+
 def test_self_report_only_is_flagged_per_pledge(review_submitted):
     first, second = review_submitted.pledged_entries
     assert first.rests_on_self_report_only
