@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 import config as config_module
-from core import errors_pages, formatting, mail, notifications, queue, security, sessions
+from core import errors_pages, formatting, links, mail, notifications, queue, security, sessions
 from core.auth import csrf, login_manager
 from core.database import db
 from core.ids import IdConverter
@@ -35,7 +35,11 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
+    links.init_app(app)  # SERVER_NAME from BASE_URL: links built outside requests too
     db.init_app(app)
+    from core import orm_references  # issue 20: see the module
+
+    orm_references.init_app(app)  # after db.init_app, so its teardown runs first
     init_migrations_if_imported(app)  # Alembic is imported only to migrate: core/migrations.py
     login_manager.init_app(app)
     sessions.init_app(app)  # before CSRF: a form posted after the session ended goes to sign-in

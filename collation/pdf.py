@@ -47,7 +47,7 @@ from collation.queries import (
 from collation.selection import Selection
 from core.clock import today_in_london
 from core.database import db
-from core.formatting import long_date
+from core.formatting import long_date, shorten
 from core.pdf_fonts import BOLD, REGULAR, register_fonts
 from people.models import Agency, District, User
 
@@ -118,7 +118,7 @@ def _bar_chart(chart: Chart, anonymise: bool) -> Drawing:
     five are left out (the table beside says "fewer than 5")."""
     labels = chart.short_labels or [label for label, _ in chart.rows]
     bars = [
-        (label if len(label) <= 24 else label[:23] + "…", value)
+        (shorten(label, 24), value)
         for label, (_, value) in zip(labels, chart.rows, strict=True)
         if not (anonymise and 0 < value < SMALLEST_GROUP)
     ][:MOST_BARS] or [("No data", 0)]

@@ -22,10 +22,6 @@ def collation_district(user: User) -> District | bool | None:
     return False
 
 
-def can_collate(user: User) -> bool:
-    return collation_district(user) is not False
-
-
 @dataclass(frozen=True)
 class Selection:
     """Filters on signed-off content. `locked_district` is the district a district team is held to."""

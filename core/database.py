@@ -67,11 +67,9 @@ def enum_column(enum_class: type[enum.Enum], name: str) -> sa.Enum:
     )
 
 
-# Tables that other libraries own (APScheduler's job store, PostgresHuey's queue when it shares
-# the database): never offered for dropping.
-TABLES_OUTSIDE_MIGRATIONS = frozenset(
-    {"apscheduler_jobs", "huey_kv", "huey_schedule", "huey_task", "huey_counter"}
-)
+# Tables another library owns (PostgresHuey's queue, when HUEY_URL names the app's own
+# database): never offered for dropping. (The scheduler keeps its jobs in memory: no table.)
+TABLES_OUTSIDE_MIGRATIONS = frozenset({"huey_kv", "huey_schedule", "huey_task", "huey_counter"})
 
 
 def include_in_migrations(object_, name, type_, reflected, compare_to) -> bool:

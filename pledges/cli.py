@@ -11,11 +11,8 @@ from flask.cli import with_appcontext
 from core.clock import today_in_london
 from core.database import db
 from core.formatting import long_date
-from pledges import bp
 from pledges.framework import FrameworkFileError, publish_framework, read_framework_file
 from pledges.review.sweep import sweep_review_prompts
-
-bp.cli.short_help = "Stage 1 records and their framework."
 
 framework_group = click.Group("framework", help="Publish the framework of key points.")
 

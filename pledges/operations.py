@@ -16,11 +16,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from core.clock import utcnow
 from core.database import db
 from core.errors import ActionRefused, AlreadyDone
+from core.history import field_changes
 from core.locks import lock_row
 from core.notifications import notify
 from people.models import Team, User
 from pledges.framework import current_framework
-from pledges.history import field_changes, record_event
+from pledges.history import record_event
+from pledges.links import record_address, record_page
 from pledges.merge import merge_fields
 from pledges.models import (
     ENTRY_TEXT_FIELDS,
@@ -30,7 +32,7 @@ from pledges.models import (
     FrameworkVersion,
     Record,
     RecordSnapshot,
-    RecordStatus,
+    Transition,
 )
 from pledges.personal_data import personal_data_findings
 from pledges.review.rules import review_problems
@@ -88,7 +90,7 @@ def start_record(
     already = existing_record(owner=by, team=team)
     if already is not None and not already.is_complete:
         whose = f"{team.name} already has" if team else "You already have"
-        raise AlreadyDone(f"{whose} a record for this cycle. Here it is.", already.path)
+        raise AlreadyDone(f"{whose} a record for this cycle. Here it is.", record_page(already))
     framework = framework or current_framework()
     if framework is None:
         raise ActionRefused("No framework has been published yet. Ask your administrator.")
@@ -117,7 +119,9 @@ def start_record(
         already = existing_record(owner=by, team=team)
         if already is None:
             raise
-        raise AlreadyDone("This record has just been started. Here it is.", already.path) from None
+        raise AlreadyDone(
+            "This record has just been started. Here it is.", record_page(already)
+        ) from None
     record_event(record, by, "started", "Started the record")
     log.info("record %s started by user %s", record.id, by.id)
     return record
@@ -126,7 +130,7 @@ def start_record(
 def _require_editable(record: Record) -> None:
     if not record.is_editable:
         raise ActionRefused(
-            f"This record is {record.status_label.lower()}, so it cannot be changed now."
+            f"This record is {record.state.label.lower()}, so it cannot be changed now."
         )
 
 
@@ -367,12 +371,12 @@ def submit_record(record: Record, by: User, *, personal_data_confirmed: bool = F
     again; approvals stand.
     """
     lock_record(record)
-    if record.status is RecordStatus.SUBMITTED:
+    if record.is_submitted:
         raise AlreadyDone(
             f"This has already been sent to {record.signing_manager.name} for sign-off."
             if record.signing_manager
             else "This has already been sent for sign-off.",
-            record.path,
+            record_page(record),
         )
     _require_editable(record)
     problems = submission_problems(record)
@@ -386,22 +390,22 @@ def submit_record(record: Record, by: User, *, personal_data_confirmed: bool = F
                 "family."
             ],
         )
-    resubmitting = record.status is RecordStatus.RETURNED
+    resubmitting = record.is_returned
     for entry in record.returned_entries:
         entry.approval = Approval.UNDECIDED
-    record.status = RecordStatus.SUBMITTED
+    record.move(Transition.SUBMIT)
     record.submitted_at = utcnow()
     manager = record.signing_manager
     verb = "Resubmitted" if resubmitting else "Submitted"
     what = "six-month review" if record.in_review_stage else "record"
-    summary = f"{verb} for sign-off by {manager.name}"
+    summary = f"{verb} to {manager.name} for sign-off"
     record_event(record, by, "submitted", summary if what == "record" else f"{summary} (review)")
     notify(
         [manager],
         f"{record.label}: {what} {verb.lower()} for sign-off",
         f"{by.name} {verb.lower()} the {what} of {record.label} for you to sign off in "
         "supervision.",
-        record.path,
+        record_address(record),
     )
     db.session.flush()
     log.info("record %s submitted by user %s", record.id, by.id)
@@ -449,9 +453,9 @@ def reopen_record(record: Record, by: User) -> RecordSnapshot:
     The new version needs signing off again, entry by entry.
     """
     lock_record(record)
-    if record.status is RecordStatus.DRAFT and record.snapshots:
-        raise AlreadyDone("The record had already been reopened for changes.", record.path)
-    if record.status is not RecordStatus.SIGNED_OFF:
+    if record.is_draft and record.snapshots:
+        raise AlreadyDone("The record had already been reopened for changes.", record_page(record))
+    if not record.state.allows(Transition.REOPEN):
         raise ActionRefused(
             "Only a signed-off record whose review has not started can be reopened."
         )
@@ -465,7 +469,7 @@ def reopen_record(record: Record, by: User) -> RecordSnapshot:
     )
     db.session.add(snapshot)
     record.version += 1
-    record.status = RecordStatus.DRAFT
+    record.move(Transition.REOPEN)
     record.signed_off_at = None
     record.signed_off_by = None
     record.review_due_on = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from people.models import Role, Team, User
-from pledges.models import FrameworkVersion, Record, RecordStatus
+from pledges.models import FrameworkVersion, Record, Transition
 from pledges.review.rules import evidence_log_open
 
 # How far up the line-management tree a manager still oversees a record: the manager, and
@@ -40,6 +40,7 @@ def can_edit_record(user: User, record: Record) -> bool:
 
 
 def can_edit_review(user: User, record: Record) -> bool:
+    """Owners change stage 2 (judgements, evidence) while the review is open or returned."""
     return is_owner(user, record) and record.is_editable and record.in_review_stage
 
 
@@ -84,4 +85,4 @@ def can_start_next_cycle(user: User, record: Record) -> bool:
 
 def can_reopen(user: User, record: Record) -> bool:
     """Reopening is for stage 1, before the review starts."""
-    return is_owner(user, record) and record.status is RecordStatus.SIGNED_OFF
+    return is_owner(user, record) and record.state.allows(Transition.REOPEN)

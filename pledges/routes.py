@@ -81,7 +81,7 @@ TEXT_NOT_SAVED = "Your text has not been saved: copy it if you need it."
 
 def not_editable(record, entry=None):
     """The answer to a page for changing a record that cannot be changed in its state now."""
-    flash(f"This record is {record.status_label.lower()}, so it cannot be changed now.", "info")
+    flash(f"This record is {record.state.label.lower()}, so it cannot be changed now.", "info")
     return redirect(url_for("pledges.view_record", record_id=record.id))
 
 

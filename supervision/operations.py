@@ -16,11 +16,13 @@ from core.clock import today_in_london, utcnow
 from core.database import db
 from core.errors import ActionRefused, AlreadyDone
 from core.formatting import long_date
+from core.history import field_changes
 from core.notifications import notify
 from people.models import Team, User
 from pledges.decisions import decision_text
-from pledges.history import field_changes, record_event
-from pledges.models import Approval, Entry, Evidence, EvidenceSource, Record, RecordStatus
+from pledges.history import record_event
+from pledges.links import record_address, record_page
+from pledges.models import Approval, Entry, Evidence, EvidenceSource, Record, Transition
 from pledges.operations import existing_record, lock_record, normalise_text
 from pledges.review.dates import review_due_on
 from supervision.models import Decision, EntryDecision, SessionRecord, SupervisionSession
@@ -86,9 +88,9 @@ def _check_decision(entry: Entry, manager: User, session: SupervisionSession) ->
             "You cannot sign off this record: only the owner's line manager (or the team's "
             "manager), or that manager's own manager, can, and never for their own record."
         )
-    if record.status is not RecordStatus.SUBMITTED:
+    if not record.is_submitted:
         raise ActionRefused(
-            f"This record is {record.status_label.lower()}, so there is nothing to decide on now."
+            f"This record is {record.state.label.lower()}, so there is nothing to decide on now."
         )
     if entry not in record.completed_entries:
         what = "review" if record.in_review_stage else "entry"
@@ -115,7 +117,7 @@ def approve_entry(entry: Entry, manager: User, session: SupervisionSession) -> N
     """
     lock_record(entry.record)
     if entry.approval is Approval.APPROVED:
-        raise AlreadyDone(f"{entry.title} is already approved.", entry.record.path)
+        raise AlreadyDone(f"{entry.title} is already approved.", record_page(entry.record))
     record = _check_decision(entry, manager, session)
     _approve(entry, manager, session, record)
     _settle(record, manager)
@@ -147,11 +149,11 @@ def approve_all_remaining(record: Record, manager: User, session: SupervisionSes
     """
     lock_record(record)
     remaining = record.entries_awaiting_decision
-    if not remaining or record.status is not RecordStatus.SUBMITTED:
+    if not remaining or not record.is_submitted:
         raise AlreadyDone(
             "There are no entries awaiting a decision: the record is "
-            f"{record.status_label.lower()}.",
-            record.path,
+            f"{record.state.label.lower()}.",
+            record_page(record),
         )
     for entry in remaining:
         _check_decision(entry, manager, session)
@@ -195,7 +197,7 @@ def _settle(record: Record, manager: User) -> None:
     if record.entries_awaiting_decision:
         return
     if record.returned_entries:
-        record.status = RecordStatus.RETURNED
+        record.move(Transition.RETURN)
         record_event(record, manager, "returned_record", "Returned to its owners for changes")
     elif record.in_review_stage:
         _complete_cycle(record, manager)
@@ -211,7 +213,7 @@ def _clear_reply(entry: Entry) -> None:
 
 def _complete_cycle(record: Record, manager: User) -> None:
     """The review is signed off: the cycle is complete and the record locked for good."""
-    record.status = RecordStatus.COMPLETE
+    record.move(Transition.SIGN_OFF)
     record.completed_at = utcnow()
     record.completed_by = manager
     record_event(
@@ -224,7 +226,7 @@ def _complete_cycle(record: Record, manager: User) -> None:
 
 
 def _sign_off(record: Record, manager: User) -> None:
-    record.status = RecordStatus.SIGNED_OFF
+    record.move(Transition.SIGN_OFF)
     record.signed_off_at = utcnow()
     record.signed_off_by = manager
     months = current_app.config["REVIEW_INTERVAL_MONTHS"]
@@ -297,12 +299,12 @@ def _outcome_sentence(record: Record) -> str:
             "The six-month review is signed off and the cycle is complete: you can start the next "
             "one, carrying forward the pledges you choose."
         )
-    if record.status is RecordStatus.SIGNED_OFF:
+    if record.is_signed_off and not record.in_review_stage:
         return (
             f"The record is signed off. Its six-month review is due on "
             f"{long_date(record.review_due_on)}: meanwhile, note evidence in its evidence log."
         )
-    if record.status is RecordStatus.RETURNED:
+    if record.is_returned:
         return (
             "Read each comment at the top of the page where you change that entry, reply if you "
             "wish, make your changes and submit again."
@@ -364,7 +366,7 @@ def tell_owners_of_session(session: SupervisionSession) -> int:
             record.owners,
             f"{record.label}: decisions in supervision on {long_date(session.held_on)}",
             _session_message(session, record, decisions),
-            record.path,
+            record_address(record),
         )
     db.session.flush()
     log.info("session %s: owners of %d record(s) told", session.id, len(by_record))

@@ -39,6 +39,13 @@ def can_supervise_team(user: User, team: Team) -> bool:
     return not team.has_member(user) and _manager_or_their_manager(user, team.manager)
 
 
+def can_hold_session_about(user: User, subject: User | Team) -> bool:
+    """A session is about a supervisee or a team the user supervises."""
+    if isinstance(subject, Team):
+        return can_supervise_team(user, subject)
+    return can_supervise_person(user, subject)
+
+
 def can_view_session(user: User, session: SupervisionSession) -> bool:
     """The supervisee (or the team's members now), and the supervisor while they still supervise
     the supervisee (or team): a manager who has handed someone on, or a team's former manager,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core.clock import today_in_london
@@ -26,10 +26,9 @@ from supervision.operations import (
     start_session,
 )
 from supervision.permissions import (
+    can_hold_session_about,
     can_run_session,
     can_sign_off,
-    can_supervise_person,
-    can_supervise_team,
     can_view_session,
     can_write_session_notes,
     session_records_visible_to,
@@ -59,33 +58,26 @@ def my_sessions():
     return render_template("supervision/my_sessions.html", sessions=sessions_for(me()))
 
 
-def _subject_or_abort():
-    """The person or team named in the query string, if the user may supervise them."""
+def _subject_in_query():
+    """The person (`?person=`) or team (`?team=`) a new session is about, or None."""
     if person_id := parse_id(request.args.get("person")):
-        person = db.session.get(User, person_id) or abort(404)
-        if not can_supervise_person(current_user, person):
-            abort(403)
-        return person, None
+        return db.session.get(User, person_id)
     if team_id := parse_id(request.args.get("team")):
-        team = db.session.get(Team, team_id) or abort(404)
-        if not can_supervise_team(current_user, team):
-            abort(403)
-        return None, team
-    abort(404)
+        return db.session.get(Team, team_id)
+    return None
 
 
 @bp.route("/supervision/sessions/new", methods=["GET", "POST"])
-@signed_in_view
-def new_session():
-    person, team = _subject_or_abort()
+@object_view(_subject_in_query, permission=can_hold_session_about)
+def new_session(subject):
+    person, team = (None, subject) if isinstance(subject, Team) else (subject, None)
     form = SessionForm()
     if request.method == "GET":
         form.held_on.data = today_in_london()
     if form.validate_on_submit():
+        held_on, notes = form.held_on.data, form.notes.data
         started, session = carry_out(
-            lambda: start_session(
-                me(), supervisee=person, team=team, held_on=form.held_on.data, notes=form.notes.data
-            ),
+            lambda: start_session(me(), supervisee=person, team=team, held_on=held_on, notes=notes),
             form=form,
         )
         if started:

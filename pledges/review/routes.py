@@ -8,12 +8,14 @@ from flask_login import current_user
 
 from core.auth import csrf
 from core.clock import today_in_london
+from core.formatting import plural
 from core.forms import ConfirmForm
 from core.guard import carry_out, me, object_view
 from core.ids import parse_id
 from core.submissions import claim_submission, new_submission_key
 from pledges import bp
 from pledges.forms import EvidenceForm, ReplyForm, ReviewForm
+from pledges.links import record_page
 from pledges.models import ChangeJudgement, EvidenceSource
 from pledges.operations import reply_to_return
 from pledges.permissions import (
@@ -225,7 +227,7 @@ def remove_evidence_page(record, item):
         return render_template("pledges/remove_evidence.html", record=record, item=item, form=form)
     entry = item.entry
     back = url_for("pledges.review_entry", record_id=record.id, entry_id=entry.id)
-    if carry_out(lambda: remove_evidence(item, me()), done_path=record.path)[0]:
+    if carry_out(lambda: remove_evidence(item, me()), done_path=record_page(record))[0]:
         flash("The evidence has been removed. It stays in the record's history.", "success")
     return redirect(back)
 
@@ -241,7 +243,7 @@ def next_cycle(record):
         if not started:
             return redirect(url_for("pledges.view_record", record_id=record.id))
         flash(
-            f"Cycle {new.cycle} has started with {len(chosen)} pledge(s) carried forward.",
+            f"Cycle {new.cycle} has started with {plural(len(chosen), 'pledge')} carried forward.",
             "success",
         )
         return redirect(url_for("pledges.view_record", record_id=new.id))

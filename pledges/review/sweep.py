@@ -29,7 +29,7 @@ from core.formatting import long_date
 from core.mail import OutgoingEmail, queue_emails
 from core.notifications import Notification, email_body
 from people.models import EmailChoice, Team, TeamMembership, User
-from pledges.models import Entry, Evidence, PromptKind, Record, RecordStatus, ReviewPrompt
+from pledges.models import Entry, Evidence, PromptKind, Record, RecordState, ReviewPrompt
 
 log = logging.getLogger(__name__)
 
@@ -88,12 +88,15 @@ def owed_query(as_of: date, limit: int) -> sa.Select:
     open_cycle = (
         # The predicate of the partial index ix_records_review_pending, then the window.
         due.is_not(None),
-        Record.status != RecordStatus.COMPLETE,
+        Record.state != RecordState.COMPLETE,
         due <= heads_up_by,
         # In review, only "overdue" can still be owed, and not once the review is handed in.
         sa.or_(
-            Record.stage == 1,
-            sa.and_(due <= overdue_by, Record.status != RecordStatus.SUBMITTED),
+            Record.state == RecordState.SIGNED_OFF,
+            sa.and_(
+                due <= overdue_by,
+                Record.state.in_([RecordState.REVIEW_OPEN, RecordState.REVIEW_RETURNED]),
+            ),
         ),
     )
 

@@ -162,8 +162,8 @@ def test_the_heads_up_says_how_many_pledges_have_no_evidence_yet(people, make_re
             sa.select(Notification).where(Notification.user_id == practitioner.id)
         )
     }
-    assert "1 pledge has no evidence yet." in messages[record.path]
-    assert "Every pledge has evidence noted already." in messages[other.path]
+    assert "1 pledge has no evidence yet." in messages[f"/records/{record.id}"]
+    assert "Every pledge has evidence noted already." in messages[f"/records/{other.id}"]
 
 
 def test_someone_on_the_daily_digest_gets_the_prompt_in_the_app_only(
@@ -180,7 +180,7 @@ def test_someone_on_the_daily_digest_gets_the_prompt_in_the_app_only(
         db.session.scalar(
             sa.select(sa.func.count(Notification.id)).where(
                 Notification.user_id == people["practitioner"].id,
-                Notification.link == record.path,
+                Notification.link == f"/records/{record.id}",
             )
         )
         == 1

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from core.database import db
-from pledges.models import RecordStatus
+from pledges.models import RecordState
 from pledges.operations import save_entry, submit_record
 from supervision.models import SupervisionSession
 from supervision.operations import start_session
@@ -98,7 +98,7 @@ def test_a_session_from_start_to_sign_off(client, auth, people, submitted):
     client.post(f"{url}/entries/{first.id}/return", data={"comment": "By when?"})
     client.post(f"{url}/entries/{second.id}/approve")
     db.session.refresh(submitted)
-    assert submitted.status is RecordStatus.RETURNED
+    assert submitted.state is RecordState.RETURNED
 
     # The practitioner sees the comment beside the entry, fixes it and resubmits.
     auth.login(practitioner)
@@ -116,14 +116,19 @@ def test_a_session_from_start_to_sign_off(client, auth, people, submitted):
     )
     client.post(f"/records/{submitted.id}/submit")
     db.session.refresh(submitted)
-    assert submitted.status is RecordStatus.SUBMITTED
+    assert submitted.state is RecordState.SUBMITTED
 
     auth.login(people["manager"])
     client.post(f"{url}/records/{submitted.id}/approve-all")
     db.session.refresh(submitted)
-    assert submitted.status is RecordStatus.SIGNED_OFF
+    assert submitted.state is RecordState.SIGNED_OFF
     record_page = client.get(f"/records/{submitted.id}").get_data(as_text=True)
-    for step in ("Submitted for sign-off", "Returned 1) Keeping", "Resubmitted", "Signed off"):
+    for step in (
+        "Submitted to Morgan",
+        "Returned 1) Keeping",
+        "Resubmitted to Morgan",
+        "Signed off",
+    ):
         assert step in record_page, step
 
 
@@ -227,10 +232,10 @@ def test_addendum_and_reopen_pages(client, auth, people, submitted):
 
 def test_the_managers_view_orders_records_in_every_status():
     """A completed cycle once made the manager's view a 500: every status needs a place."""
-    from pledges.models import RecordStatus
+    from pledges.models import RecordState
     from supervision.queries import PRIORITY
 
-    assert set(RecordStatus) <= set(PRIORITY)
+    assert set(RecordState) <= set(PRIORITY)
 
 
 def _submit_one(make_record, person, *, team=None):
