@@ -2,7 +2,7 @@
 session messages, and the choice of email for everything or a daily digest
 
 Revision ID: b7d3e5f1a2c4
-Revises: 669df8a6137b
+Revises: 7d3e5b1c9a42
 Create Date: 2026-11-26 02:10:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7d3e5f1a2c4'
-down_revision = '669df8a6137b'
+down_revision = '7d3e5b1c9a42'
 branch_labels = None
 depends_on = None
 
