@@ -213,15 +213,15 @@ def _tell_of_moved_sign_offs(
         if new is not None:
             notify(
                 [new],
-                f"{record.name}: awaiting your sign-off",
-                f"{record.name} now comes to you for sign-off in supervision: {why}.",
+                f"{record.label}: awaiting your sign-off",
+                f"{record.label} now comes to you for sign-off in supervision: {why}.",
                 record_address(record),
             )
         if old is not None and old.is_active:
             notify(
                 [old],
-                f"{record.name}: sign-off moved",
-                f"{record.name} no longer comes to you for sign-off: {why}. "
+                f"{record.label}: sign-off moved",
+                f"{record.label} no longer comes to you for sign-off: {why}. "
                 + (f"{new.name} signs it off now." if new else ""),
                 record_address(record),
             )

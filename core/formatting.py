@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from core.clock import LONDON
+from core.word_diff import word_diff
 
 
 def long_date(value: date | datetime | None) -> str:
@@ -68,5 +69,6 @@ def register_filters(app) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["date_and_time"] = date_and_time
     app.jinja_env.filters["date_with_time"] = date_with_time
+    app.jinja_env.globals["word_diff"] = word_diff
     app.jinja_env.filters["plural"] = plural
     app.jinja_env.filters["shorten"] = shorten

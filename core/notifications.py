@@ -45,8 +45,16 @@ def notify(recipients: Iterable, subject: str, message: str, address: str) -> No
             continue
         seen.add(person.id)
         db.session.add(Notification(user_id=person.id, message=message, link=link))
+        if not wants_each_email(person):
+            continue  # it goes in their daily digest
         body = email_body(person.name, message, address)
         queue_email(db.session, OutgoingEmail(to=person.email, subject=subject, body=body))
+
+
+def wants_each_email(person) -> bool:
+    """False for a person who chose a daily digest instead of an email for each notification."""
+    choice = getattr(person, "email_choice", None)
+    return getattr(choice, "value", "everything") != "daily_digest"
 
 
 def email_body(name: str, message: str, address: str) -> str:

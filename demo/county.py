@@ -36,6 +36,7 @@ from pledges.review.operations import add_evidence, save_review, start_review
 from supervision.operations import (
     approve_all_remaining,
     approve_entry,
+    finish_session,
     return_entry,
     start_session,
 )
@@ -495,7 +496,9 @@ class DemoCountyBuilder:
         )
 
     def _sign_off(self, record: Record, manager: User, **subject) -> None:
-        approve_all_remaining(record, manager, self._session(manager, **subject))
+        session = self._session(manager, **subject)
+        approve_all_remaining(record, manager, session)
+        finish_session(session, manager)
 
     def _return_one(self, record: Record, manager: User, **subject) -> None:
         session = self._session(manager, **subject)
@@ -503,6 +506,7 @@ class DemoCountyBuilder:
         return_entry(first, manager, session, self.random.choice(RETURN_COMMENTS))
         for entry in rest:
             approve_entry(entry, manager, session)
+        finish_session(session, manager)
 
     def _draft(self, owner: User, *, days_ago: int, team: Team | None = None) -> Record:
         with self._at(days_ago, hour=9):

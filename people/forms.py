@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from wtforms import EmailField, PasswordField, StringField, TextAreaField
+from wtforms import EmailField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from core.forms import BaseForm
+from people.models import EmailChoice
 from people.passwords import MINIMUM_PASSWORD_LENGTH
 
 
@@ -82,3 +84,13 @@ class ForgotPasswordForm(BaseForm):
 class SetPasswordForm(BaseForm):
     new_password = _new_password_field()
     confirm_password = _confirm_password_field()
+
+
+class EmailChoiceForm(BaseForm):
+    """Email for every notification, or one daily digest (the app shows them all either way)."""
+
+    choice = RadioField(
+        "How would you like your notifications by email?",
+        choices=[SelectChoice(choice.value, choice.label) for choice in EmailChoice],
+        validators=[DataRequired("Choose how you would like your notifications by email")],
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import secrets
 from datetime import datetime
 
@@ -46,6 +47,20 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+class EmailChoice(enum.Enum):
+    """How a person wants their notifications by email; the app shows every one either way."""
+
+    EVERYTHING = "everything"
+    DAILY_DIGEST = "daily_digest"
+
+    @property
+    def label(self) -> str:
+        return {
+            EmailChoice.EVERYTHING: "An email for each notification",
+            EmailChoice.DAILY_DIGEST: "One email a day listing the day's notifications",
+        }[self]
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -72,6 +87,11 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When a "forgotten password" link last went out: one every few minutes at most.
     reset_link_sent_at: Mapped[datetime | None]
+    email_choice: Mapped[EmailChoice] = mapped_column(
+        enum_column(EmailChoice, "email_choice"), default=EmailChoice.EVERYTHING
+    )
+    # The daily digest covers notifications made after this (set when the digest is chosen).
+    digest_covers_from: Mapped[datetime | None]
 
     agency: Mapped[Agency | None] = relationship()
     district: Mapped[District | None] = relationship()

@@ -7,19 +7,23 @@ import logging
 from flask import flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from core.clock import utcnow
 from core.database import db
 from core.guard import carry_out, me, signed_in_view
 from core.notifications import mark_all_read, recent_notifications
 from core.security import is_safe_next
 from core.sessions import time_left
 from people import bp
+from people.digests import choose_email
 from people.forms import (
+    EmailChoiceForm,
     ForgotPasswordForm,
     PasswordForm,
     ProfileForm,
     SetPasswordForm,
     SignInForm,
 )
+from people.models import EmailChoice
 from people.operations import (
     authenticate,
     change_password,
@@ -145,6 +149,21 @@ def profile():
     return render_template(
         "people/profile.html", details=details, password=password
     ), 422 if failed else 200
+
+
+@bp.post("/profile/email")
+@signed_in_view
+def choose_email_page():
+    """Email for each notification, or a daily digest."""
+    form = EmailChoiceForm()
+    if not form.validate_on_submit():
+        flash("Choose how you would like your notifications by email.", "error")
+    else:
+        choice = EmailChoice(form.choice.data)
+        choose_email(me(), choice, utcnow())
+        db.session.commit()
+        flash(f"Saved: {choice.label.lower()}. Notifications in the app are unchanged.", "success")
+    return redirect(url_for("people.profile", _anchor="email"))
 
 
 def _signed_in_again_after_password_change() -> None:

@@ -164,6 +164,18 @@ class EvidenceForm(BaseForm):
         return {source for source in EvidenceSource if self[source.column].data}
 
 
+class ReplyForm(BaseForm):
+    """The owners' reply to their manager's return comment."""
+
+    reply = TextAreaField(
+        "Your reply to the comment",
+        validators=[
+            DataRequired("Write your reply to the comment"),
+            MaximumCharacters("The reply"),
+        ],
+    )
+
+
 class ReviewForm(BaseForm):
     """The judgement of change and what next for one pledge, merged like the stage 1 columns."""
 

@@ -335,6 +335,11 @@ class Record(db.Model):
     )
 
     @property
+    def label(self) -> str:
+        """How notifications name the record: "Chesterfield North multi-agency team, cycle 1"."""
+        return f"{self.name}, cycle {self.cycle}"
+
+    @property
     def is_team_record(self) -> bool:
         return self.team_id is not None
 
@@ -475,11 +480,19 @@ class Entry(db.Model):
     # The identifying-details check, run again on the shared text when stage 1 is signed off:
     # True keeps the entry out of the good-practice library; None means not checked yet.
     shared_text_flagged: Mapped[bool | None]
+    # What the entry said when it was last approved or returned ({label: text}), so the next
+    # session can show, word by word, what changed since.
+    text_at_decision: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    # The owners' reply to a return comment, shown in the next session beside the comment.
+    reply_to_return: Mapped[str] = mapped_column(sa.Text, default="")
+    replied_at: Mapped[datetime | None]
+    replied_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     record: Mapped[Record] = relationship(back_populates="entries")
     key_point: Mapped[KeyPoint | None] = relationship()
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    replied_by: Mapped[User | None] = relationship(foreign_keys=[replied_by_id])
     addenda: Mapped[list[EntryAddendum]] = relationship(
         back_populates="entry", order_by="EntryAddendum.id", cascade="all, delete-orphan"
     )
@@ -513,6 +526,15 @@ class Entry(db.Model):
     @property
     def has_review(self) -> bool:
         return bool(self.evidence or self.change_judgement or self.what_next.strip())
+
+    @property
+    def rests_on_self_report_only(self) -> bool:
+        """Evidence there is, and every piece of it is self report alone: no service user,
+        manager or colleague view (triangulation is the point of the source codes)."""
+        return bool(self.evidence) and not any(
+            item.from_service_user or item.from_manager or item.from_colleague
+            for item in self.evidence
+        )
 
     @property
     def is_added_finding(self) -> bool:
@@ -564,6 +586,13 @@ class Evidence(db.Model):
     @property
     def sources(self) -> list[EvidenceSource]:
         return [source for source in EvidenceSource if getattr(self, source.column)]
+
+    def is_by_someone_else(self, record: Record) -> bool:
+        """Noted by someone who does not own the record (a manager's report in supervision):
+        theirs to change, not the owners'."""
+        if record.team is not None:
+            return not record.team.has_member(self.created_by)
+        return self.created_by_id != record.owner_id
 
     @property
     def source_codes(self) -> str:

@@ -421,8 +421,9 @@ def submit_record(
     record_event(record, by, "submitted", summary if what == "record" else f"{summary} (review)")
     notify(
         [manager],
-        f"{record.name}: {what} {verb.lower()} for sign-off",
-        f"{by.name} {verb.lower()} the {what} of {record.name} for you to sign off in supervision.",
+        f"{record.label}: {what} {verb.lower()} for sign-off",
+        f"{by.name} {verb.lower()} the {what} of {record.label} for you to sign off in "
+        "supervision.",
         record_address(record),
     )
     db.session.flush()
@@ -525,3 +526,30 @@ def reopen_record(record: Record, by: User) -> RecordSnapshot:
     )
     db.session.flush()
     return snapshot
+
+
+def reply_to_return(entry: Entry, by: User, text: str) -> None:
+    """The owners answer their manager's return comment; the reply shows in the next session
+    beside the comment. Refused once the entry is no longer returned to them."""
+    lock_record(entry.record)
+    record = entry.record
+    if entry.approval is not Approval.RETURNED or not record.is_editable:
+        raise ActionRefused("This entry is not returned to you, so there is no comment to answer.")
+    text = normalise_text(text).strip()
+    if not text:
+        raise ActionRefused("Write your reply to the comment.")
+    if text == entry.reply_to_return:
+        raise AlreadyDone("Your reply had already been saved.")
+    before = entry.reply_to_return
+    entry.reply_to_return = text
+    entry.replied_at = utcnow()
+    entry.replied_by = by
+    record_event(
+        record,
+        by,
+        "replied",
+        f"Replied to the comment on {entry.title}",
+        entry=entry,
+        changes={"reply": {"from": before, "to": text}},
+    )
+    db.session.flush()

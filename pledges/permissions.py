@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from people.models import Role, Team, User
 from pledges.models import FrameworkVersion, Record, Transition
+from pledges.review.rules import evidence_log_open
 
 # How far up the line-management tree a manager still oversees a record: the manager, and
 # the manager's manager (who acts when the line manager is absent).
@@ -67,6 +68,17 @@ def can_edit_record(user: User, record: Record) -> bool:
 def can_edit_review(user: User, record: Record) -> bool:
     """Owners change stage 2 (judgements, evidence) while the review is open or returned."""
     return is_owner(user, record) and record.is_editable and record.in_review_stage
+
+
+def can_note_evidence(user: User, record: Record) -> bool:
+    """Owners log evidence against their pledges from stage 1's sign-off (see
+    `evidence_log_open`)."""
+    return is_owner(user, record) and evidence_log_open(record)
+
+
+def can_reply_to_return(user: User, record: Record) -> bool:
+    """Owners answer a return comment while the record (or review) is back with them."""
+    return is_owner(user, record) and record.is_editable
 
 
 def can_submit(user: User, record: Record) -> bool:

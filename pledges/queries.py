@@ -9,7 +9,15 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from core.database import db
 from people.models import Team, TeamMembership, User
-from pledges.models import Entry, EntryAddendum, FrameworkArea, KeyPoint, Record, RecordEvent
+from pledges.models import (
+    Entry,
+    EntryAddendum,
+    Evidence,
+    FrameworkArea,
+    KeyPoint,
+    Record,
+    RecordEvent,
+)
 
 
 def load_record(record_id: int) -> Record | None:
@@ -43,6 +51,24 @@ def load_record_entry(record_id: int, entry_id: int) -> tuple[Record, Entry] | N
     record = load_record(record_id)
     entry = load_entry(record, entry_id) if record is not None else None
     return (record, entry) if entry is not None else None
+
+
+def load_pledged_entry(record_id: int, entry_id: int) -> tuple[Record, Entry] | None:
+    """A record and one of its pledges (for the pages of its evidence and review), or None."""
+    loaded = load_record_entry(record_id, entry_id)
+    return loaded if loaded is not None and loaded[1].has_pledge else None
+
+
+def load_record_evidence(record_id: int, evidence_id: int) -> tuple[Record, Evidence] | None:
+    """A record and one piece of its evidence, or None."""
+    record = load_record(record_id)
+    if record is None:
+        return None
+    for entry in record.entries:
+        for item in entry.evidence:
+            if item.id == evidence_id:
+                return record, item
+    return None
 
 
 def entries_by_area(record: Record) -> list[tuple[FrameworkArea, list[Entry]]]:

@@ -20,6 +20,7 @@ from pledges.forms import (
     FindingEntryForm,
     NewFindingForm,
     RecordDetailsForm,
+    ReplyForm,
     StartRecordForm,
     SubmitForm,
 )
@@ -40,9 +41,11 @@ from pledges.permissions import (
     can_add_addendum,
     can_edit_record,
     can_edit_review,
+    can_note_evidence,
     can_read_framework,
     can_read_record,
     can_reopen,
+    can_reply_to_return,
     can_see_review,
     can_start_next_cycle,
     can_start_team_record,
@@ -142,6 +145,7 @@ def view_record(record):
         short_names=ENTRY_FIELD_SHORT_NAMES,
         can_edit=can_edit_record(current_user, record),
         can_edit_review=can_edit_review(current_user, record),
+        can_note_evidence=can_note_evidence(current_user, record),
         can_submit=can_submit(current_user, record),
         can_start_review=is_owner(current_user, record)
         and can_start_review(record, today_in_london()),
@@ -209,6 +213,8 @@ def _entry_page(record, entry, form, conflicts=None):
         hints=ENTRY_FIELD_HINTS | FINDING_FIELD_HINTS,
         next_entry=_next_entry(record, entry),
         title_for_conflict=PAGE_TITLE_FOR_CONFLICT,
+        can_reply=can_reply_to_return(current_user, record),
+        reply_form=ReplyForm(formdata=None, reply=entry.reply_to_return),
     ), 409 if conflicts else form_status(form)
 
 

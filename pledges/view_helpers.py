@@ -3,27 +3,12 @@ signed in, the save-and-merge form round trip, and saying that a repeat changed 
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
-from flask_login import current_user
+from flask import flash, redirect, url_for
 
 from core.database import db
 from core.errors import ActionRefused
 from core.guard import me  # noqa: F401  (the review pages import it from here)
-from pledges.permissions import can_view_record, is_owner
 from pledges.personal_data import hint_after_saving
-from pledges.queries import load_record
-
-
-def record_or_abort(record_id: int, *, as_owner: bool = False):
-    """The record, or 404 when there is none and 403 when it is not the user's to see (or edit)."""
-    record = load_record(record_id)
-    if record is None:
-        abort(404)
-    if not can_view_record(current_user, record):
-        abort(403)
-    if as_owner and not is_owner(current_user, record):
-        abort(403)
-    return record
 
 
 def text_errors(form) -> bool:
@@ -92,3 +77,11 @@ def already_done(refusal: ActionRefused, record=None):
 
 def form_status(form) -> int:
     return 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
+
+
+def form_problem(form) -> str:
+    """The first thing wrong with a small form posted from a page that is not its own."""
+    for name, messages in form.errors.items():
+        if messages and name != "csrf_token":
+            return messages[0]
+    return "The page had expired. Please try again."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from core.date_input import DateInputField
 from core.forms import BaseForm
@@ -44,3 +44,19 @@ class ReturnForm(BaseForm):
             ),
         ],
     )
+
+
+class ManagerReportForm(BaseForm):
+    """A manager report (MR): what the manager has seen of the practice, noted in the session."""
+
+    description = TextAreaField(
+        "What you have seen of this practice",
+        validators=[
+            DataRequired("Describe what you have seen of this practice"),
+            Length(
+                max=COMMENT_LIMIT,
+                message=f"The report must be {COMMENT_LIMIT:,} characters or fewer",
+            ),
+        ],
+    )
+    occurred_on = DateInputField("When (optional)", name_in_errors="Date", validators=[Optional()])

@@ -104,6 +104,8 @@ class EntryDecision(db.Model):
     decision: Mapped[Decision] = mapped_column(enum_column(Decision, "decision"))
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the owners were sent the session's message that includes this decision.
+    told_at: Mapped[datetime | None] = mapped_column(index=True)
 
     session: Mapped[SupervisionSession] = relationship(back_populates="decisions")
     entry: Mapped[Entry | None] = relationship()

@@ -6,7 +6,8 @@ Operations flush and leave the commit to the caller. Each refusal says why in wo
 from __future__ import annotations
 
 import logging
-from datetime import date
+from collections import defaultdict
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -14,13 +15,15 @@ from flask import current_app
 from core.clock import today_in_london, utcnow
 from core.database import db
 from core.errors import ActionRefused, AlreadyDone
-from core.formatting import long_date, plural
+from core.formatting import long_date
+from core.history import field_changes
 from core.locks import lock_row
 from core.notifications import notify
 from people.models import Team, User
+from pledges.decisions import decision_text
 from pledges.history import record_event
 from pledges.links import record_address, record_page
-from pledges.models import Approval, Entry, Record, Transition
+from pledges.models import Approval, Entry, Evidence, EvidenceSource, Record, Transition
 from pledges.operations import existing_record, lock_record, normalise_text, screen_shared_text
 from pledges.review.dates import review_due_on
 from supervision.models import Decision, EntryDecision, SessionRecord, SupervisionSession
@@ -129,28 +132,25 @@ def _acting_note(manager: User, record: Record) -> str:
 def approve_entry(entry: Entry, manager: User, session: SupervisionSession) -> None:
     """Approve one entry of a submitted record; signs the stage off if it was the last.
 
-    Approving it again (a second click) changes nothing and says so (AlreadyDone).
+    Approving it again (a second click) changes nothing and says so (AlreadyDone). The owners
+    hear of it in the session's one message (`tell_owners_of_session`), not entry by entry.
     """
     lock_record(entry.record)
     if entry.approval is Approval.APPROVED:
         raise AlreadyDone(f"{entry.title} is already approved.", record_page(entry.record))
     record = _check_decision(entry, manager, session)
     _approve(entry, manager, session, record)
-    if not _settle(record, manager):
-        notify(
-            record.owners,
-            f"{record.name}: an entry was approved",
-            f"{manager.name} approved “{entry.title}” in supervision.",
-            record_address(record),
-        )
+    _settle(record, manager)
     db.session.flush()
 
 
 def _approve(entry, manager, session, record) -> None:
     entry.approval = Approval.APPROVED
     entry.return_comment = ""
+    _clear_reply(entry)
     entry.decided_at = utcnow()
     entry.decided_by = manager
+    entry.text_at_decision = decision_text(entry)
     _note_decision(session, entry, Decision.APPROVED)
     record_event(
         record,
@@ -178,13 +178,7 @@ def approve_all_remaining(record: Record, manager: User, session: SupervisionSes
     for entry in remaining:
         _check_decision(entry, manager, session)
         _approve(entry, manager, session, record)
-    if not _settle(record, manager):
-        notify(
-            record.owners,
-            f"{record.name}: entries were approved",
-            f"{manager.name} approved {plural(len(remaining), 'entry', 'entries')} in supervision.",
-            record_address(record),
-        )
+    _settle(record, manager)
     db.session.flush()
     return len(remaining)
 
@@ -200,8 +194,10 @@ def return_entry(entry: Entry, manager: User, session: SupervisionSession, comme
         raise ActionRefused("Write a comment saying what should change before returning it.")
     entry.approval = Approval.RETURNED
     entry.return_comment = comment
+    _clear_reply(entry)
     entry.decided_at = utcnow()
     entry.decided_by = manager
+    entry.text_at_decision = decision_text(entry)
     _note_decision(session, entry, Decision.RETURNED, comment)
     record_event(
         record,
@@ -215,30 +211,24 @@ def return_entry(entry: Entry, manager: User, session: SupervisionSession, comme
     db.session.flush()
 
 
-def _settle(record: Record, manager: User) -> bool:
-    """After a decision: sign off when all is approved, hand back when all is decided.
-
-    Returns True when the owners were told of the outcome here.
-    """
+def _settle(record: Record, manager: User) -> None:
+    """After a decision: sign off when all is approved, hand back when all is decided. The
+    owners hear of the outcome in the session's message."""
     if record.entries_awaiting_decision:
-        return False
+        return
     if record.returned_entries:
         record.move(Transition.RETURN)
         record_event(record, manager, "returned_record", "Returned to its owners for changes")
-        count = len(record.returned_entries)
-        notify(
-            record.owners,
-            f"{record.name}: returned with comments",
-            f"{manager.name} returned {plural(count, 'entry', 'entries')} with comments. "
-            "Read the comments beside the entries, make your changes and submit the record again.",
-            record_address(record),
-        )
-        return True
-    if record.in_review_stage:
+    elif record.in_review_stage:
         _complete_cycle(record, manager)
     else:
         _sign_off(record, manager)
-    return True
+
+
+def _clear_reply(entry: Entry) -> None:
+    entry.reply_to_return = ""
+    entry.replied_at = None
+    entry.replied_by = None
 
 
 def _complete_cycle(record: Record, manager: User) -> None:
@@ -251,13 +241,6 @@ def _complete_cycle(record: Record, manager: User) -> None:
         manager,
         "completed",
         f"Signed off the six-month review{_acting_note(manager, record)}: the cycle is complete",
-    )
-    notify(
-        record.owners,
-        f"{record.name}: six-month review signed off",
-        f"{manager.name} signed off the six-month review. The cycle is complete: you can start "
-        "the next one, carrying forward the pledges you choose.",
-        record_address(record),
     )
     log.info("record %s: cycle completed by user %s", record.id, manager.id)
 
@@ -276,11 +259,169 @@ def _sign_off(record: Record, manager: User) -> None:
         f"Signed off{_acting_note(manager, record)}: the review is due on "
         f"{long_date(record.review_due_on)}",
     )
-    notify(
-        record.owners,
-        f"{record.name}: signed off",
-        f"{manager.name} signed off the record. Its six-month review is due on "
-        f"{long_date(record.review_due_on)}.",
-        record_address(record),
-    )
     log.info("record %s signed off by user %s", record.id, manager.id)
+
+
+def add_manager_report(
+    entry: Entry,
+    manager: User,
+    session: SupervisionSession,
+    *,
+    description: str,
+    occurred_on: date | None = None,
+) -> Evidence:
+    """The manager notes, in the session, evidence of their own for a pledge under review: a
+    manager report (MR), recorded as theirs. Refused outside a submitted review they may sign
+    off."""
+    lock_record(entry.record)
+    record = _check_decision(entry, manager, session)
+    if not record.in_review_stage or not entry.has_pledge:
+        raise ActionRefused("Manager reports are added to the six-month review of a pledge.")
+    description = normalise_text(description).strip()
+    if not description:
+        raise ActionRefused("Describe what you have seen of this practice, and when.")
+    item = Evidence(
+        entry=entry,
+        description=description,
+        occurred_on=occurred_on,
+        created_by=manager,
+        **{EvidenceSource.MANAGER.column: True},
+    )
+    db.session.add(item)
+    db.session.flush()
+    record_event(
+        record,
+        manager,
+        "evidence_added",
+        f"Added a manager report (MR) to {entry.title} in supervision"
+        f"{_acting_note(manager, record)}",
+        entry=entry,
+        changes=field_changes(
+            {},
+            {
+                "evidence": description,
+                "when": occurred_on.isoformat() if occurred_on else "",
+                "sources": EvidenceSource.MANAGER.value,
+            },
+        ),
+    )
+    log.info("manager report %s added by user %s in session %s", item.id, manager.id, session.id)
+    return item
+
+
+# A session left with decisions not yet told (the manager closed the page instead of
+# finishing) is told this long after its last decision.
+IDLE_BEFORE_TELLING = timedelta(minutes=30)
+
+
+def _outcome_sentence(record: Record) -> str:
+    if record.is_complete:
+        return (
+            "The six-month review is signed off and the cycle is complete: you can start the next "
+            "one, carrying forward the pledges you choose."
+        )
+    if record.is_signed_off and not record.in_review_stage:
+        return (
+            f"The record is signed off. Its six-month review is due on "
+            f"{long_date(record.review_due_on)}: meanwhile, note evidence in its evidence log."
+        )
+    if record.is_returned:
+        return (
+            "Read each comment at the top of the page where you change that entry, reply if you "
+            "wish, make your changes and submit again."
+        )
+    return "The rest is still to be decided."
+
+
+def _session_message(session: SupervisionSession, record: Record, decisions: list) -> str:
+    latest = {}
+    for decision in decisions:  # in order: a later decision on an entry replaces an earlier
+        latest[decision.entry_id] = decision
+    approved = [d for d in latest.values() if d.decision is Decision.APPROVED]
+    returned = [d for d in latest.values() if d.decision is Decision.RETURNED]
+    what = "six-month review" if record.in_review_stage else "record"
+    parts = [
+        f"{session.supervisor.name} went through the {what} of {record.label} in supervision "
+        f"on {long_date(session.held_on)}: {len(approved)} approved, {len(returned)} returned."
+    ]
+    if returned:
+        parts.append(
+            "Returned: "
+            + "; ".join(f"“{d.entry_title}”, because: {d.comment}" for d in returned)
+            + "."
+        )
+    parts.append(_outcome_sentence(record))
+    return " ".join(parts)
+
+
+def tell_owners_of_session(session: SupervisionSession) -> int:
+    """Tell each owner, in one message per record, the decisions of this session not yet told:
+    which record, how many approved, which returned and why, and where the record now stands.
+
+    Claims the decisions with one conditional UPDATE first, so finishing twice (or the idle
+    job and the manager at once) tells once. Returns how many records' owners were told.
+    """
+    untold = [d for d in session.decisions if d.told_at is None]
+    if not untold:
+        return 0
+    now = utcnow()
+    claimed = db.session.execute(
+        sa.update(EntryDecision)
+        .where(EntryDecision.id.in_([d.id for d in untold]), EntryDecision.told_at.is_(None))
+        .values(told_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != len(untold):
+        raise AlreadyDone("The decisions of this session have already been sent.")
+    by_record: dict[int, list] = defaultdict(list)
+    records = {}
+    for decision in untold:
+        decision.told_at = now
+        if decision.entry is None:  # removed since (an added finding): nothing to tell
+            continue
+        records[decision.entry.record_id] = decision.entry.record
+        by_record[decision.entry.record_id].append(decision)
+    for record_id, decisions in by_record.items():
+        record = records[record_id]
+        notify(
+            record.owners,
+            f"{record.label}: decisions in supervision on {long_date(session.held_on)}",
+            _session_message(session, record, decisions),
+            record_address(record),
+        )
+    db.session.flush()
+    log.info("session %s: owners of %d record(s) told", session.id, len(by_record))
+    return len(by_record)
+
+
+def finish_session(session: SupervisionSession, manager: User) -> int:
+    """The manager has finished: the owners are told what was decided (see
+    `tell_owners_of_session`). Nothing left to tell is AlreadyDone."""
+    if not can_run_session(manager, session):
+        raise ActionRefused("Only the supervisor finishes the session.")
+    told = tell_owners_of_session(session)
+    if not told:
+        raise AlreadyDone("Everyone had already been told of this session's decisions.")
+    return told
+
+
+def tell_idle_sessions(now: datetime) -> int:
+    """Sessions whose manager left without finishing: once their last decision is
+    IDLE_BEFORE_TELLING old, tell the owners as `finish_session` would. Returns how many
+    sessions were told; each is committed on its own."""
+    idle = (
+        sa.select(EntryDecision.session_id)
+        .where(EntryDecision.told_at.is_(None))
+        .group_by(EntryDecision.session_id)
+        .having(sa.func.max(EntryDecision.decided_at) <= now - IDLE_BEFORE_TELLING)
+    )
+    told = 0
+    for session_id in db.session.scalars(idle).all():
+        session = db.session.get(SupervisionSession, session_id)
+        try:
+            told += 1 if tell_owners_of_session(session) else 0
+        except AlreadyDone:
+            db.session.rollback()
+            continue
+        db.session.commit()
+    return told

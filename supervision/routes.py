@@ -15,11 +15,14 @@ from people.models import Team, User
 from pledges.smart import smart_prompts
 from pledges.wording import ENTRY_FIELD_LABELS
 from supervision import bp
-from supervision.forms import NotesForm, ReturnForm, SessionForm
+from supervision.forms import ManagerReportForm, NotesForm, ReturnForm, SessionForm
 from supervision.operations import (
+    IDLE_BEFORE_TELLING,
+    add_manager_report,
     approve_all_remaining,
     approve_entry,
     delete_session,
+    finish_session,
     return_entry,
     save_session_notes,
     start_session,
@@ -41,6 +44,7 @@ from supervision.queries import (
     manager_overview,
     sessions_for,
 )
+from supervision.session_view import session_view
 
 
 @bp.get("/supervision")
@@ -87,7 +91,7 @@ def new_session(subject):
     ), status
 
 
-def _render_session(session, *, notes_form=None, return_forms=None, status=200):
+def _render_session(session, *, notes_form=None, return_forms=None, report_forms=None, status=200):
     runs_it = can_run_session(current_user, session)
     records = session_records_visible_to(current_user, session)
     return render_template(
@@ -98,6 +102,9 @@ def _render_session(session, *, notes_form=None, return_forms=None, status=200):
         can_decide={r.id: runs_it and can_sign_off(current_user, r) for r in records},
         notes_form=notes_form or NotesForm(notes=session.notes),
         return_forms=return_forms or {},
+        report_forms=report_forms or {},
+        session_view=session_view,
+        idle_minutes=int(IDLE_BEFORE_TELLING.total_seconds() // 60),
         confirm_form=ConfirmForm(),
         smart_prompts=smart_prompts,
         labels=ENTRY_FIELD_LABELS,
@@ -176,6 +183,40 @@ def approve_all(session, record):
         lambda: approve_all_remaining(record, me(), session),
         "Every remaining entry has been approved.",
         back,
+    )
+
+
+@bp.post("/supervision/sessions/<id:session_id>/finish")
+@object_view(load_session, permission=can_view_session)
+def finish(session):
+    """The manager has finished: each owner gets one message with this session's decisions."""
+    back = url_for("supervision.view_session", session_id=session.id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(back)
+    return _decide(
+        lambda: finish_session(session, me()),
+        "The session is finished: the owners have been sent what you decided.",
+        back,
+    )
+
+
+@bp.post("/supervision/sessions/<id:session_id>/entries/<id:entry_id>/manager-report")
+@object_view(load_session_entry, permission=can_view_session)
+def add_manager_report_page(session, entry):
+    """A manager report (MR) noted in the session, in the manager's name."""
+    form = ManagerReportForm()
+    if not form.validate_on_submit():
+        return _render_session(session, report_forms={entry.id: form}, status=422)
+    return _decide(
+        lambda: add_manager_report(
+            entry,
+            me(),
+            session,
+            description=form.description.data,
+            occurred_on=form.occurred_on.data,
+        ),
+        f"Your manager report (MR) has been added: {entry.title}",
+        _at_entry(session, entry),
     )
 
 

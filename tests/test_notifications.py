@@ -6,9 +6,15 @@ import logging
 import smtplib
 
 from core.database import db
+from core.formatting import long_date
 from core.mail import OutgoingEmail, queue_email
 from pledges.operations import save_entry, submit_record
-from supervision.operations import approve_all_remaining, return_entry, start_session
+from supervision.operations import (
+    approve_all_remaining,
+    finish_session,
+    return_entry,
+    start_session,
+)
 
 
 def _submit(people, make_record):
@@ -26,10 +32,10 @@ def test_submitting_emails_the_manager_with_a_plain_text_body_and_a_link(
     assert smtp_inbox.messages == []  # nothing leaves before the commit
     db.session.commit()
     (message,) = smtp_inbox.to(people["manager"].email)
-    assert message["Subject"] == "Pat Practitioner: record submitted for sign-off"
+    assert message["Subject"] == "Pat Practitioner, cycle 1: record submitted for sign-off"
     assert message.get_content_type() == "text/plain"
     body = message.get_content()
-    assert "Pat Practitioner submitted the record of Pat Practitioner" in body
+    assert "Pat Practitioner submitted the record of Pat Practitioner, cycle 1" in body
     assert f"{app.config['BASE_URL']}/records/{record.id}" in body
 
 
@@ -39,8 +45,16 @@ def test_returned_and_signed_off_reach_the_owner(people, make_record, smtp_inbox
     session = start_session(manager, supervisee=people["practitioner"])
     return_entry(record.entries[0], manager, session, "By when?")
     db.session.commit()
-    subjects = [m["Subject"] for m in smtp_inbox.to(people["practitioner"].email)]
-    assert subjects == ["Pat Practitioner: returned with comments"]
+    assert smtp_inbox.to(people["practitioner"].email) == []  # told when the session finishes
+    finish_session(session, manager)
+    db.session.commit()
+    (message,) = smtp_inbox.to(people["practitioner"].email)
+    held_on = long_date(session.held_on)
+    assert (
+        message["Subject"].strip()
+        == f"Pat Practitioner, cycle 1: decisions in supervision on {held_on}"
+    )
+    assert "0 approved, 1 returned" in message.get_content()
 
 
 def test_nothing_is_sent_when_the_change_is_rolled_back(people, make_record, smtp_inbox):
@@ -74,17 +88,15 @@ def test_the_header_counts_unread_notifications_and_the_list_marks_them_read(
     client, auth, people, make_record
 ):
     record = _submit(people, make_record)
-    approve_all_remaining(
-        record,
-        people["manager"],
-        start_session(people["manager"], supervisee=people["practitioner"]),
-    )
+    session = start_session(people["manager"], supervisee=people["practitioner"])
+    approve_all_remaining(record, people["manager"], session)
+    finish_session(session, people["manager"])
     db.session.commit()
     auth.login(people["practitioner"])
     html = client.get("/records").get_data(as_text=True)
     assert '<span class="count">1<span class="visually-hidden"> unread</span></span>' in html
     page = client.get("/notifications").get_data(as_text=True)
-    assert "Morgan Manager signed off the record" in page
+    assert "The record is signed off" in page
     assert "New" in page
     assert f'href="/records/{record.id}"' in page
     assert 'class="count"' not in client.get("/records").get_data(as_text=True)

@@ -1,7 +1,7 @@
 """good-practice library: sharing choice, shared-text check, featured entries, full-text search
 
 Revision ID: b7d4e2a91c05
-Revises: 7d3e5b1c9a42
+Revises: b7d3e5f1a2c4
 Create Date: 2026-11-26 02:20:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7d4e2a91c05'
-down_revision = '7d3e5b1c9a42'
+down_revision = "b7d3e5f1a2c4"
 branch_labels = None
 depends_on = None
 

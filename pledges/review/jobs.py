@@ -18,6 +18,7 @@ from flask import Flask
 
 from core import queue
 from core.clock import LONDON, today_in_london, utcnow
+from core.database import db
 from pledges.review.sweep import sweep_review_prompts
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,8 @@ def run_sweep(app: Flask) -> int:
     """One sweep for today in London, in its own app context. Returns how many were sent."""
     with app.app_context():
         sent = sweep_review_prompts(today_in_london())
+        for job in app.extensions.get("daily_jobs", ()):
+            job(utcnow())
         for prompt in sent:
             log.info(
                 "sent %s prompt for record %s to %s",
@@ -56,9 +59,17 @@ def run_sweep(app: Flask) -> int:
 
 
 def run_reconcile(app: Flask) -> None:
-    """Queue again the mail and exports whose work is overdue (see core/queue.py)."""
+    """Queue again the mail and exports whose work is overdue (see core/queue.py), then run the
+    every-minute jobs other packages hand the scheduler (`app.extensions["every_minute_jobs"]`:
+    each takes the time now, and commits its own work)."""
     with app.app_context():
         queue.reconcile(utcnow())
+        for job in app.extensions.get("every_minute_jobs", ()):
+            try:
+                job(utcnow())
+            except Exception:
+                db.session.rollback()
+                log.exception("every-minute job %s failed", job.__name__)
 
 
 def build_scheduler(app: Flask) -> BlockingScheduler:

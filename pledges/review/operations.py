@@ -38,6 +38,7 @@ from pledges.operations import (
     save_entry,
     start_record,
 )
+from pledges.review.rules import evidence_log_open
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ def start_review(record: Record, by: User, *, today: date | None = None) -> None
     for entry in record.entries:
         entry.approval = Approval.UNDECIDED
         entry.return_comment = ""
+        entry.text_at_decision = {}  # stage 1's text: the review is decided afresh
     record_event(record, by, "review_started", "Started the six-month review")
     db.session.flush()
 
@@ -81,6 +83,23 @@ def _require_review_editable(record: Record) -> None:
     if not record.is_editable:
         raise ActionRefused(
             f"The review is {record.state.label.lower()}, so it cannot be changed now."
+        )
+
+
+def _require_evidence_open(record: Record) -> None:
+    """Evidence is noted from stage 1's sign-off (the evidence log) until the review is handed
+    in, and again while it is returned."""
+    if evidence_log_open(record):
+        return
+    if not record.is_signed_off:
+        raise ActionRefused("Evidence is noted once the pledges have been signed off.")
+    raise ActionRefused(f"Its evidence cannot be changed now: {record.state.label.lower()}.")
+
+
+def _require_owners_evidence(item: Evidence, by: User) -> None:
+    if item.is_by_someone_else(item.entry.record) and item.created_by_id != by.id:
+        raise ActionRefused(
+            f"This is {item.created_by.name}'s report, noted in supervision: only they change it."
         )
 
 
@@ -133,9 +152,10 @@ def add_evidence(
     occurred_on: date | None = None,
     sources: set[EvidenceSource] | frozenset[EvidenceSource] = frozenset(),
 ) -> Evidence:
-    """Add a piece of evidence to a pledge's review. Sources may wait until submission."""
+    """Add a piece of evidence to a pledge: to its evidence log from stage 1's sign-off, or to
+    its review once open. Sources may wait until the review is submitted."""
     lock_row(entry.record)
-    _require_review_editable(entry.record)
+    _require_evidence_open(entry.record)
     _require_pledge(entry)
     description = normalise_text(description).strip()
     if not description:
@@ -171,7 +191,8 @@ def update_evidence(
     version counter on `Evidence.revision` makes the UPDATE itself conditional too.
     """
     lock_row(item.entry.record)
-    _require_review_editable(item.entry.record)
+    _require_evidence_open(item.entry.record)
+    _require_owners_evidence(item, by)
     if item.revision != base_revision:
         raise ActionRefused(
             "Someone else changed this evidence while you were editing. Their version is shown; "
@@ -207,7 +228,8 @@ def remove_evidence(item: Evidence, by: User) -> None:
     if item is None:
         raise AlreadyDone("The evidence had already been removed.", record_page(record))
     entry = item.entry
-    _require_review_editable(entry.record)
+    _require_evidence_open(entry.record)
+    _require_owners_evidence(item, by)
     record_event(
         entry.record,
         by,
@@ -222,7 +244,9 @@ def remove_evidence(item: Evidence, by: User) -> None:
 
 
 def _reopen_decision(entry: Entry) -> None:
-    if entry.approval is Approval.APPROVED:
+    """A review approved and changed since needs deciding again (stage 1's approvals stand
+    while evidence is logged before the review)."""
+    if entry.record.in_review_stage and entry.approval is Approval.APPROVED:
         entry.approval = Approval.UNDECIDED
 
 

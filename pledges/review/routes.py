@@ -1,23 +1,36 @@
-"""Stage 2 pages: starting the review, reviewing each pledge with evidence, the next cycle."""
+"""Stage 2 pages: the evidence log and the review of each pledge, replies to return comments,
+starting the review, and the next cycle. Every page goes through core.guard's object_view."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from core.auth import csrf
 from core.clock import today_in_london
-from core.database import db
-from core.errors import ActionRefused, AlreadyDone
 from core.formatting import plural
 from core.forms import ConfirmForm
+from core.guard import carry_out, me, object_view
 from core.ids import parse_id
 from core.submissions import claim_submission, new_submission_key
 from pledges import bp
-from pledges.forms import EvidenceForm, ReviewForm
+from pledges.forms import EvidenceForm, ReplyForm, ReviewForm
+from pledges.links import record_page
 from pledges.models import ChangeJudgement, EvidenceSource
-from pledges.permissions import is_owner
-from pledges.queries import load_entry
+from pledges.operations import reply_to_return
+from pledges.permissions import (
+    can_edit_review,
+    can_note_evidence,
+    can_reply_to_return,
+    can_view_record,
+    is_owner,
+)
+from pledges.queries import (
+    load_pledged_entry,
+    load_record,
+    load_record_entry,
+    load_record_evidence,
+)
 from pledges.review.operations import (
     add_evidence,
     can_start_review,
@@ -29,48 +42,47 @@ from pledges.review.operations import (
     update_evidence,
 )
 from pledges.view_helpers import (
-    already_done,
     flash_identifying_hint,
+    form_problem,
     form_status,
-    me,
-    record_or_abort,
     remember_what_page_showed,
     save_arguments,
     text_errors,
     unsaved_fields,
 )
 
-
-def _review_entry_or_abort(record, entry_id):
-    entry = load_entry(record, entry_id) or abort(404)
-    if not entry.has_pledge:
-        abort(404)
-    return entry
+PAGE_HAD_EXPIRED = "Your changes could not be saved because the page had expired. Save again."
 
 
-def _can_edit_review(record) -> bool:
-    return is_owner(current_user, record) and record.in_review_stage and record.is_editable
+def _signed_off(user, record) -> bool:
+    return record.is_signed_off
+
+
+def _to_record(record, *_objects):
+    return redirect(url_for("pledges.view_record", record_id=record.id))
+
+
+def _at_review(record, entry, anchor=None):
+    return redirect(
+        url_for("pledges.review_entry", record_id=record.id, entry_id=entry.id, _anchor=anchor)
+    )
 
 
 @bp.post("/records/<id:record_id>/review/start")
-@login_required
-def start_review_page(record_id: int):
-    record = record_or_abort(record_id, as_owner=True)
+@object_view(load_record, permission=is_owner)
+def start_review_page(record):
+    back = url_for("pledges.view_record", record_id=record.id, _anchor="review")
     if not ConfirmForm().validate_on_submit():
         flash("The page had expired. Please try again.", "error")
     elif not can_start_review(record, today_in_london()):
         flash("The review cannot be started yet.", "info")
-    else:
-        try:
-            start_review(record, me())
-        except ActionRefused as refusal:
-            return already_done(refusal, record)
-        db.session.commit()
+    elif carry_out(lambda: start_review(record, me()), done_path=back)[0]:
         flash("Your six-month review has started. Review each pledge in turn.", "success")
-    return redirect(url_for("pledges.view_record", record_id=record.id, _anchor="review"))
+    return redirect(back)
 
 
-def _render_review(record, entry, form, evidence_form, conflicts=None, status=200):
+def _render_review(record, entry, form, evidence_form=None, conflicts=None, status=200):
+    evidence_form = evidence_form or EvidenceForm(formdata=None)
     if not evidence_form.submission_key.data:
         evidence_form.submission_key.data = new_submission_key()
     return render_template(
@@ -80,7 +92,10 @@ def _render_review(record, entry, form, evidence_form, conflicts=None, status=20
         form=form,
         evidence_form=evidence_form,
         conflicts=conflicts or {},
-        editable=_can_edit_review(record),
+        editable=can_edit_review(current_user, record),
+        can_note_evidence=can_note_evidence(current_user, record),
+        can_reply=can_reply_to_return(current_user, record),
+        reply_form=ReplyForm(formdata=None, reply=entry.reply_to_return),
         judgements=list(ChangeJudgement),
         sources=list(EvidenceSource),
     ), status
@@ -88,168 +103,145 @@ def _render_review(record, entry, form, evidence_form, conflicts=None, status=20
 
 @bp.route("/records/<id:record_id>/review/<id:entry_id>", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired page keeps what was typed
-@login_required
-def review_entry(record_id: int, entry_id: int):
-    record = record_or_abort(record_id)
-    entry = _review_entry_or_abort(record, entry_id)
-    if not record.in_review_stage:
-        return redirect(url_for("pledges.view_record", record_id=record.id))
+@object_view(load_pledged_entry, permission=can_view_record, when=_signed_off, otherwise=_to_record)
+def review_entry(record, entry):
+    """A pledge's evidence log (from stage 1's sign-off) and, once the review is open, its
+    judgement of change and what next, saved and merged like stage 1's entries."""
     form = ReviewForm(obj=entry)
     if request.method == "GET":
         remember_what_page_showed(form, entry)
-        return _render_review(record, entry, form, EvidenceForm())
+        return _render_review(record, entry, form)
     if not is_owner(current_user, record):
         abort(403)
     form.validate()
     if "csrf_token" in form.errors:
-        form.form_errors.append(
-            "Your changes could not be saved because the page had expired. Save again."
-        )
-        return _render_review(record, entry, form, EvidenceForm(), status=422)
-    try:
-        outcome = save_review(entry, me(), **save_arguments(form))
-    except ActionRefused as refusal:
-        form.form_errors.append(f"{refusal.message} What you chose is still below.")
-        return _render_review(record, entry, form, EvidenceForm(), status=422)
-    db.session.commit()
+        form.form_errors.append(PAGE_HAD_EXPIRED)
+        return _render_review(record, entry, form, status=422)
+    saved, outcome = carry_out(lambda: save_review(entry, me(), **save_arguments(form)), form=form)
+    if not saved:
+        form.form_errors.append("What you chose is still below.")
+        return _render_review(record, entry, form, status=422)
     remember_what_page_showed(form, entry, keep_typed=unsaved_fields(form, outcome))
     if outcome.conflicts or text_errors(form):
-        return _render_review(
-            record,
-            entry,
-            form,
-            EvidenceForm(),
-            outcome.conflicts,
-            status=409 if outcome.conflicts else 422,
-        )
+        status = 409 if outcome.conflicts else 422
+        return _render_review(record, entry, form, conflicts=outcome.conflicts, status=status)
+    return _after_saving(record, entry, outcome)
+
+
+def _after_saving(record, entry, outcome):
     flash(
         "Saved." if outcome.changed_fields else "Nothing had changed since you last saved.",
         "success",
     )
     flash_identifying_hint(entry)
-    return redirect(url_for("pledges.review_entry", record_id=record.id, entry_id=entry.id))
+    return _at_review(record, entry)
 
 
 @bp.post("/records/<id:record_id>/review/<id:entry_id>/evidence")
-@login_required
-def add_evidence_page(record_id: int, entry_id: int):
-    record = record_or_abort(record_id, as_owner=True)
-    entry = _review_entry_or_abort(record, entry_id)
+@object_view(load_pledged_entry, permission=is_owner)
+def add_evidence_page(record, entry):
     evidence_form = EvidenceForm()
     if evidence_form.validate_on_submit():
         _claim, first_post = claim_submission(evidence_form.submission_key.data, current_user.id)
         if not first_post:
             flash("This evidence had already been added.", "info")
-            return _back_to_evidence(record.id, entry.id)
-        try:
-            add_evidence(
-                entry,
-                me(),
-                description=evidence_form.description.data,
-                occurred_on=evidence_form.occurred_on.data,
-                sources=evidence_form.chosen_sources(),
-            )
-        except ActionRefused as refusal:
-            evidence_form.form_errors.append(refusal.message)
-        else:
-            db.session.commit()
+            return _at_review(record, entry, "evidence")
+        added, _item = carry_out(
+            lambda: add_evidence(entry, me(), **_evidence_values(evidence_form)),
+            form=evidence_form,
+        )
+        if added:
             flash("The evidence has been added.", "success")
             flash_identifying_hint(entry)
-            return _back_to_evidence(record.id, entry.id)
+            return _at_review(record, entry, "evidence")
     form = ReviewForm(obj=entry, formdata=None)
     remember_what_page_showed(form, entry)
     return _render_review(record, entry, form, evidence_form, status=form_status(evidence_form))
 
 
-def _back_to_evidence(record_id: int, entry_id: int):
-    return redirect(
-        url_for("pledges.review_entry", record_id=record_id, entry_id=entry_id, _anchor="evidence")
-    )
+def _evidence_values(form) -> dict:
+    return {
+        "description": form.description.data,
+        "occurred_on": form.occurred_on.data,
+        "sources": form.chosen_sources(),
+    }
 
 
-def _evidence_or_abort(record, evidence_id):
-    for entry in record.entries:
-        for item in entry.evidence:
-            if item.id == evidence_id:
-                return item
-    abort(404)
+@bp.post("/records/<id:record_id>/entries/<id:entry_id>/reply")
+@object_view(load_record_entry, permission=is_owner)
+def reply_page(record, entry):
+    """The owners' reply to a return comment, from the page where they change the entry (stage
+    1) or its review (stage 2)."""
+    page = "pledges.review_entry" if record.in_review_stage else "pledges.edit_entry"
+    back = url_for(page, record_id=record.id, entry_id=entry.id, _anchor="returned")
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        flash(form_problem(form), "error")
+    elif carry_out(lambda: reply_to_return(entry, me(), form.reply.data), done_path=back)[0]:
+        flash(
+            "Your reply has been saved. Your manager will see it in your next session.", "success"
+        )
+    return redirect(back)
 
 
 @bp.route("/records/<id:record_id>/evidence/<id:evidence_id>", methods=["GET", "POST"])
-@login_required
-def edit_evidence(record_id: int, evidence_id: int):
-    record = record_or_abort(record_id, as_owner=True)
-    item = _evidence_or_abort(record, evidence_id)
+@object_view(load_record_evidence, permission=is_owner)
+def edit_evidence(record, item):
     form = EvidenceForm(obj=item)
     stale = False
     if request.method == "GET":
         form.revision.data = item.revision
     elif form.validate_on_submit():
-        try:
-            update_evidence(
-                item,
-                me(),
-                base_revision=form.revision.data if form.revision.data is not None else -1,
-                description=form.description.data,
-                occurred_on=form.occurred_on.data,
-                sources=form.chosen_sources(),
-            )
-        except ActionRefused as refusal:
-            form.form_errors.append(refusal.message)
-            if item.revision != form.revision.data:
-                stale = True
-                form.revision.raw_data = None  # saving again replaces what is saved now
-                form.revision.data = item.revision
-                form.form_errors.append("Saving again replaces the version saved now.")
-        else:
-            db.session.commit()
+        base = form.revision.data if form.revision.data is not None else -1
+        values = _evidence_values(form)
+        saved, _ = carry_out(
+            lambda: update_evidence(item, me(), base_revision=base, **values), form=form
+        )
+        if saved:
             flash("The evidence has been saved.", "success")
             flash_identifying_hint(item.entry)
-            return _back_to_evidence(record.id, item.entry_id)
+            return _at_review(record, item.entry, "evidence")
+        stale = _offer_to_replace(form, item)
     page = render_template(
         "pledges/evidence.html", record=record, item=item, form=form, stale=stale
     )
     return page, form_status(form)
 
 
+def _offer_to_replace(form, item) -> bool:
+    """After a refused save: if someone changed the evidence meanwhile, saving again replaces
+    their version (the form now carries the revision saved now)."""
+    if item.revision == form.revision.data:
+        return False
+    form.revision.raw_data = None
+    form.revision.data = item.revision
+    form.form_errors.append("Saving again replaces the version saved now.")
+    return True
+
+
 @bp.route("/records/<id:record_id>/evidence/<id:evidence_id>/remove", methods=["GET", "POST"])
-@login_required
-def remove_evidence_page(record_id: int, evidence_id: int):
-    record = record_or_abort(record_id, as_owner=True)
-    item = _evidence_or_abort(record, evidence_id)
+@object_view(load_record_evidence, permission=is_owner)
+def remove_evidence_page(record, item):
     form = ConfirmForm()
-    if form.validate_on_submit():
-        entry_id = item.entry_id
-        try:
-            remove_evidence(item, me())
-        except AlreadyDone as done:
-            return already_done(done, record)
-        except ActionRefused as refusal:
-            flash(refusal.message, "error")
-        else:
-            db.session.commit()
-            flash("The evidence has been removed. It stays in the record's history.", "success")
-        return redirect(url_for("pledges.review_entry", record_id=record.id, entry_id=entry_id))
-    return render_template("pledges/remove_evidence.html", record=record, item=item, form=form)
+    if not form.validate_on_submit():
+        return render_template("pledges/remove_evidence.html", record=record, item=item, form=form)
+    entry = item.entry
+    back = url_for("pledges.review_entry", record_id=record.id, entry_id=entry.id)
+    if carry_out(lambda: remove_evidence(item, me()), done_path=record_page(record))[0]:
+        flash("The evidence has been removed. It stays in the record's history.", "success")
+    return redirect(back)
 
 
 @bp.route("/records/<id:record_id>/next-cycle", methods=["GET", "POST"])
-@login_required
-def next_cycle(record_id: int):
-    record = record_or_abort(record_id, as_owner=True)
+@object_view(load_record, permission=is_owner)
+def next_cycle(record):
     form = ConfirmForm()
     if form.validate_on_submit():
         chosen_ids = {parse_id(i) for i in request.form.getlist("carry")} - {None}
         chosen = [entry for entry in record.pledged_entries if entry.id in chosen_ids]
-        try:
-            new = start_next_cycle(record, me(), chosen)
-        except AlreadyDone as done:
-            return already_done(done, record)
-        except ActionRefused as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
+        started, new = carry_out(lambda: start_next_cycle(record, me(), chosen))
+        if not started:
             return redirect(url_for("pledges.view_record", record_id=record.id))
-        db.session.commit()
         flash(
             f"Cycle {new.cycle} has started with {plural(len(chosen), 'pledge')} carried forward.",
             "success",

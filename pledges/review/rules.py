@@ -22,6 +22,15 @@ def review_problems(record: Record) -> list[str]:
     return problems
 
 
+def evidence_log_open(record: Record) -> bool:
+    """Owners note evidence against their pledges from stage 1's sign-off onwards (the evidence
+    log), through the review while it is theirs to change; not while it awaits sign-off, nor
+    once the cycle is complete."""
+    if record.in_review_stage:
+        return record.is_editable
+    return record.is_signed_off
+
+
 def rests_on_self_report_only(record: Record) -> bool:
     """True when the review has evidence and every piece of it is self report alone.
 

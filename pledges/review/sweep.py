@@ -28,8 +28,8 @@ from core.database import db
 from core.formatting import long_date
 from core.mail import OutgoingEmail, queue_emails
 from core.notifications import Notification, email_body
-from people.models import Team, TeamMembership, User
-from pledges.models import PromptKind, Record, RecordState, ReviewPrompt
+from people.models import EmailChoice, Team, TeamMembership, User
+from pledges.models import Entry, Evidence, PromptKind, Record, RecordState, ReviewPrompt
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +59,12 @@ class OwedPrompt:
     # False: a prompt made stale while the sweep was not running, recorded but never sent.
     is_to_send: bool
     record_name: str
+    record_cycle: int
     is_team_record: bool
     is_to_signing_manager: bool
     recipient_name: str
     recipient_email: str
+    recipient_email_choice: EmailChoice
 
     @property
     def key(self) -> tuple:
@@ -107,10 +109,12 @@ def owed_query(as_of: date, limit: int | None) -> sa.Select:
             recipient_id,
             sa.type_coerce(is_to_send, sa.Boolean),
             Record.name,
+            Record.cycle,
             Record.team_id.is_not(None),
             sa.type_coerce(is_to_manager, sa.Boolean),
             recipient.name,
             recipient.email,
+            recipient.email_choice,
         ).select_from(Record)
         for target, on in joins:
             query = query.join(target, on)
@@ -254,32 +258,58 @@ def _key_order(prompt: OwedPrompt) -> tuple:
     return (prompt.record_id, prompt.review_due_on, prompt.kind.value, prompt.recipient_id)
 
 
-def _message(prompt: OwedPrompt) -> tuple[str, str]:
+def pledges_without_evidence(record_ids: set[int]) -> dict[int, int]:
+    """For each record, how many of its pledges have no evidence logged yet (one query)."""
+    if not record_ids:
+        return {}
+    has_evidence = sa.select(Evidence.id).where(Evidence.entry_id == Entry.id).exists()
+    rows = db.session.execute(
+        sa.select(Entry.record_id, sa.func.count(Entry.id))
+        .where(
+            Entry.record_id.in_(record_ids),
+            sa.func.trim(Entry.pledge) != "",
+            ~has_evidence,
+        )
+        .group_by(Entry.record_id)
+    )
+    return dict(rows.all())
+
+
+def _evidence_still_missing(count: int) -> str:
+    if not count:
+        return " Every pledge has evidence noted already."
+    pledges = "1 pledge has" if count == 1 else f"{count} pledges have"
+    return f" {pledges} no evidence yet."
+
+
+def _message(prompt: OwedPrompt, without_evidence: int = 0) -> tuple[str, str]:
     due = long_date(prompt.review_due_on)
     whose = "the team's" if prompt.is_team_record else "your"
+    record = f"{prompt.record_name}, cycle {prompt.record_cycle}"
     if prompt.kind is PromptKind.HEADS_UP:
         return (
-            f"Your six-month review is due on {due}",
-            f"The six-month review of {whose} practice improvement pledges is due on {due}. "
-            "It opens that day: meanwhile, note evidence of how practice has changed and where it "
-            "came from (self, service users, your manager, colleagues).",
+            f"{record}: six-month review due on {due}",
+            f"The six-month review of {whose} practice improvement pledges ({record}) is due on "
+            f"{due}. It opens that day: meanwhile, note evidence of how practice has changed and "
+            "where it came from (self, service users, your manager, colleagues) in the evidence "
+            "log." + _evidence_still_missing(without_evidence),
         )
     if prompt.kind is PromptKind.OPEN:
         return (
-            "Your six-month review is open",
-            f"The six-month review of {whose} pledges is open (due {due}). For each pledge, add "
-            "evidence of improved practice, say where it came from, and judge the change.",
+            f"{record}: six-month review open",
+            f"The six-month review of {whose} pledges ({record}) is open (due {due}). For each "
+            "pledge, add evidence of improved practice, say where it came from, and judge the "
+            "change." + _evidence_still_missing(without_evidence),
         )
     if prompt.is_to_signing_manager:
         return (
-            f"{prompt.record_name}: six-month review overdue",
-            f"The six-month review of {prompt.record_name}'s pledges was due on {due} and is now "
-            "four weeks overdue.",
+            f"{record}: six-month review overdue",
+            f"The six-month review of {record} was due on {due} and is now four weeks overdue.",
         )
     return (
-        "Your six-month review is overdue",
-        f"The six-month review of {whose} pledges was due on {due} and is now four weeks "
-        "overdue. Please complete it with your line manager.",
+        f"{record}: six-month review overdue",
+        f"The six-month review of {whose} pledges ({record}) was due on {due} and is now four "
+        "weeks overdue. Please complete it with your line manager.",
     )
 
 
@@ -289,12 +319,17 @@ def tell_recipients(prompts: list[OwedPrompt]) -> None:
     if not prompts:
         return
     base_url = current_app.config["BASE_URL"].rstrip("/")
+    without_evidence = pledges_without_evidence(
+        {p.record_id for p in prompts if p.kind in (PromptKind.HEADS_UP, PromptKind.OPEN)}
+    )
     messages, links, emails = [], [], []
     for prompt in prompts:
-        subject, message = _message(prompt)
+        subject, message = _message(prompt, without_evidence.get(prompt.record_id, 0))
         link = f"/records/{prompt.record_id}"
         messages.append(message)
         links.append(link)
+        if prompt.recipient_email_choice is EmailChoice.DAILY_DIGEST:
+            continue  # in the app now, and in their daily digest
         body = email_body(prompt.recipient_name, message, f"{base_url}{link}")
         emails.append(OutgoingEmail(to=prompt.recipient_email, subject=subject, body=body))
     queue_emails(db.session, emails)

@@ -135,7 +135,7 @@ def test_prompts_arrive_by_email_and_in_the_app(people, make_record, smtp_inbox)
     smtp_inbox.messages.clear()
     sweep_review_prompts(DUE - timedelta(days=14))
     (message,) = smtp_inbox.to(people["practitioner"].email)
-    assert message["Subject"] == "Your six-month review is due on 20 November 2026"
+    assert message["Subject"] == f"{record.name}, cycle 1: six-month review due on 20 November 2026"
     assert f"/records/{record.id}" in message.get_content()
     (notification,) = db.session.scalars(
         sa.select(Notification).where(
@@ -145,6 +145,47 @@ def test_prompts_arrive_by_email_and_in_the_app(people, make_record, smtp_inbox)
     ).all()
     assert notification.link == f"/records/{record.id}"
     assert "is due on 20 November 2026" in notification.message
+    assert f"({record.name}, cycle 1)" in notification.message
+
+
+def test_the_heads_up_says_how_many_pledges_have_no_evidence_yet(people, make_record):
+    from pledges.review.operations import add_evidence
+
+    practitioner = people["practitioner"]
+    record = signed_off(people, make_record)
+    other = signed_off(people, make_record, team=people["team"])
+    add_evidence(other.pledged_entries[0], practitioner, description="A family said so.")
+    db.session.commit()
+    sweep_review_prompts(DUE - timedelta(days=14))
+    messages = {
+        note.link: note.message
+        for note in db.session.scalars(
+            sa.select(Notification).where(Notification.user_id == practitioner.id)
+        )
+    }
+    assert "1 pledge has no evidence yet." in messages[f"/records/{record.id}"]
+    assert "Every pledge has evidence noted already." in messages[f"/records/{other.id}"]
+
+
+def test_someone_on_the_daily_digest_gets_the_prompt_in_the_app_only(
+    people, make_record, smtp_inbox
+):
+    from people.models import EmailChoice
+
+    people["practitioner"].email_choice = EmailChoice.DAILY_DIGEST
+    record = signed_off(people, make_record)
+    smtp_inbox.messages.clear()
+    sweep_review_prompts(DUE - timedelta(days=14))
+    assert smtp_inbox.to(people["practitioner"].email) == []
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Notification.id)).where(
+                Notification.user_id == people["practitioner"].id,
+                Notification.link == f"/records/{record.id}",
+            )
+        )
+        == 1
+    )
 
 
 def test_a_manager_in_their_own_team_is_told_once_as_the_manager(people, make_record):
@@ -162,7 +203,7 @@ def test_a_manager_in_their_own_team_is_told_once_as_the_manager(people, make_re
             Notification.user_id == manager.id, Notification.message.contains("overdue")
         )
     ).all()
-    assert to_manager.message.startswith("The six-month review of North team's pledges")
+    assert to_manager.message.startswith("The six-month review of North team, cycle 1 was due")
 
 
 def test_leavers_are_not_prompted(people, make_record):

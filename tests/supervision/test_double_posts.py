@@ -35,7 +35,9 @@ def test_approve_all_twice_signs_off_once_and_tells_the_owner_once(
     db.session.refresh(record)
     assert record.state is RecordState.SIGNED_OFF
     assert _events(record, "signed_off") == 1
-    assert _messages_to(people["practitioner"], "signed off the record") == 1
+    finish_url = f"/supervision/sessions/{session.id}/finish"
+    assert [client.post(finish_url).status_code for _ in range(2)] == [302, 302]
+    assert _messages_to(people["practitioner"], "The record is signed off") == 1
 
 
 def test_approving_an_entry_twice_says_so(client, auth, people, in_session):
@@ -54,7 +56,9 @@ def test_approve_all_at_once_signs_off_once(app, people, in_session, postgresql_
     assert [r.status_code for r in responses] == [302, 302]
     assert _events(record, "approved") == 1
     assert _events(record, "signed_off") == 1
-    assert _messages_to(people["practitioner"], "signed off the record") == 1
+    finish = f"/supervision/sessions/{session.id}/finish"
+    post_at_once(app, [(people["manager"], finish, {})] * 2)  # finished twice at once: told once
+    assert _messages_to(people["practitioner"], "The record is signed off") == 1
 
 
 def test_approving_an_entry_at_once_signs_off_once(app, people, in_session, postgresql_only):
@@ -63,4 +67,5 @@ def test_approving_an_entry_at_once_signs_off_once(app, people, in_session, post
     responses = post_at_once(app, [(people["manager"], url, {})] * 2)
     assert [r.status_code for r in responses] == [302, 302]
     assert _events(record, "signed_off") == 1
-    assert _messages_to(people["practitioner"], "signed off the record") == 1
+    post_at_once(app, [(people["manager"], f"/supervision/sessions/{session.id}/finish", {})])
+    assert _messages_to(people["practitioner"], "The record is signed off") == 1

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import time_machine
 
 from core.database import db
-from core.errors import ActionRefused
+from core.errors import ActionRefused, AlreadyDone
 from core.notifications import Notification
 from pledges.models import Approval, RecordState
 from pledges.operations import add_addendum, reopen_record, save_entry, submit_record
@@ -17,6 +17,7 @@ from supervision.models import Decision
 from supervision.operations import (
     approve_all_remaining,
     approve_entry,
+    finish_session,
     return_entry,
     save_session_notes,
     start_session,
@@ -61,9 +62,14 @@ def test_the_line_manager_approves_entries_and_the_last_approval_signs_off(peopl
     assert [d.decision for d in session.decisions] == [Decision.APPROVED] * 3
     assert submitted.events[-1].action == "signed_off"
     assert "the review is due on 28 February 2027" in submitted.events[-1].summary
-    messages = notifications_for(practitioner)
-    assert any("approved “1) Keeping the child" in m for m in messages)
-    assert any("signed off the record" in m for m in messages)
+    assert notifications_for(practitioner) == []  # told once, when the session is finished
+    assert finish_session(session, manager) == 1
+    (message,) = notifications_for(practitioner)
+    assert f"record of {submitted.label} in supervision" in message
+    assert "3 approved, 0 returned" in message
+    assert "The record is signed off. Its six-month review is due on 28 February 2027" in message
+    with pytest.raises(AlreadyDone):
+        finish_session(session, manager)
 
 
 def test_approve_all_remaining_signs_off_at_once(people, submitted):
@@ -135,7 +141,10 @@ def test_returning_then_resubmitting_needs_only_the_returned_entry_approved(peop
     assert submitted.state is RecordState.RETURNED
     assert returned.approval is Approval.RETURNED
     assert returned.return_comment == "Add a timescale."
-    assert any("returned 1 entry with comments" in m for m in notifications_for(practitioner))
+    finish_session(session, manager)
+    (message,) = notifications_for(practitioner)
+    assert "2 approved, 1 returned" in message
+    assert f"“{returned.title}”, because: Add a timescale." in message
 
     save_entry(returned, practitioner, {"pledge": "By March"}, base_revision=returned.revision)
     submit_record(submitted, practitioner)
@@ -214,8 +223,11 @@ def test_team_records_go_to_the_teams_manager_and_every_member_is_told(people, m
     submit_record(record, practitioner)
     session = start_session(manager, team=people["team"])
     return_entry(record.entries[0], manager, session, "Who will do what?")
+    finish_session(session, manager)
     for member in (practitioner, teammate):
-        assert any("returned 1 entry" in m for m in notifications_for(member))
+        (message,) = notifications_for(member)
+        assert "0 approved, 1 returned" in message
+        assert record.label in message
 
 
 def test_session_notes_are_for_the_supervisor_and_supervisee_only(people, submitted):
