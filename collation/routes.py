@@ -12,13 +12,14 @@ from collation.exports import queue_export, retry_export, start_export
 from collation.filenames import job_filename
 from collation.models import ExportJob, ExportKind, ExportStatus
 from collation.permissions import can_use_export
-from collation.queries import dashboard_figures
+from collation.queries import team_choices
 from collation.selection import can_collate, selection_from_args
 from collation.storage import export_storage
+from collation.summaries import figures_for
 from core.clock import today_in_london
 from core.database import db
 from core.forms import ConfirmForm
-from people.models import Agency, District, Team
+from people.models import Agency, District
 
 
 def _selection_or_abort():
@@ -31,7 +32,8 @@ def _selection_or_abort():
 @login_required
 def dashboard():
     selection = _selection_or_abort()
-    figures = dashboard_figures(selection, today_in_london())
+    current = figures_for(selection, today_in_london())
+    figures = current.figures
     charts = [
         ("status", "Records by status", figures.by_status),
         ("districts", "Signed-off records by district", figures.by_district),
@@ -42,18 +44,18 @@ def dashboard():
         ("sources", "Pieces of evidence by source", figures.evidence_by_source),
         ("judgements", "Judgements of change", figures.judgements),
     ]
-    districts = db.session.scalars(sa.select(District).order_by(District.name)).all()
     return render_template(
         "collation/dashboard.html",
         selection=selection,
         figures=figures,
+        computed_at=current.computed_at,
         charts=[
             (key, title, items, bar_chart_svg(f"chart-{key}", title, items))
             for key, title, items in charts
         ],
-        districts=districts,
+        districts=db.session.scalars(sa.select(District).order_by(District.name)).all(),
         agencies=db.session.scalars(sa.select(Agency).order_by(Agency.name)).all(),
-        teams=db.session.scalars(sa.select(Team).order_by(Team.name)).all(),
+        teams=team_choices(selection),
     )
 
 

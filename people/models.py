@@ -115,7 +115,18 @@ class User(UserMixin, db.Model):
 
     @property
     def is_line_manager(self) -> bool:
-        return bool(self.supervisees) or bool(self.managed_teams)
+        """Anyone with a supervisee or a team to manage. One EXISTS query (every page's menu
+        asks), not a load of every supervisee and team."""
+        return bool(
+            db.session.scalar(
+                sa.select(
+                    sa.or_(
+                        sa.exists().where(User.line_manager_id == self.id),
+                        sa.exists().where(Team.manager_id == self.id),
+                    )
+                )
+            )
+        )
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

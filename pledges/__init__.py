@@ -14,4 +14,4 @@ def review_timing_today(record):
     return review_timing(record, today_in_london())
 
 
-from pledges import cli, review_routes, routes  # noqa: E402, F401  (views and commands)
+from pledges import cli, history_routes, review_routes, routes  # noqa: E402, F401  (views and commands)

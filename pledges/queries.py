@@ -10,7 +10,15 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from core.database import db
 from people.models import Team, TeamMembership, User
-from pledges.models import Entry, EntryAddendum, FrameworkArea, KeyPoint, Record, RecordEvent
+from pledges.models import (
+    Entry,
+    EntryAddendum,
+    FrameworkArea,
+    KeyPoint,
+    Record,
+    RecordEvent,
+    RecordSnapshot,
+)
 
 
 def load_record(record_id: int) -> Record | None:
@@ -28,10 +36,42 @@ def load_record(record_id: int) -> Record | None:
             selectinload(Record.entries)
             .selectinload(Entry.addenda)
             .joinedload(EntryAddendum.author),
-            selectinload(Record.snapshots),
-            selectinload(Record.events).joinedload(RecordEvent.actor),
+            selectinload(Record.snapshots).joinedload(RecordSnapshot.signed_off_by),
+            joinedload(Record.signed_off_by),
         )
     )
+
+
+# The record page shows the latest events; the whole history is a page of its own.
+RECENT_HISTORY = 10
+
+
+def recent_events(record: Record, limit: int | None = RECENT_HISTORY) -> list[RecordEvent]:
+    """The record's history, newest first: the latest `limit` events, or all of them (None).
+
+    A record gathers an event at every save, so the record page no longer loads them all.
+    """
+    query = (
+        sa.select(RecordEvent)
+        .where(RecordEvent.record_id == record.id)
+        .order_by(RecordEvent.id.desc())
+        .options(joinedload(RecordEvent.actor))
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+@dataclass
+class HistoryPreview:
+    events: list[RecordEvent]  # the latest, newest first
+    has_more: bool
+
+
+def history_preview(record: Record) -> HistoryPreview:
+    """The latest events for the record page, and whether there are more to show."""
+    events = recent_events(record, RECENT_HISTORY + 1)
+    return HistoryPreview(events=events[:RECENT_HISTORY], has_more=len(events) > RECENT_HISTORY)
 
 
 def load_entry(record: Record, entry_id: int) -> Entry:
@@ -77,7 +117,15 @@ def my_records_overview(user: User) -> MyRecordsOverview:
             .options(selectinload(Record.entries))
         )
     )
-    teams = user.teams
+    # The teams in one query (through the memberships, each team was a query of its own).
+    teams = list(
+        db.session.scalars(
+            sa.select(Team)
+            .join(TeamMembership, TeamMembership.team_id == Team.id)
+            .where(TeamMembership.user_id == user.id)
+            .order_by(Team.name)
+        )
+    )
     team_records: dict[int, Record] = {}
     if teams:
         for record in db.session.scalars(

@@ -43,7 +43,13 @@ from pledges.permissions import (
     is_owner,
 )
 from pledges.personal_data import hint_after_saving, personal_data_findings
-from pledges.queries import entries_by_area, load_entry, load_record, my_records_overview
+from pledges.queries import (
+    entries_by_area,
+    history_preview,
+    load_entry,
+    load_record,
+    my_records_overview,
+)
 from pledges.review_rules import rests_on_self_report_only
 from pledges.reviews import can_start_review
 from pledges.smart import smart_prompts
@@ -131,7 +137,7 @@ def view_record(record_id: int):
         can_add_addendum=can_add_addendum(current_user, record),
         can_reopen=can_reopen(current_user, record),
         can_start_next_cycle=can_start_next_cycle(current_user, record),
-        show_history=can_view_history(current_user, record),
+        history=history_preview(record) if can_view_history(current_user, record) else None,
         problems=submission_problems(record) if record.is_editable else [],
     )
 

@@ -32,7 +32,7 @@ from supervision.permissions import (
     session_records_visible_to,
 )
 from supervision.prompts import REFLECTIVE_PROMPTS, SOURCE
-from supervision.queries import manager_overview, sessions_for
+from supervision.queries import load_session, manager_overview, sessions_for
 
 
 def _me():
@@ -96,7 +96,7 @@ def new_session():
 
 
 def _session_or_abort(session_id: int) -> SupervisionSession:
-    session = db.session.get(SupervisionSession, session_id) or abort(404)
+    session = load_session(session_id) or abort(404)
     if not can_view_session(current_user, session):
         abort(403)
     return session
