@@ -7,7 +7,6 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from collation import bp
-from collation.charts import bar_chart_svg
 from collation.exports import queue_export, retry_export, start_export
 from collation.filenames import job_filename
 from collation.models import ExportJob, ExportKind, ExportStatus
@@ -15,7 +14,7 @@ from collation.permissions import can_use_export
 from collation.queries import team_choices
 from collation.selection import can_collate, selection_from_args
 from collation.storage import export_storage
-from collation.summaries import figures_for
+from collation.summaries import dashboard_charts, figures_for
 from core.clock import today_in_london
 from core.database import db
 from core.forms import ConfirmForm
@@ -33,26 +32,12 @@ def _selection_or_abort():
 def dashboard():
     selection = _selection_or_abort()
     current = figures_for(selection, today_in_london())
-    figures = current.figures
-    charts = [
-        ("status", "Records by status", figures.by_status),
-        ("districts", "Signed-off records by district", figures.by_district),
-        ("agencies", "Signed-off records by agency", figures.by_agency),
-        ("teams", "Signed-off team records by team", figures.by_team),
-        ("key-points", "Pledges per key point", figures.pledges_by_key_point),
-        ("support", "Signed-off reviews by how they are evidenced", figures.review_support),
-        ("sources", "Pieces of evidence by source", figures.evidence_by_source),
-        ("judgements", "Judgements of change", figures.judgements),
-    ]
     return render_template(
         "collation/dashboard.html",
         selection=selection,
-        figures=figures,
+        figures=current.figures,
         computed_at=current.computed_at,
-        charts=[
-            (key, title, items, bar_chart_svg(f"chart-{key}", title, items))
-            for key, title, items in charts
-        ],
+        charts=dashboard_charts(current),
         districts=db.session.scalars(sa.select(District).order_by(District.name)).all(),
         agencies=db.session.scalars(sa.select(Agency).order_by(Agency.name)).all(),
         teams=team_choices(selection),

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, render_template
+from markupsafe import Markup
 
+from collation.charts import bar_chart_svg
 from collation.models import DashboardSummary
 from collation.queries import Figures, dashboard_figures
 from collation.selection import Selection
@@ -42,6 +44,7 @@ TASK = "refresh_dashboard_summaries"
 class DashboardFigures:
     figures: Figures
     computed_at: datetime | None  # None: computed for this request
+    scope: str | None = None
 
 
 def scope_of(selection: Selection) -> str | None:
@@ -122,7 +125,45 @@ def figures_for(selection: Selection, today: date) -> DashboardFigures:
         figures.pledges_by_key_point = [
             item for item in figures.pledges_by_key_point if item[0].startswith(prefix)
         ]
-    return DashboardFigures(figures, computed_at=row.computed_at)
+    return DashboardFigures(figures, computed_at=row.computed_at, scope=scope)
+
+
+# The charts of a summary, drawn once per worker: the county's team chart alone has a bar and a
+# table row for each of its 1,350 teams, which took longer to draw than the rest of the page.
+_drawn: dict[tuple, Markup] = {}
+_DRAWN_KEPT = 64
+
+
+def dashboard_charts(current: DashboardFigures) -> Markup:
+    """The dashboard's charts, each with its data as a table."""
+    key = (current.scope, current.computed_at, tuple(current.figures.pledges_by_key_point))
+    if current.computed_at is not None and key in _drawn:
+        return _drawn[key]
+    figures = current.figures
+    charts = [
+        ("status", "Records by status", figures.by_status),
+        ("districts", "Signed-off records by district", figures.by_district),
+        ("agencies", "Signed-off records by agency", figures.by_agency),
+        ("teams", "Signed-off team records by team", figures.by_team),
+        ("key-points", "Pledges per key point", figures.pledges_by_key_point),
+        ("support", "Signed-off reviews by how they are evidenced", figures.review_support),
+        ("sources", "Pieces of evidence by source", figures.evidence_by_source),
+        ("judgements", "Judgements of change", figures.judgements),
+    ]
+    drawn = Markup(
+        render_template(
+            "collation/_charts.html",
+            charts=[
+                (name, title, items, bar_chart_svg(f"chart-{name}", title, items))
+                for name, title, items in charts
+            ],
+        )
+    )
+    if current.computed_at is not None:
+        if len(_drawn) >= _DRAWN_KEPT:
+            _drawn.clear()
+        _drawn[key] = drawn
+    return drawn
 
 
 @queue.task(TASK)
