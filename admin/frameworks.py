@@ -9,9 +9,10 @@ from flask import abort, flash, redirect, render_template, url_for
 from admin import bp
 from admin.forms import PublishFrameworkForm, UploadForm
 from admin.operations import make_framework_version_current, publish_framework_version
-from admin.view_helpers import framework_publisher_required, me
+from admin.view_helpers import framework_publisher_required
 from core.database import db
 from core.forms import ConfirmForm
+from core.guard import me
 from pledges.framework import (
     FrameworkFileError,
     framework_from_text,

@@ -9,9 +9,10 @@ from admin.forms import ConfirmImportForm, UploadForm
 from admin.models import PeopleImport
 from admin.people_files import people_file_text
 from admin.people_import import ImportFileError, apply_import, decode_csv, plan_import, read_csv
-from admin.view_helpers import administrator_required, me, or_404, status_for
+from admin.view_helpers import administrator_required, or_404, status_for
 from core.clock import utcnow
 from core.database import db
+from core.guard import me
 from core.locks import lock_row
 
 

@@ -30,19 +30,12 @@ from admin.queries import (
     load_person,
     search_people,
 )
-from admin.view_helpers import (
-    administrator_required,
-    carry_out,
-    me,
-    or_404,
-    person_in,
-    place_from,
-    status_for,
-)
+from admin.view_helpers import administrator_required, or_404, person_in, place_from, status_for
 from core.clock import today_in_london
 from core.database import db
 from core.errors import ActionRefused
 from core.forms import ConfirmForm
+from core.guard import carry_out, me
 from core.ids import parse_id
 from core.submissions import claim_submission, new_submission_key
 from people.models import Agency, District, Role, User
@@ -105,7 +98,9 @@ def new_person():
         manager = person_in(form.line_manager_email)
         done, person = (False, None)
         if manager is not False:
-            done, person = carry_out(lambda: _add_person(form, manager, claim), form, problems)
+            done, person = carry_out(
+                lambda: _add_person(form, manager, claim), form=form, problems=problems
+            )
         if done:
             flash(
                 f"{person.name} has been added and emailed a link to set their password.", "success"
@@ -138,8 +133,8 @@ def person(person_id: int):
             manager is not False
             and carry_out(
                 lambda: update_person(person, me(), **_person_details(form, manager)),
-                form,
-                problems,
+                form=form,
+                problems=problems,
             )[0]
         )
         if done:
@@ -171,7 +166,9 @@ def deactivate(person_id: int):
         successor = person_in(form.successor_email)
         done = (
             successor is not False
-            and carry_out(lambda: deactivate_person(person, me(), successor), form, problems)[0]
+            and carry_out(
+                lambda: deactivate_person(person, me(), successor), form=form, problems=problems
+            )[0]
         )
         if done:
             flash(

@@ -8,17 +8,10 @@ from admin import bp
 from admin.forms import AddMemberForm, PlaceForm, TeamForm
 from admin.operations import add_member, create_team, remove_member, save_place, update_team
 from admin.queries import agencies, districts, load_team, people_counts_by, search_teams
-from admin.view_helpers import (
-    administrator_required,
-    carry_out,
-    me,
-    or_404,
-    person_in,
-    place_from,
-    status_for,
-)
+from admin.view_helpers import administrator_required, or_404, person_in, place_from, status_for
 from core.database import db
 from core.forms import ConfirmForm, remove_null_characters
+from core.guard import carry_out, me
 from core.ids import parse_id
 from people.models import Agency, District, User
 
@@ -61,8 +54,8 @@ def team(team_id: int | None = None):
                 (lambda: create_team(me(), **details))
                 if team is None
                 else (lambda: update_team(team, me(), **details)),
-                form,
-                problems,
+                form=form,
+                problems=problems,
             )
             if done:
                 flash(f"{saved.name} has been saved.", "success")
@@ -85,7 +78,12 @@ def add_team_member(team_id: int):
     problems: list[str] = []
     if member_form.validate_on_submit():
         person = person_in(member_form.email)
-        if person and carry_out(lambda: add_member(team, person, me()), member_form, problems)[0]:
+        if (
+            person
+            and carry_out(
+                lambda: add_member(team, person, me()), form=member_form, problems=problems
+            )[0]
+        ):
             flash(f"{person.name} has joined {team.name}.", "success")
             return redirect(url_for("admin.team", team_id=team.id))
     return render_template(
@@ -144,7 +142,7 @@ def save_organisation_place(kind: str, place_id: int | None = None):
     problems: list[str] = []
     if form.validate_on_submit():
         done, saved = carry_out(
-            lambda: save_place(model, form.name.data, me(), place), form, problems
+            lambda: save_place(model, form.name.data, me(), place), form=form, problems=problems
         )
         if done:
             flash(f"The {noun} {saved.name} has been saved.", "success")

@@ -3,40 +3,16 @@ operation with its refusal shown beside the field it concerns."""
 
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import abort, flash, redirect, request
-from flask_login import current_user, login_required
+from flask import abort
 
 from admin.permissions import can_administer, can_publish_frameworks
 from core.database import db
-from core.errors import ActionRefused, AlreadyDone
+from core.guard import page_view
 from people.models import User
 from people.operations import find_user_by_email
 
-
-def permission_required(check):
-    """A view decorator: sign in first, then 403 unless `check(current_user)`."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if not check(current_user):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-administrator_required = permission_required(can_administer)
-framework_publisher_required = permission_required(can_publish_frameworks)
-
-
-def me() -> User:
-    return current_user._get_current_object()
+administrator_required = page_view(can_administer)
+framework_publisher_required = page_view(can_publish_frameworks)
 
 
 def or_404(item):
@@ -57,33 +33,6 @@ def person_in(field) -> User | bool | None:
         )
         return False
     return person
-
-
-def show_refusal(form, refusal: ActionRefused, problems: list[str]) -> None:
-    """Put a refusal beside its field when it names one, else at the top of the page."""
-    if refusal.field and refusal.field in form:
-        form[refusal.field].errors.append(refusal.message)
-    else:
-        problems.append(refusal.message)
-
-
-def carry_out(operation, form, problems: list[str]) -> tuple[bool, object]:
-    """Run an operation and commit: (True, its result). Refused: roll back (objects reload as
-    saved), show why on the form, and (False, None). Already done: say so and redirect to the
-    page that shows it."""
-    try:
-        result = operation()
-    except AlreadyDone as done:
-        # A repeat (a second click, or another administrator first): show how things stand.
-        db.session.rollback()
-        flash(done.message, "info")
-        abort(redirect(done.path or request.path))
-    except ActionRefused as refusal:
-        db.session.rollback()
-        show_refusal(form, refusal, problems)
-        return False, None
-    db.session.commit()
-    return True, result
 
 
 def place_from(model, value: str):

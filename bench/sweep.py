@@ -45,7 +45,7 @@ def _child(kind: str, as_of: date) -> None:
     from core.database import db
     from core.mail import wait_until_sent
     from pledges.models import Record, RecordStatus
-    from pledges.sweep import HEADS_UP_BEFORE, sweep_review_prompts
+    from pledges.review.sweep import HEADS_UP_BEFORE, sweep_review_prompts
 
     app = create_app()
     with app.app_context():
@@ -129,7 +129,7 @@ def _plan(database_url: str, as_of: date) -> list[str]:
     """EXPLAIN ANALYZE of the sweep's query on PostgreSQL (empty elsewhere)."""
     from bench.make_county import bench_app
     from core.database import db
-    from pledges.sweep import BATCH_SIZE, owed_query
+    from pledges.review.sweep import BATCH_SIZE, owed_query
 
     app = bench_app(database_url)
     with app.app_context():

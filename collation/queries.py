@@ -27,7 +27,7 @@ from pledges.models import (
     Record,
     RecordStatus,
 )
-from pledges.review_rules import OVERDUE_AFTER_DAYS
+from pledges.review.rules import OVERDUE_AFTER_DAYS
 
 MULTI_AGENCY = "Multi-agency"
 FINDINGS_AREA = "Other relevant findings / recommendations"

@@ -30,8 +30,8 @@ from pledges.operations import (
     start_record,
     submit_record,
 )
-from pledges.review_dates import review_due_on
-from pledges.reviews import add_evidence, save_review, start_review
+from pledges.review.dates import review_due_on
+from pledges.review.operations import add_evidence, save_review, start_review
 from supervision.operations import (
     approve_all_remaining,
     approve_entry,

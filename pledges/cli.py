@@ -13,7 +13,7 @@ from core.database import db
 from core.formatting import long_date
 from pledges import bp
 from pledges.framework import FrameworkFileError, publish_framework, read_framework_file
-from pledges.sweep import sweep_review_prompts
+from pledges.review.sweep import sweep_review_prompts
 
 bp.cli.short_help = "Stage 1 records and their framework."
 
@@ -61,6 +61,6 @@ def sweep_command(as_of) -> None:
 @with_appcontext
 def scheduler_command() -> None:
     """Run the scheduler in this process: a catch-up sweep now, then the sweep every day."""
-    from pledges.jobs import run_scheduler  # APScheduler: only this process needs it
+    from pledges.review.jobs import run_scheduler  # APScheduler: only this process needs it
 
     run_scheduler(current_app._get_current_object())

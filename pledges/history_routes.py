@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import abort, render_template
-from flask_login import current_user, login_required
+from flask import render_template
 
-from core.database import db
+from core.guard import object_view
 from pledges import bp
-from pledges.models import Record
 from pledges.permissions import can_view_history
-from pledges.queries import recent_events
+from pledges.queries import load_record_alone, recent_events
 from pledges.wording import ENTRY_FIELD_SHORT_NAMES
 
 
 @bp.get("/records/<id:record_id>/history")
-@login_required
-def record_history(record_id: int):
-    record = db.session.scalar(sa.select(Record).where(Record.id == record_id)) or abort(404)
-    if not can_view_history(current_user, record):
-        abort(403)
+@object_view(load_record_alone, permission=can_view_history)
+def record_history(record):
     return render_template(
         "pledges/history.html",
         record=record,

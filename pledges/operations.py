@@ -33,7 +33,7 @@ from pledges.models import (
     RecordStatus,
 )
 from pledges.personal_data import personal_data_findings
-from pledges.review_rules import review_problems
+from pledges.review.rules import review_problems
 from pledges.wording import ENTRY_FIELD_SHORT_NAMES
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ def start_record(
     already = existing_record(owner=by, team=team)
     if already is not None and not already.is_complete:
         whose = f"{team.name} already has" if team else "You already have"
-        raise AlreadyDone(f"{whose} a record for this cycle.", already.path)
+        raise AlreadyDone(f"{whose} a record for this cycle. Here it is.", already.path)
     framework = framework or current_framework()
     if framework is None:
         raise ActionRefused("No framework has been published yet. Ask your administrator.")
@@ -117,7 +117,7 @@ def start_record(
         already = existing_record(owner=by, team=team)
         if already is None:
             raise
-        raise AlreadyDone("This record has just been started.", already.path) from None
+        raise AlreadyDone("This record has just been started. Here it is.", already.path) from None
     record_event(record, by, "started", "Started the record")
     log.info("record %s started by user %s", record.id, by.id)
     return record

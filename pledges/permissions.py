@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from people.models import Role, Team, User
-from pledges.models import Record, RecordStatus
+from pledges.models import FrameworkVersion, Record, RecordStatus
 
 # How far up the line-management tree a manager still oversees a record: the manager, and
 # the manager's manager (who acts when the line manager is absent).
@@ -48,7 +48,13 @@ def can_submit(user: User, record: Record) -> bool:
 
 
 def can_start_team_record(user: User, team: Team) -> bool:
+    """A team's record is started by one of its members."""
     return team.has_member(user)
+
+
+def can_read_framework(user: User, framework: FrameworkVersion) -> bool:
+    """The framework, and the blank tool printed from it, are for everyone signed in."""
+    return user.is_authenticated
 
 
 def can_view_history(user: User, record: Record) -> bool:

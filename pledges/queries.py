@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import abort
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.database import db
@@ -42,6 +41,19 @@ def load_record(record_id: int) -> Record | None:
     )
 
 
+def load_record_alone(record_id: int) -> Record | None:
+    """The record without its entries, for pages about the record as a whole (its history)."""
+    return db.session.scalar(
+        sa.select(Record)
+        .where(Record.id == record_id)
+        .options(
+            joinedload(Record.owner).joinedload(User.line_manager),
+            joinedload(Record.team).selectinload(Team.memberships),
+            joinedload(Record.team).joinedload(Team.manager),
+        )
+    )
+
+
 # The record page shows the latest events; the whole history is a page of its own.
 RECENT_HISTORY = 10
 
@@ -74,12 +86,16 @@ def history_preview(record: Record) -> HistoryPreview:
     return HistoryPreview(events=events[:RECENT_HISTORY], has_more=len(events) > RECENT_HISTORY)
 
 
-def load_entry(record: Record, entry_id: int) -> Entry:
-    """The entry of this record with this id; 404 for an entry of any other record."""
-    for entry in record.entries:
-        if entry.id == entry_id:
-            return entry
-    abort(404)
+def load_entry(record: Record, entry_id: int) -> Entry | None:
+    """The entry of this record with this id; None for an entry of any other record."""
+    return next((entry for entry in record.entries if entry.id == entry_id), None)
+
+
+def load_record_entry(record_id: int, entry_id: int) -> tuple[Record, Entry] | None:
+    """A record and one of its entries (for the pages of an entry), or None."""
+    record = load_record(record_id)
+    entry = load_entry(record, entry_id) if record is not None else None
+    return (record, entry) if entry is not None else None
 
 
 def entries_by_area(record: Record) -> list[tuple[FrameworkArea, list[Entry]]]:

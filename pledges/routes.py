@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from core.auth import csrf
 from core.clock import today_in_london
 from core.database import db
 from core.errors import ActionRefused, AlreadyDone
 from core.forms import ConfirmForm
+from core.guard import carry_out, me, object_view, signed_in_view
+from core.ids import parse_id
+from people.models import Team
 from pledges import bp
 from pledges.forms import (
     AddendumForm,
@@ -35,24 +38,35 @@ from pledges.permissions import (
     can_add_addendum,
     can_edit_record,
     can_edit_review,
+    can_read_framework,
     can_reopen,
     can_start_next_cycle,
+    can_start_team_record,
     can_submit,
     can_view_history,
     can_view_record,
     is_owner,
 )
-from pledges.personal_data import hint_after_saving, personal_data_findings
+from pledges.personal_data import personal_data_findings
 from pledges.queries import (
     entries_by_area,
     history_preview,
-    load_entry,
     load_record,
+    load_record_entry,
     my_records_overview,
 )
-from pledges.review_rules import rests_on_self_report_only
-from pledges.reviews import can_start_review
+from pledges.review.operations import can_start_review
+from pledges.review.rules import rests_on_self_report_only
 from pledges.smart import smart_prompts
+from pledges.view_helpers import (
+    already_done,
+    flash_identifying_hint,
+    form_status,
+    remember_what_page_showed,
+    save_arguments,
+    text_errors,
+    unsaved_fields,
+)
 from pledges.wording import (
     ENTRY_FIELD_HINTS,
     ENTRY_FIELD_LABELS,
@@ -61,67 +75,67 @@ from pledges.wording import (
 )
 
 PAGE_TITLE_FOR_CONFLICT = "Someone else saved this point while you were editing"
+PAGE_HAD_EXPIRED = (
+    "Your changes could not be saved because the page had expired. "
+    "Your text is still below: save again."
+)
+TEXT_NOT_SAVED = "Your text has not been saved: copy it if you need it."
 
 
-def _me():
-    return current_user._get_current_object()
+def not_editable(record, entry=None):
+    """The answer to a page for changing a record that cannot be changed in its state now."""
+    flash(f"This record is {record.status_label.lower()}, so it cannot be changed now.", "info")
+    return redirect(url_for("pledges.view_record", record_id=record.id))
 
 
-def _record_or_abort(record_id: int, *, as_owner: bool = False):
-    """The record, or 404 when there is none and 403 when it is not the user's to see (or edit)."""
-    record = load_record(record_id)
-    if record is None:
-        abort(404)
-    if not can_view_record(current_user, record):
-        abort(403)
-    if as_owner and not is_owner(current_user, record):
-        abort(403)
-    return record
+def _editable_or_posted(user, record) -> bool:
+    """An entry page posted after the record stopped being editable still answers with the text
+    typed into it (the save says why it was refused), so nothing typed is lost."""
+    return can_edit_record(user, record) or request.method == "POST"
 
 
 @bp.get("/")
-@login_required
+@signed_in_view
 def home():
     return redirect(url_for("pledges.my_records"))
 
 
 @bp.get("/records")
-@login_required
+@signed_in_view
 def my_records():
-    overview = my_records_overview(_me())
+    overview = my_records_overview(me())
     return render_template("pledges/my_records.html", overview=overview, form=StartRecordForm())
 
 
 @bp.post("/records/start")
-@login_required
+@signed_in_view
 def start():
     form = StartRecordForm()
     if not form.validate_on_submit():
         flash("The page had expired. Please try again.", "error")
         return redirect(url_for("pledges.my_records"))
-    team = None
-    if form.team_id.data:
-        team = next((t for t in current_user.teams if str(t.id) == form.team_id.data), None)
-        if team is None:
-            abort(403)
-    try:
-        record = start_record(_me(), team=team)
-    except AlreadyDone as done:
-        db.session.rollback()
-        flash(f"{done.message} Here it is.", "info")
-        return redirect(done.path)
-    except ActionRefused as refusal:
-        flash(refusal.message, "error")
+    team = _chosen_team(form.team_id.data)
+    if team is False:
+        abort(403)
+    started, record = carry_out(lambda: start_record(me(), team=team))
+    if not started:
         return redirect(url_for("pledges.my_records"))
-    db.session.commit()
     flash("Your record has been started. Work through the points that matter to you.", "success")
     return redirect(url_for("pledges.view_record", record_id=record.id))
 
 
+def _chosen_team(value: str | None):
+    """The team whose record to start (None: the user's own), or False for a team the user may
+    not start a record for."""
+    if not value:
+        return None
+    team = db.session.get(Team, parse_id(value) or 0)
+    return team if team is not None and can_start_team_record(current_user, team) else False
+
+
 @bp.get("/records/<id:record_id>")
-@login_required
-def view_record(record_id: int):
-    record = _record_or_abort(record_id)
+@object_view(load_record, permission=can_view_record)
+def view_record(record):
     return render_template(
         "pledges/record.html",
         record=record,
@@ -143,123 +157,59 @@ def view_record(record_id: int):
 
 
 @bp.route("/records/<id:record_id>/details", methods=["GET", "POST"])
-@login_required
-def edit_details(record_id: int):
-    record = _record_or_abort(record_id, as_owner=True)
-    editable = can_edit_record(current_user, record)
-    if not editable:
-        return _not_editable(record)
+@object_view(load_record, permission=is_owner, when=can_edit_record, otherwise=not_editable)
+def edit_details(record):
     form = RecordDetailsForm(obj=record)
     if form.validate_on_submit():
-        try:
-            changed = update_record_details(record, _me(), form.data)
-        except ActionRefused as refusal:
-            form.form_errors.append(refusal.message)
-        else:
-            db.session.commit()
+        saved, changed = carry_out(
+            lambda: update_record_details(record, me(), form.data), form=form
+        )
+        if saved:
             flash(
                 "The record's details have been saved." if changed else "Nothing had changed.",
                 "success",
             )
             return redirect(url_for("pledges.view_record", record_id=record.id))
-    return render_template("pledges/details.html", record=record, form=form), _status(form)
+    return render_template("pledges/details.html", record=record, form=form), form_status(form)
 
 
 @bp.route("/records/<id:record_id>/entries/<id:entry_id>", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired page keeps the text typed into it
-@login_required
-def edit_entry(record_id: int, entry_id: int):
-    record = _record_or_abort(record_id, as_owner=True)
-    editable = can_edit_record(current_user, record)
-    entry = load_entry(record, entry_id)
-    if not editable and request.method == "GET":
-        return _not_editable(record)
-    form_class = FindingEntryForm if entry.is_added_finding else EntryForm
-    form = form_class(obj=entry)
-    conflicts = {}
+@object_view(
+    load_record_entry, permission=is_owner, when=_editable_or_posted, otherwise=not_editable
+)
+def edit_entry(record, entry):
+    form = (FindingEntryForm if entry.is_added_finding else EntryForm)(obj=entry)
     if request.method == "GET":
-        _remember_what_page_showed(form, entry)
-    else:
-        form.validate()  # marks invalid fields; the valid ones are still saved
-        if "csrf_token" in form.errors:
-            form.form_errors.append(
-                "Your changes could not be saved because the page had expired. "
-                "Your text is still below: save again."
-            )
-            _remember_what_page_showed(form, entry, keep_typed=True, keep_base=True)
-        else:
-            try:
-                outcome = save_entry(entry, _me(), **_save_arguments(form))
-            except ActionRefused as refusal:
-                form.form_errors.append(
-                    f"{refusal.message} Your text has not been saved: copy it if you need it."
-                )
-            else:
-                db.session.commit()
-                conflicts = outcome.conflicts
-                kept_theirs = bool(_save_arguments(form)["keep_theirs"])
-                _remember_what_page_showed(form, entry, keep_typed=_unsaved_fields(form, outcome))
-                if not conflicts and not _text_errors(form):
-                    return _after_save(record, entry, outcome, kept_theirs=kept_theirs)
+        remember_what_page_showed(form, entry)
+        return _entry_page(record, entry, form)
+    form.validate()  # marks invalid fields; the valid ones are still saved
+    if "csrf_token" in form.errors:
+        form.form_errors.append(PAGE_HAD_EXPIRED)
+        return _entry_page(record, entry, form)  # keeps the revision the page was loaded at
+    arguments = save_arguments(form)
+    saved, outcome = carry_out(lambda: save_entry(entry, me(), **arguments), form=form)
+    if not saved:
+        form.form_errors.append(TEXT_NOT_SAVED)
+        return _entry_page(record, entry, form)
+    remember_what_page_showed(form, entry, keep_typed=unsaved_fields(form, outcome))
+    if not outcome.conflicts and not text_errors(form):
+        return _after_save(record, entry, outcome, kept_theirs=bool(arguments["keep_theirs"]))
+    return _entry_page(record, entry, form, conflicts=outcome.conflicts)
+
+
+def _entry_page(record, entry, form, conflicts=None):
     return render_template(
         "pledges/entry.html",
         record=record,
         entry=entry,
         form=form,
-        conflicts=conflicts,
-        editable=editable,
+        conflicts=conflicts or {},
+        editable=can_edit_record(current_user, record),
         hints=ENTRY_FIELD_HINTS | FINDING_FIELD_HINTS,
         next_entry=_next_entry(record, entry),
         title_for_conflict=PAGE_TITLE_FOR_CONFLICT,
-    ), 409 if conflicts else _status(form)
-
-
-def _text_errors(form) -> bool:
-    return any(form[name].errors for name in form.editable_fields)
-
-
-def _save_arguments(form) -> dict:
-    """What the editor typed (valid fields only), and what their page was loaded with."""
-    valid = {name: form[name].data for name in form.editable_fields if not form[name].errors}
-    return {
-        "submitted": valid,
-        "base_revision": form.revision.data if form.revision.data is not None else -1,
-        "originals": {
-            name: form[f"original_{name}"].data
-            for name in form.editable_fields
-            if form[f"original_{name}"].raw_data
-        },
-        "keep_theirs": {
-            name for name in form.editable_fields if form[f"choice_{name}"].data == "theirs"
-        },
-    }
-
-
-def _unsaved_fields(form, outcome) -> set[str]:
-    """Fields whose typed text was not saved: in conflict, or refused as invalid. Every other
-    field is shown as saved now (which holds what others saved in the fields only they changed),
-    so saving the page again cannot clear their text."""
-    return set(outcome.conflicts) | {name for name in form.editable_fields if form[name].errors}
-
-
-def _remember_what_page_showed(
-    form, entry, *, keep_typed: bool | set[str] = False, keep_base: bool = False
-) -> None:
-    """Set the hidden revision and originals to what is saved now; keep typed text if asked
-    (True: every field; a set: those fields).
-
-    With `keep_base` (nothing was saved) the page keeps the revision it was loaded at, so a
-    later save still merges with whatever others saved meanwhile.
-    """
-    if keep_base:
-        return
-    form.revision.data = entry.revision
-    form.revision.raw_data = [str(entry.revision)]  # a number field renders what was posted
-    for name in form.editable_fields:
-        form[f"original_{name}"].data = getattr(entry, name)
-        form[f"choice_{name}"].data = "mine"
-        if keep_typed is not True and name not in (keep_typed or ()):
-            form[name].data = getattr(entry, name)
+    ), 409 if conflicts else form_status(form)
 
 
 def _after_save(record, entry, outcome, *, kept_theirs: bool = False):
@@ -281,55 +231,41 @@ def _after_save(record, entry, outcome, *, kept_theirs: bool = False):
     return redirect(url_for("pledges.edit_entry", record_id=record.id, entry_id=entry.id))
 
 
-def flash_identifying_hint(entry) -> None:
-    """After a save, say which words look like a child's or family's details, and why. It
-    never stops the save; submission asks again."""
-    if (hint := hint_after_saving(entry)) is not None:
-        flash(hint, "info")
-
-
 def _next_entry(record, entry):
     later = [e for e in record.entries if e.position > entry.position]
     return later[0] if later else None
 
 
 @bp.route("/records/<id:record_id>/findings/new", methods=["GET", "POST"])
-@login_required
-def new_finding(record_id: int):
-    record = _record_or_abort(record_id, as_owner=True)
-    editable = can_edit_record(current_user, record)
-    if not editable:
-        return _not_editable(record)
+@object_view(load_record, permission=is_owner, when=can_edit_record, otherwise=not_editable)
+def new_finding(record):
     form = NewFindingForm()
     if form.validate_on_submit():
-        try:
-            entry = add_finding(
-                record, _me(), title=form.finding_title.data, source=form.finding_source.data
-            )
-        except ActionRefused as refusal:
-            form.form_errors.append(refusal.message)
-        else:
-            db.session.commit()
+        title, source = form.finding_title.data, form.finding_source.data
+        added, entry = carry_out(
+            lambda: add_finding(record, me(), title=title, source=source), form=form
+        )
+        if added:
             flash("The finding has been added. Now fill in its columns.", "success")
             return redirect(url_for("pledges.edit_entry", record_id=record.id, entry_id=entry.id))
     return render_template(
         "pledges/new_finding.html", record=record, form=form, hints=FINDING_FIELD_HINTS
-    ), _status(form)
+    ), form_status(form)
+
+
+def _record_and_added_finding(record_id: int, entry_id: int):
+    loaded = load_record_entry(record_id, entry_id)
+    return loaded if loaded is not None and loaded[1].is_added_finding else None
 
 
 @bp.route("/records/<id:record_id>/entries/<id:entry_id>/remove", methods=["GET", "POST"])
-@login_required
-def remove_finding_page(record_id: int, entry_id: int):
-    record = _record_or_abort(record_id, as_owner=True)
-    editable = can_edit_record(current_user, record)
-    entry = load_entry(record, entry_id)
-    if not editable:
-        return _not_editable(record)
-    if not entry.is_added_finding:
-        abort(404)
+@object_view(
+    _record_and_added_finding, permission=is_owner, when=can_edit_record, otherwise=not_editable
+)
+def remove_finding_page(record, entry):
     form = ConfirmForm()
     if form.validate_on_submit():
-        remove_finding(entry, _me())
+        remove_finding(entry, me())
         db.session.commit()
         flash("The finding has been removed. Its text is kept in the record's history.", "success")
         return redirect(url_for("pledges.view_record", record_id=record.id))
@@ -337,147 +273,123 @@ def remove_finding_page(record_id: int, entry_id: int):
 
 
 @bp.route("/records/<id:record_id>/submit", methods=["GET", "POST"])
-@login_required
-def submit(record_id: int):
-    record = _record_or_abort(record_id, as_owner=True)
-    editable = can_submit(current_user, record)
-    if not editable:
-        return _not_editable(record)
+@object_view(load_record, permission=is_owner, when=can_submit, otherwise=not_editable)
+def submit(record):
     form = ConfirmForm()
-    blocking = submission_problems(record)
-    unconfirmed = ""
-    if form.validate_on_submit():
-        try:
-            submit_record(
-                record,
-                _me(),
-                personal_data_confirmed=request.form.get("not_identifying") == "yes",
-            )
-        except AlreadyDone as done:
-            return _already_done(done, record)
-        except ActionRefused as refusal:
-            blocking = submission_problems(record) or (
-                [] if refusal.problems else [refusal.message]
-            )
-            # Refused for the personal-data warning alone: the form stays, with the question.
-            unconfirmed = "" if blocking else refusal.problems[0]
-        else:
-            db.session.commit()
-            what = "review" if record.in_review_stage else "record"
-            flash(
-                f"Your {what} has been sent to {record.signing_manager.name} for sign-off.",
-                "success",
-            )
-            return redirect(url_for("pledges.view_record", record_id=record.id))
-    status = 422 if request.method == "POST" else 200
+    if not form.validate_on_submit():
+        return _submit_page(record, form, submission_problems(record))
+    confirmed = request.form.get("not_identifying") == "yes"
+    try:
+        submit_record(record, me(), personal_data_confirmed=confirmed)
+    except AlreadyDone as done:
+        return already_done(done, record)
+    except ActionRefused as refusal:
+        # Refused for the personal-data warning alone: the form stays, with the question.
+        blocking = submission_problems(record) or ([] if refusal.problems else [refusal.message])
+        return _submit_page(record, form, blocking, "" if blocking else refusal.problems[0])
+    db.session.commit()
+    what = "review" if record.in_review_stage else "record"
+    flash(f"Your {what} has been sent to {record.signing_manager.name} for sign-off.", "success")
+    return redirect(url_for("pledges.view_record", record_id=record.id))
+
+
+def _submit_page(record, form, problems: list[str], unconfirmed: str = ""):
     return render_template(
         "pledges/submit.html",
         record=record,
         form=form,
-        problems=blocking,
+        problems=problems,
         unconfirmed=unconfirmed,
         smart_prompts=smart_prompts,
         self_report_only=rests_on_self_report_only(record),
         personal_data=personal_data_findings(record),
-    ), status
+    ), 422 if request.method == "POST" else 200
+
+
+def _addenda_need_sign_off(record, entry=None):
+    flash("Addenda are for signed-off records. Change the entry itself instead.", "info")
+    return redirect(url_for("pledges.view_record", record_id=record.id))
 
 
 @bp.route("/records/<id:record_id>/entries/<id:entry_id>/addendum", methods=["GET", "POST"])
-@login_required
-def add_addendum_page(record_id: int, entry_id: int):
-    record = _record_or_abort(record_id, as_owner=True)
-    entry = load_entry(record, entry_id)
-    if not can_add_addendum(current_user, record):
-        flash("Addenda are for signed-off records. Change the entry itself instead.", "info")
-        return redirect(url_for("pledges.view_record", record_id=record.id))
+@object_view(
+    load_record_entry,
+    permission=is_owner,
+    when=can_add_addendum,
+    otherwise=_addenda_need_sign_off,
+)
+def add_addendum_page(record, entry):
     form = AddendumForm()
     if form.validate_on_submit():
-        add_addendum(entry, _me(), form.text.data)
+        add_addendum(entry, me(), form.text.data)
         db.session.commit()
         flash("The addendum has been added. The signed-off text is unchanged.", "success")
         return redirect(
             url_for("pledges.view_record", record_id=record.id, _anchor=f"entry-{entry.id}")
         )
-    return render_template("pledges/addendum.html", record=record, entry=entry, form=form), _status(
-        form
-    )
+    return render_template(
+        "pledges/addendum.html", record=record, entry=entry, form=form
+    ), form_status(form)
+
+
+def _only_signed_off_reopens(record):
+    flash("Only a signed-off record can be reopened.", "info")
+    return redirect(url_for("pledges.view_record", record_id=record.id))
 
 
 @bp.route("/records/<id:record_id>/reopen", methods=["GET", "POST"])
-@login_required
-def reopen(record_id: int):
-    record = _record_or_abort(record_id, as_owner=True)
-    if not can_reopen(current_user, record):
-        flash("Only a signed-off record can be reopened.", "info")
-        return redirect(url_for("pledges.view_record", record_id=record.id))
+@object_view(load_record, permission=is_owner, when=can_reopen, otherwise=_only_signed_off_reopens)
+def reopen(record):
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            reopen_record(record, _me())
-        except ActionRefused as refusal:
-            return _already_done(refusal, record)
-        db.session.commit()
+    if not form.validate_on_submit():
+        return render_template("pledges/reopen.html", record=record, form=form)
+    if carry_out(lambda: reopen_record(record, me()))[0]:
         flash(
             "The record is open for changes. The signed-off version is kept, and the new "
             "version needs signing off again.",
             "success",
         )
-        return redirect(url_for("pledges.view_record", record_id=record.id))
-    return render_template("pledges/reopen.html", record=record, form=form)
+    return redirect(url_for("pledges.view_record", record_id=record.id))
+
+
+def _record_version(record_id: int, version: int):
+    record = load_record(record_id)
+    if record is None:
+        return None
+    snapshot = next((s for s in record.snapshots if s.version == version), None)
+    return (record, snapshot) if snapshot is not None else None
 
 
 @bp.get("/records/<id:record_id>/versions/<id:version>")
-@login_required
-def view_version(record_id: int, version: int):
-    record = _record_or_abort(record_id)
-    snapshot = next((s for s in record.snapshots if s.version == version), None) or abort(404)
+@object_view(_record_version, permission=can_view_record)
+def view_version(record, snapshot):
     return render_template(
         "pledges/version.html", record=record, snapshot=snapshot, labels=ENTRY_FIELD_LABELS
     )
 
 
 @bp.get("/framework")
-@login_required
+@signed_in_view
 def framework():
     return render_template("pledges/framework.html", framework=current_framework())
 
 
-def _already_done(refusal: ActionRefused, record=None):
-    """A repeat (a second click, or a teammate first), or a change the state no longer allows:
-    nothing was done; say so and show the record as it stands."""
-    db.session.rollback()
-    flash(refusal.message, "info")
-    path = getattr(refusal, "path", None)
-    return redirect(path or url_for("pledges.view_record", record_id=record.id))
-
-
-def _not_editable(record):
-    flash(f"This record is {record.status_label.lower()}, so it cannot be changed now.", "info")
-    return redirect(url_for("pledges.view_record", record_id=record.id))
-
-
-def _status(form) -> int:
-    return 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
-
-
 @bp.get("/records/<id:record_id>/record.pdf")
-@login_required
-def record_pdf_download(record_id: int):
+@object_view(load_record, permission=can_view_record)
+def record_pdf_download(record):
     """The record laid out like the paper tool, for whoever may see the record."""
     from pledges.pdf import record_pdf  # ReportLab: imported by this download only
 
-    record = _record_or_abort(record_id)
     filename = f"pledges-{record.name}-cycle-{record.cycle}.pdf".replace(" ", "-").lower()
     return _pdf_response(record_pdf(record), filename)
 
 
 @bp.get("/frameworks/<id:version_id>/blank-tool.pdf")
-@login_required
-def blank_tool_download(version_id: int):
+@object_view(load_framework_version, permission=can_read_framework)
+def blank_tool_download(framework):
     """The empty tool for a framework, to print and fill in by hand: for anyone signed in."""
     from pledges.pdf import blank_tool_pdf  # ReportLab: imported by this download only
 
-    framework = load_framework_version(version_id) or abort(404)
     filename = f"blank-tool-{framework.key}-{framework.version}.pdf".replace(" ", "-").lower()
     return _pdf_response(blank_tool_pdf(framework), filename)
 

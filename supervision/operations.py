@@ -19,7 +19,7 @@ from people.models import Team, User
 from pledges.history import record_event
 from pledges.models import Approval, Entry, Record, RecordStatus
 from pledges.operations import existing_record, lock_record, normalise_text
-from pledges.review_dates import review_due_on
+from pledges.review.dates import review_due_on
 from supervision.models import Decision, EntryDecision, SessionRecord, SupervisionSession
 from supervision.permissions import (
     acting_for,

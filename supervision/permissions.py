@@ -59,3 +59,8 @@ def session_records_visible_to(user: User, session: SupervisionSession) -> list[
 
 def can_run_session(user: User, session: SupervisionSession) -> bool:
     return session.supervisor_id == user.id
+
+
+def can_write_session_notes(user: User, session: SupervisionSession) -> bool:
+    """The supervisor, while they may still read the session."""
+    return can_run_session(user, session) and can_view_session(user, session)

@@ -241,3 +241,24 @@ def sessions_about_record(record: Record) -> list[SupervisionSession]:
             .order_by(SupervisionSession.held_on.desc())
         )
     )
+
+
+def load_session_entry(session_id: int, entry_id: int) -> tuple[SupervisionSession, Entry] | None:
+    """A session and an entry of a record discussed in it, or None."""
+    session = load_session(session_id)
+    if session is None:
+        return None
+    entries = (entry for record in session.records for entry in record.entries)
+    entry = next((entry for entry in entries if entry.id == entry_id), None)
+    return (session, entry) if entry is not None else None
+
+
+def load_session_record(
+    session_id: int, record_id: int
+) -> tuple[SupervisionSession, Record] | None:
+    """A session and a record discussed in it, or None."""
+    session = load_session(session_id)
+    if session is None:
+        return None
+    record = next((record for record in session.records if record.id == record_id), None)
+    return (session, record) if record is not None else None

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from core.database import db
 from people.password_links import LinkPurpose, make_token
 from pledges.operations import save_entry, submit_record
-from pledges.reviews import start_review
+from pledges.review.operations import start_review
 from supervision.operations import approve_all_remaining, start_session
 
 text = st.text(st.characters(codec="utf-8"), max_size=300) | st.text(max_size=12_000)

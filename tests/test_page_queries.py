@@ -24,7 +24,7 @@ from pledges.operations import (
     start_record,
     submit_record,
 )
-from pledges.reviews import add_evidence, start_review
+from pledges.review.operations import add_evidence, start_review
 from supervision.operations import approve_all_remaining, start_session
 
 SIGNED_OFF_ON = date(2026, 5, 20)

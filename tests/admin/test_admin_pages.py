@@ -325,7 +325,7 @@ def test_the_demo_move_practitioner_to_senior_moves_their_pending_review(client,
 
     from demo.county import load_demo_county
     from pledges.models import EvidenceSource
-    from pledges.reviews import add_evidence, start_review
+    from pledges.review.operations import add_evidence, start_review
 
     load_demo_county()
     db.session.commit()

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from core.clock import today_in_london
-from pledges.sweep import sweep_review_prompts
+from pledges.review.sweep import sweep_review_prompts
 from tests.browser.conftest import sign_in
 from tests.browser.test_stage_one_journeys import open_team_record
 

@@ -19,7 +19,7 @@ from core.database import db
 from people.models import Agency, District
 from pledges.models import EvidenceSource
 from pledges.operations import add_finding, save_entry, submit_record
-from pledges.reviews import add_evidence, start_review
+from pledges.review.operations import add_evidence, start_review
 from supervision.operations import approve_all_remaining, start_session
 
 # The bars' fill colour (#1d4f91) as ReportLab writes it in a page's drawing operators.

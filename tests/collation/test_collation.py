@@ -15,7 +15,7 @@ from core.database import db
 from people.models import Agency, District, Role
 from pledges.models import EvidenceSource
 from pledges.operations import save_entry, submit_record
-from pledges.reviews import add_evidence, start_review
+from pledges.review.operations import add_evidence, start_review
 from supervision.operations import approve_all_remaining, start_session
 
 

@@ -8,7 +8,7 @@ import pytest
 from core.database import db
 from pledges.models import Entry, Evidence
 from pledges.operations import save_entry, submit_record
-from pledges.reviews import add_evidence, start_review
+from pledges.review.operations import add_evidence, start_review
 from supervision.operations import approve_all_remaining, start_session
 from tests.concurrency import post_at_once
 from tests.pledges.test_routes import entry_form

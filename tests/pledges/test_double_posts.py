@@ -11,7 +11,7 @@ from core.database import db
 from core.notifications import Notification
 from pledges.models import EvidenceSource, Record, RecordEvent, RecordStatus
 from pledges.operations import save_entry, submit_record
-from pledges.reviews import add_evidence, start_review
+from pledges.review.operations import add_evidence, start_review
 from supervision.operations import approve_all_remaining, start_session
 from tests.concurrency import post_at_once
 

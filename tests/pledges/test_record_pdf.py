@@ -19,7 +19,7 @@ from core.pdf_fonts import BOLD, REGULAR
 from pledges.models import ENTRY_TEXT_FIELDS, EvidenceSource
 from pledges.operations import add_addendum, add_finding, existing_record, save_entry, submit_record
 from pledges.pdf import COLUMN_WIDTHS, MARGIN, blank_tool_pdf, pieces, record_pdf
-from pledges.reviews import add_evidence, save_review, start_review
+from pledges.review.operations import add_evidence, save_review, start_review
 from supervision.operations import approve_all_remaining, start_session
 
 LIMIT = 10_000  # FIELD_MAX_CHARACTERS: the longest text the forms accept in a box

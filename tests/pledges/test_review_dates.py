@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from pledges.review_dates import review_due_on
+from pledges.review.dates import review_due_on
 
 
 @pytest.mark.parametrize(
@@ -26,7 +26,7 @@ def test_review_due_dates(signed_off, months, due):
 
 def test_review_timing_in_words(people, make_record):
     from pledges.models import RecordStatus
-    from pledges.review_rules import review_timing
+    from pledges.review.rules import review_timing
 
     record = make_record(people["practitioner"])
     assert review_timing(record, date(2026, 1, 1)) is None

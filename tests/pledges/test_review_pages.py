@@ -10,7 +10,7 @@ import time_machine
 from core.database import db
 from pledges.models import RecordStatus
 from pledges.operations import save_entry, submit_record
-from pledges.reviews import start_review
+from pledges.review.operations import start_review
 from supervision.operations import approve_all_remaining, start_session
 
 
@@ -115,7 +115,7 @@ def test_a_stale_evidence_edit_shows_both_versions_and_keeps_the_typed_one(
     client, auth, people, signed_off
 ):
     from pledges.models import EvidenceSource
-    from pledges.reviews import add_evidence, update_evidence
+    from pledges.review.operations import add_evidence, update_evidence
 
     pat = people["practitioner"]
     start_review(signed_off, pat, today=date(2026, 11, 20))

@@ -11,8 +11,7 @@ from core.database import db
 from core.errors import ActionRefused
 from pledges.models import Approval, ChangeJudgement, EvidenceSource, RecordStatus
 from pledges.operations import save_entry, submission_problems, submit_record
-from pledges.review_rules import rests_on_self_report_only
-from pledges.reviews import (
+from pledges.review.operations import (
     add_evidence,
     remove_evidence,
     save_review,
@@ -20,6 +19,7 @@ from pledges.reviews import (
     start_review,
     update_evidence,
 )
+from pledges.review.rules import rests_on_self_report_only
 from supervision.operations import approve_all_remaining, return_entry, start_session
 
 DUE = date(2026, 11, 20)
@@ -181,7 +181,7 @@ def test_the_next_cycle_carries_the_chosen_pledges_forward(people, signed_off):
 
 
 def test_pledges_judged_less_than_improved_are_suggested_for_the_next_cycle(people, signed_off):
-    from pledges.reviews import suggest_carrying_forward
+    from pledges.review.operations import suggest_carrying_forward
 
     entry = signed_off.entries[0]
     assert not suggest_carrying_forward(entry)  # no judgement yet

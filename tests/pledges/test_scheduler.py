@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from core.clock import LONDON
-from pledges import jobs
+from pledges.review import jobs
 
 
 def test_the_daily_time_is_parsed_and_checked():

@@ -18,11 +18,11 @@ from core import queue
 from core.database import db
 from core.notifications import Notification
 from people.operations import add_team_member
-from pledges import sweep
 from pledges.models import PromptKind, ReviewPrompt
 from pledges.operations import save_entry, submit_record
-from pledges.reviews import add_evidence, start_review
-from pledges.sweep import sweep_review_prompts
+from pledges.review import sweep
+from pledges.review.operations import add_evidence, start_review
+from pledges.review.sweep import sweep_review_prompts
 from supervision.operations import approve_all_remaining, start_session
 
 SIGNED_OFF_ON = date(2026, 5, 20)

@@ -17,7 +17,7 @@ from pledges.forms import EvidenceForm, ReviewForm
 from pledges.models import ChangeJudgement, EvidenceSource
 from pledges.permissions import is_owner
 from pledges.queries import load_entry
-from pledges.reviews import (
+from pledges.review.operations import (
     add_evidence,
     can_start_review,
     remove_evidence,
@@ -27,21 +27,21 @@ from pledges.reviews import (
     suggest_carrying_forward,
     update_evidence,
 )
-from pledges.routes import (
-    _already_done,
-    _me,
-    _record_or_abort,
-    _remember_what_page_showed,
-    _save_arguments,
-    _status,
-    _text_errors,
-    _unsaved_fields,
+from pledges.view_helpers import (
+    already_done,
     flash_identifying_hint,
+    form_status,
+    me,
+    record_or_abort,
+    remember_what_page_showed,
+    save_arguments,
+    text_errors,
+    unsaved_fields,
 )
 
 
 def _review_entry_or_abort(record, entry_id):
-    entry = load_entry(record, entry_id)
+    entry = load_entry(record, entry_id) or abort(404)
     if not entry.has_pledge:
         abort(404)
     return entry
@@ -54,16 +54,16 @@ def _can_edit_review(record) -> bool:
 @bp.post("/records/<id:record_id>/review/start")
 @login_required
 def start_review_page(record_id: int):
-    record = _record_or_abort(record_id, as_owner=True)
+    record = record_or_abort(record_id, as_owner=True)
     if not ConfirmForm().validate_on_submit():
         flash("The page had expired. Please try again.", "error")
     elif not can_start_review(record, today_in_london()):
         flash("The review cannot be started yet.", "info")
     else:
         try:
-            start_review(record, _me())
+            start_review(record, me())
         except ActionRefused as refusal:
-            return _already_done(refusal, record)
+            return already_done(refusal, record)
         db.session.commit()
         flash("Your six-month review has started. Review each pledge in turn.", "success")
     return redirect(url_for("pledges.view_record", record_id=record.id, _anchor="review"))
@@ -89,13 +89,13 @@ def _render_review(record, entry, form, evidence_form, conflicts=None, status=20
 @csrf.exempt  # the form checks its own token, so an expired page keeps what was typed
 @login_required
 def review_entry(record_id: int, entry_id: int):
-    record = _record_or_abort(record_id)
+    record = record_or_abort(record_id)
     entry = _review_entry_or_abort(record, entry_id)
     if not record.in_review_stage:
         return redirect(url_for("pledges.view_record", record_id=record.id))
     form = ReviewForm(obj=entry)
     if request.method == "GET":
-        _remember_what_page_showed(form, entry)
+        remember_what_page_showed(form, entry)
         return _render_review(record, entry, form, EvidenceForm())
     if not is_owner(current_user, record):
         abort(403)
@@ -106,13 +106,13 @@ def review_entry(record_id: int, entry_id: int):
         )
         return _render_review(record, entry, form, EvidenceForm(), status=422)
     try:
-        outcome = save_review(entry, _me(), **_save_arguments(form))
+        outcome = save_review(entry, me(), **save_arguments(form))
     except ActionRefused as refusal:
         form.form_errors.append(f"{refusal.message} What you chose is still below.")
         return _render_review(record, entry, form, EvidenceForm(), status=422)
     db.session.commit()
-    _remember_what_page_showed(form, entry, keep_typed=_unsaved_fields(form, outcome))
-    if outcome.conflicts or _text_errors(form):
+    remember_what_page_showed(form, entry, keep_typed=unsaved_fields(form, outcome))
+    if outcome.conflicts or text_errors(form):
         return _render_review(
             record,
             entry,
@@ -132,7 +132,7 @@ def review_entry(record_id: int, entry_id: int):
 @bp.post("/records/<id:record_id>/review/<id:entry_id>/evidence")
 @login_required
 def add_evidence_page(record_id: int, entry_id: int):
-    record = _record_or_abort(record_id, as_owner=True)
+    record = record_or_abort(record_id, as_owner=True)
     entry = _review_entry_or_abort(record, entry_id)
     evidence_form = EvidenceForm()
     if evidence_form.validate_on_submit():
@@ -143,7 +143,7 @@ def add_evidence_page(record_id: int, entry_id: int):
         try:
             add_evidence(
                 entry,
-                _me(),
+                me(),
                 description=evidence_form.description.data,
                 occurred_on=evidence_form.occurred_on.data,
                 sources=evidence_form.chosen_sources(),
@@ -156,8 +156,8 @@ def add_evidence_page(record_id: int, entry_id: int):
             flash_identifying_hint(entry)
             return _back_to_evidence(record.id, entry.id)
     form = ReviewForm(obj=entry, formdata=None)
-    _remember_what_page_showed(form, entry)
-    return _render_review(record, entry, form, evidence_form, status=_status(evidence_form))
+    remember_what_page_showed(form, entry)
+    return _render_review(record, entry, form, evidence_form, status=form_status(evidence_form))
 
 
 def _back_to_evidence(record_id: int, entry_id: int):
@@ -177,7 +177,7 @@ def _evidence_or_abort(record, evidence_id):
 @bp.route("/records/<id:record_id>/evidence/<id:evidence_id>", methods=["GET", "POST"])
 @login_required
 def edit_evidence(record_id: int, evidence_id: int):
-    record = _record_or_abort(record_id, as_owner=True)
+    record = record_or_abort(record_id, as_owner=True)
     item = _evidence_or_abort(record, evidence_id)
     form = EvidenceForm(obj=item)
     stale = False
@@ -187,7 +187,7 @@ def edit_evidence(record_id: int, evidence_id: int):
         try:
             update_evidence(
                 item,
-                _me(),
+                me(),
                 base_revision=form.revision.data if form.revision.data is not None else -1,
                 description=form.description.data,
                 occurred_on=form.occurred_on.data,
@@ -208,21 +208,21 @@ def edit_evidence(record_id: int, evidence_id: int):
     page = render_template(
         "pledges/evidence.html", record=record, item=item, form=form, stale=stale
     )
-    return page, _status(form)
+    return page, form_status(form)
 
 
 @bp.route("/records/<id:record_id>/evidence/<id:evidence_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_evidence_page(record_id: int, evidence_id: int):
-    record = _record_or_abort(record_id, as_owner=True)
+    record = record_or_abort(record_id, as_owner=True)
     item = _evidence_or_abort(record, evidence_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         entry_id = item.entry_id
         try:
-            remove_evidence(item, _me())
+            remove_evidence(item, me())
         except AlreadyDone as done:
-            return _already_done(done, record)
+            return already_done(done, record)
         except ActionRefused as refusal:
             flash(refusal.message, "error")
         else:
@@ -235,15 +235,15 @@ def remove_evidence_page(record_id: int, evidence_id: int):
 @bp.route("/records/<id:record_id>/next-cycle", methods=["GET", "POST"])
 @login_required
 def next_cycle(record_id: int):
-    record = _record_or_abort(record_id, as_owner=True)
+    record = record_or_abort(record_id, as_owner=True)
     form = ConfirmForm()
     if form.validate_on_submit():
         chosen_ids = {parse_id(i) for i in request.form.getlist("carry")} - {None}
         chosen = [entry for entry in record.pledged_entries if entry.id in chosen_ids]
         try:
-            new = start_next_cycle(record, _me(), chosen)
+            new = start_next_cycle(record, me(), chosen)
         except AlreadyDone as done:
-            return _already_done(done, record)
+            return already_done(done, record)
         except ActionRefused as refusal:
             db.session.rollback()
             flash(refusal.message, "error")

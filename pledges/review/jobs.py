@@ -18,7 +18,7 @@ from flask import Flask
 
 from core import queue
 from core.clock import LONDON, today_in_london, utcnow
-from pledges.sweep import sweep_review_prompts
+from pledges.review.sweep import sweep_review_prompts
 
 log = logging.getLogger(__name__)
 
