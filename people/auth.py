@@ -26,9 +26,7 @@ def load_user(session_token: str) -> User | None:
     they manage anyone, unread notifications) in one query: they were four more a page."""
     user = (
         db.session.scalars(
-            sa.select(User)
-            .where(User.session_token == session_token)
-            .options(*_HEADER_OPTIONS)
+            sa.select(User).where(User.session_token == session_token).options(*_HEADER_OPTIONS)
         )
         .unique()
         .one_or_none()
