@@ -10,7 +10,6 @@ from core.database import db
 from core.notifications import unread_count_clause
 from people.models import User, manages_anyone_clause
 
-
 # Built once: building the expressions again on every request cost more than running them.
 _HEADER_OPTIONS = (
     joinedload(User.role_grants),
