@@ -44,7 +44,10 @@ WORKER_CLASS = "sync"
 TARGET_SHARE = 0.25
 TARGET_P95_MS = 150
 # Indexes that migrations add to tables a county built earlier already has.
-EXTRA_INDEXES = ["CREATE INDEX IF NOT EXISTS ix_users_name_id ON users (name, id)"]
+EXTRA_INDEXES = [
+    "CREATE INDEX IF NOT EXISTS ix_users_name_id ON users (name, id)",
+    "CREATE INDEX IF NOT EXISTS ix_entries_record_id_id ON entries (record_id, id)",
+]
 
 
 @dataclass
