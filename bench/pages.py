@@ -231,7 +231,9 @@ def count_queries(url: str, pages: list[Page]) -> dict[str, int]:
     return counts
 
 
-def start_gunicorn(target: str, url: str, port: int, secret_key: str, log) -> subprocess.Popen:
+def start_gunicorn(
+    target: str, url: str, port: int, secret_key: str, log, app_dir: Path = ROOT
+) -> subprocess.Popen:
     environment = {
         **os.environ,
         "APP_ENV": "production",
@@ -244,6 +246,7 @@ def start_gunicorn(target: str, url: str, port: int, secret_key: str, log) -> su
             *("--workers", str(WORKERS), "--worker-class", WORKER_CLASS),
             *("--bind", f"127.0.0.1:{port}", "--timeout", "60", "--graceful-timeout", "5"),
             *("--error-logfile", "-", "--log-level", "warning"),
+            *("--chdir", str(app_dir), "--pythonpath", str(app_dir)),
             target,
         ],
         cwd=ROOT,
@@ -326,6 +329,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--pages", nargs="*", help="only these pages (by name)")
     parser.add_argument("--no-query-counts", action="store_true")
+    parser.add_argument(
+        "--app-dir",
+        type=Path,
+        default=ROOT,
+        help="serve the app from another checkout (a worktree of an older commit, say)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
@@ -359,7 +368,9 @@ def serve_and_drive(args, pages: list[Page], app, log) -> dict[str, list[tuple[R
     secret_key = app.config["SECRET_KEY"]
     app_port, bare_port = free_port(), free_port()
     servers = [
-        start_gunicorn("app:create_app()", args.database_url, app_port, secret_key, log),
+        start_gunicorn(
+            "app:create_app()", args.database_url, app_port, secret_key, log, args.app_dir
+        ),
         start_gunicorn("bench.hello:create_app()", args.database_url, bare_port, secret_key, log),
     ]
     results: dict[str, list[tuple[Run, Run]]] = {page.name: [] for page in pages}
