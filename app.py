@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 import config as config_module
-from core import errors_pages, formatting, mail, notifications, queue, security, sessions
+from core import errors_pages, formatting, links, mail, notifications, queue, security, sessions
 from core.auth import csrf, login_manager
 from core.database import db
 from core.ids import IdConverter
@@ -35,7 +35,11 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
+    links.init_app(app)  # SERVER_NAME from BASE_URL: links built outside requests too
     db.init_app(app)
+    from core import orm_references  # issue 20: see the module
+
+    orm_references.init_app(app)  # after db.init_app, so its teardown runs first
     init_migrations_if_imported(app)  # Alembic is imported only to migrate: core/migrations.py
     login_manager.init_app(app)
     sessions.init_app(app)  # before CSRF: a form posted after the session ended goes to sign-in
@@ -51,6 +55,9 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     from collation import bp as collation_bp
     from collation.cli import export_group
     from demo.cli import demo_command, setup_demo_command
+    from impact import bp as impact_bp
+    from library import bp as library_bp
+    from library.cli import library_group
     from people import bp as people_bp
     from pledges import bp as pledges_bp
     from pledges.cli import framework_group, reviews_group, scheduler_command
@@ -60,11 +67,14 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pledges_bp)
     app.register_blueprint(supervision_bp)
     app.register_blueprint(collation_bp)
+    app.register_blueprint(library_bp)
+    app.register_blueprint(impact_bp)
     app.register_blueprint(admin_bp)
     app.cli.add_command(framework_group)
     app.cli.add_command(reviews_group)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(export_group)
+    app.cli.add_command(library_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(setup_demo_command)
     app.cli.add_command(users_group)

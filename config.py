@@ -29,6 +29,13 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _list(name: str) -> list[str] | None:
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return None
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
 def database_url_from_environment(default: str) -> str:
     """The SQLAlchemy URL: `DATABASE_URL`, with a plain postgres URL given the psycopg 3 driver."""
     url = os.environ.get("DATABASE_URL") or default
@@ -77,8 +84,13 @@ class Config:
     )
     MAIL_SENDING_STALE_SECONDS = _int("MAIL_SENDING_STALE_SECONDS", 5 * 60)
     MAIL_REQUEUE_AFTER_SECONDS = _int("MAIL_REQUEUE_AFTER_SECONDS", 2 * 60)
-    # Links in emails and prompts need the public address of the service.
+    # The public address of the service: links (in pages, emails and prompts) are built on it,
+    # as Flask's SERVER_NAME and PREFERRED_URL_SCHEME (core/links.py).
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # The host names requests may name (Flask's TRUSTED_HOSTS); any other Host is refused with
+    # 400. None: any host (development). Production falls back to BASE_URL's host.
+    TRUSTED_HOSTS = _list("TRUSTED_HOSTS")
+    TRUSTED_HOSTS_FROM_BASE_URL = False
 
     # A record's free text is generous but bounded: 10,000 characters a field.
     FIELD_MAX_CHARACTERS = 10_000
@@ -113,6 +125,8 @@ class TestConfig(Config):
     TESTING = True
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     SECRET_KEY = "test-secret-key"
+    # The test client's requests name this host, as pages and emails do.
+    BASE_URL = "http://localhost"
     # Most tests post forms directly; the CSRF tests turn protection back on.
     WTF_CSRF_ENABLED = False
     # Queued tasks (mail, exports) run at once in the process that queues them, so tests can
@@ -130,6 +144,8 @@ class ProductionConfig(Config):
     DEMO_PASSWORD_ALLOWED = False
     # The README's deployment puts one TLS-terminating proxy in front of gunicorn.
     PROXY_COUNT = _int("PROXY_COUNT", 1)
+    # A request naming any host but these (by default BASE_URL's) is refused.
+    TRUSTED_HOSTS_FROM_BASE_URL = True
 
     @staticmethod
     def check(settings) -> None:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import current_app
 
 from admin.history import record_admin_event
 from admin.people_files import people_file_text
@@ -14,7 +13,7 @@ from admin.people_import import ImportFileError, ImportPlan, apply_import, plan_
 from core.database import db
 from people.models import Role, User, UserRole
 from people.operations import create_user, find_user_by_email
-from people.password_links import LinkPurpose, set_password_path
+from people.password_links import LinkPurpose, set_password_address
 
 users_group = click.Group("users", help="People: import them, make the first administrator.")
 
@@ -108,6 +107,6 @@ def create_administrator_command(email: str, name: str) -> None:
         None, "administrator_made", f"Made {person.name} an administrator", person=person
     )
     db.session.commit()
-    path = set_password_path(person, LinkPurpose.WELCOME)
+    address = set_password_address(person, LinkPurpose.WELCOME)
     click.echo(f"{person.name} ({person.email}) is an administrator.")
-    click.echo(f"Set the password here: {current_app.config['BASE_URL'].rstrip('/')}{path}")
+    click.echo(f"Set the password here: {address}")

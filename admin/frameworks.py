@@ -4,18 +4,20 @@ file is checked and previewed (its areas, key points and details) before it is p
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 
 from admin import bp
 from admin.forms import PublishFrameworkForm, UploadForm
 from admin.operations import make_framework_version_current, publish_framework_version
+from admin.permissions import can_publish_framework_version
 from admin.view_helpers import framework_publisher_required
 from core.database import db
 from core.forms import ConfirmForm
-from core.guard import me
+from core.guard import me, object_view
 from pledges.framework import (
     FrameworkFileError,
     framework_from_text,
+    load_framework_version,
     stored_framework,
 )
 from pledges.models import FrameworkVersion, Record
@@ -98,11 +100,8 @@ def publish_framework_page():
 
 
 @bp.post("/frameworks/<id:version_id>/current")
-@framework_publisher_required
-def make_current(version_id: int):
-    version = db.session.get(FrameworkVersion, version_id)
-    if version is None:
-        abort(404)
+@object_view(load_framework_version, permission=can_publish_framework_version)
+def make_current(version):
     if ConfirmForm().validate_on_submit():
         make_framework_version_current(version, me())
         db.session.commit()

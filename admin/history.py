@@ -6,7 +6,7 @@ from typing import Any
 
 from admin.models import AdminEvent
 from core.database import db
-from pledges.history import field_changes
+from core.history import field_changes
 
 
 def person_details(person) -> dict[str, str]:

@@ -8,11 +8,12 @@ from admin import bp
 from admin.forms import ConfirmImportForm, UploadForm
 from admin.models import PeopleImport
 from admin.people_files import people_file_text
-from admin.people_import import ImportFileError, apply_import, decode_csv, plan_import, read_csv
-from admin.view_helpers import administrator_required, or_404, status_for
-from core.clock import utcnow
+from admin.people_import import ImportFileError, decode_csv, import_people, plan_import, read_csv
+from admin.permissions import can_administer_this
+from admin.queries import load_import
+from admin.view_helpers import administrator_required, status_for
 from core.database import db
-from core.guard import me
+from core.guard import me, object_view
 from core.locks import lock_row
 
 
@@ -40,10 +41,9 @@ def upload_people():
 
 
 @bp.route("/import/<id:import_id>", methods=["GET", "POST"])
-@administrator_required
-def people_import(import_id: int):
+@object_view(load_import, permission=can_administer_this)
+def people_import(stored):
     """The dry run of an uploaded file, row by row; posting it carries out the import."""
-    stored = or_404(db.session.get(PeopleImport, import_id))
     form = ConfirmImportForm()
     if form.validate_on_submit():
         # Locked, so a second click (or another administrator) waits, then finds it imported.
@@ -53,14 +53,7 @@ def people_import(import_id: int):
             return redirect(url_for("admin.people_import", import_id=stored.id))
     plan = plan_import(stored.content)
     if not stored.is_imported and plan.has_work and form.validate_on_submit():
-        result = apply_import(
-            plan, me(), send_links=form.send_links.data, source=stored.filename or ""
-        )
-        stored.imported_at = utcnow()
-        stored.outcome = (
-            f"{result.created} added, {result.changed} changed, {result.unchanged} unchanged, "
-            f"{result.skipped} left out because of problems"
-        )
+        import_people(stored, plan, me(), send_links=form.send_links.data)
         db.session.commit()
         flash(f"Import done: {stored.outcome}.", "success")
         return redirect(url_for("admin.people_import", import_id=stored.id))

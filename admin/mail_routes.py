@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 
 from admin import bp
+from admin.permissions import can_administer_this
 from admin.view_helpers import administrator_required
 from core.database import db
+from core.formatting import plural
 from core.forms import ConfirmForm
+from core.guard import object_view
 from core.ids import parse_id
 from core.mail import OutboxEmail, OutboxStatus, send_again
 
@@ -40,10 +43,14 @@ def mail():
     )
 
 
+def load_email(email_id: str) -> OutboxEmail | None:
+    """An email in the outbox; None for an id that is not a number."""
+    return db.session.get(OutboxEmail, parse_id(email_id) or 0)
+
+
 @bp.post("/mail/<email_id>/send-again")
-@administrator_required
-def send_email_again(email_id: str):
-    email = db.session.get(OutboxEmail, parse_id(email_id) or 0) or abort(404)
+@object_view(load_email, permission=can_administer_this)
+def send_email_again(email):
     if ConfirmForm().validate_on_submit():
         if email.status is OutboxStatus.SENT:
             flash(f"The email to {email.to_address} has already been sent.", "success")
@@ -64,5 +71,5 @@ def send_all_failed_again():
         for email in failed:
             send_again(email)
         db.session.commit()
-        flash(f"{len(failed)} failed email(s) will be sent again now.", "success")
+        flash(f"{plural(len(failed), 'failed email')} will be sent again now.", "success")
     return redirect(url_for("admin.mail"))

@@ -18,6 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from admin.history import person_details, record_admin_event, record_changes, team_details
 from core.database import db
 from core.errors import ActionRefused, AlreadyDone
+from core.formatting import plural
+from core.history import field_changes
 from core.locks import lock_rows
 from core.notifications import notify
 from people.models import Agency, District, Role, Team, TeamMembership, User, UserRole
@@ -30,8 +32,9 @@ from people.operations import (
 )
 from people.password_links import LinkPurpose, send_password_link
 from pledges.framework import make_framework_current, publish_framework
-from pledges.history import field_changes, record_event
-from pledges.models import FrameworkVersion, Record, RecordStatus
+from pledges.history import record_event
+from pledges.links import record_address
+from pledges.models import FrameworkVersion, Record, RecordState
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +195,9 @@ def _check_manager_for(person: User, manager: User) -> None:
 def _awaiting_sign_off(*condition) -> list[Record]:
     return list(
         db.session.scalars(
-            sa.select(Record).where(Record.status == RecordStatus.SUBMITTED, *condition)
+            sa.select(Record).where(
+                Record.state.in_([state for state in RecordState if state.is_submitted]), *condition
+            )
         )
     )
 
@@ -210,7 +215,7 @@ def _tell_of_moved_sign_offs(
                 [new],
                 f"{record.name}: awaiting your sign-off",
                 f"{record.name} now comes to you for sign-off in supervision: {why}.",
-                record.path,
+                record_address(record),
             )
         if old is not None and old.is_active:
             notify(
@@ -218,7 +223,7 @@ def _tell_of_moved_sign_offs(
                 f"{record.name}: sign-off moved",
                 f"{record.name} no longer comes to you for sign-off: {why}. "
                 + (f"{new.name} signs it off now." if new else ""),
-                record.path,
+                record_address(record),
             )
 
 
@@ -268,8 +273,8 @@ def deactivate_person(person: User, by: User, successor: User | None = None) -> 
     teams = list(person.managed_teams)
     if (supervisees or teams) and successor is None:
         raise ActionRefused(
-            f"{person.name} has {_count(len(supervisees), 'supervisee')} and manages "
-            f"{_count(len(teams), 'team')}, and has no line manager to hand them to. Choose who "
+            f"{person.name} has {plural(len(supervisees), 'supervisee')} and manages "
+            f"{plural(len(teams), 'team')}, and has no line manager to hand them to. Choose who "
             "takes them on.",
             field="successor_email",
         )
@@ -290,7 +295,7 @@ def deactivate_person(person: User, by: User, successor: User | None = None) -> 
         change_team_manager(team, new, by)
     end_all_sessions(person)
     handed = (
-        f": {_count(len(supervisees), 'supervisee')} and {_count(len(teams), 'team')} went to "
+        f": {plural(len(supervisees), 'supervisee')} and {plural(len(teams), 'team')} went to "
         f"{successor.name}"
         if supervisees or teams
         else ""
@@ -308,10 +313,6 @@ def reactivate_person(person: User, by: User) -> None:
     record_admin_event(by, "person_reactivated", f"Reactivated {person.name}", person=person)
     db.session.flush()
     log.info("user %s reactivated by user %s", person.id, by.id)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def name_key(name: str) -> str:
@@ -371,7 +372,14 @@ def create_team(
         manager=manager,
     )
     db.session.add(team)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another administrator added the same name at the same moment: the unique name
+        # decided. The failed insert spoils the transaction, so roll back before saying so.
+        db.session.rollback()
+        check_team_name_free(name)
+        raise
     record_admin_event(
         by,
         "team_added",
@@ -485,7 +493,15 @@ def save_place(model: type[Agency] | type[District], name: str, by: User, place=
     elif place.name != name:
         record_admin_event(by, f"{noun}_renamed", f"Renamed the {noun} {place.name} to {name}")
         place.name = name
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same name saved by someone else at the same moment, as above
+        db.session.rollback()
+        if (other := _same_name(model, name)) is not None:
+            raise ActionRefused(
+                f"There is already {label} called {other.name}.", field="name"
+            ) from None
+        raise
     return place
 
 

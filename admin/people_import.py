@@ -24,15 +24,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from admin.history import person_details, record_admin_event, team_details
-from admin.operations import change_line_manager, set_roles
+from admin.models import PeopleImport
+from admin.operations import change_line_manager, name_key, set_roles
 from core.cells import restore
+from core.clock import utcnow
 from core.database import db
 from core.emails import is_valid_email
 from core.errors import ActionRefused
+from core.history import field_changes
 from people.models import Agency, District, Role, Team, TeamMembership, User, UserRole
 from people.operations import new_user, normalise_email
 from people.password_links import LinkPurpose, send_password_link
-from pledges.history import field_changes
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +186,7 @@ def _split(cell: str) -> list[str]:
 
 
 def _lookup(model) -> dict[str, object]:
-    return {item.name.lower(): item for item in db.session.scalars(sa.select(model))}
+    return {name_key(item.name): item for item in db.session.scalars(sa.select(model))}
 
 
 def _users_by_email(emails: list[str]) -> dict[str, User]:
@@ -241,8 +243,8 @@ def plan_import(content: bytes | str) -> ImportPlan:
         for row in good:
             cells = row.teams if key == "teams" else [row.values.get(key, "")]
             for cell in cells:
-                if cell and cell.lower() not in known:
-                    names.setdefault(cell.lower(), cell)
+                if cell and name_key(cell) not in known:
+                    names.setdefault(name_key(cell), cell)
         return sorted(names.values(), key=str.lower)
 
     plan = ImportPlan(
@@ -252,7 +254,7 @@ def plan_import(content: bytes | str) -> ImportPlan:
         new_teams=new_names("teams", teams),
         columns=columns,
     )
-    joined = {team.lower(): team for row in good for team in row.teams}
+    joined = {name_key(team): team for row in good for team in row.teams}
     plan.teams_without_manager = sorted(
         (
             name
@@ -275,7 +277,7 @@ def _close_names(new: list[str], known: dict) -> dict[str, str]:
     existing = {key: item.name for key, item in known.items()}
     close = {}
     for name in new:
-        match = difflib.get_close_matches(name.lower(), existing, n=1, cutoff=0.8)
+        match = difflib.get_close_matches(name_key(name), existing, n=1, cutoff=0.8)
         if match:
             close[name] = existing[match[0]]
     return close
@@ -427,7 +429,7 @@ def _describe(row: RowPlan) -> None:
     compare("Job title", user.job_title, values.get("job_title", ""))
     for key, current in (("agency", user.agency), ("district", user.district)):
         cell = values.get(key, "")
-        if cell and (current is None or current.name.lower() != cell.lower()):
+        if cell and (current is None or name_key(current.name) != name_key(cell)):
             changes.append(
                 f"{key.capitalize()}: “{current.name if current else 'none'}” becomes “{cell}”"
             )
@@ -441,9 +443,9 @@ def _describe(row: RowPlan) -> None:
     if row.roles is not None and row.roles != user.roles:
         names = ", ".join(sorted(role.label for role in row.roles)) or "none"
         changes.append(f"Roles become: {names}")
-    member_of = {m.team.name.lower() for m in user.memberships}
+    member_of = {name_key(m.team.name) for m in user.memberships}
     for team in row.teams:
-        if team.lower() not in member_of:
+        if name_key(team) not in member_of:
             changes.append(f"Joins the team “{team}”")
     row.changes = changes
     row.action = "change" if changes else "unchanged"
@@ -460,15 +462,15 @@ def apply_import(
     agencies, districts, teams = _lookup(Agency), _lookup(District), _lookup(Team)
     source = source or "a people file"
     for name in plan.new_agencies:
-        agencies[name.lower()] = _add(Agency(name=name))
+        agencies[name_key(name)] = _add(Agency(name=name))
         record_admin_event(by, "agency_added", f"Added the agency {name} by importing {source}")
     for name in plan.new_districts:
-        districts[name.lower()] = _add(District(name=name))
+        districts[name_key(name)] = _add(District(name=name))
         record_admin_event(by, "district_added", f"Added the district {name} by importing {source}")
     new_teams = [_add(Team(name=name)) for name in plan.new_teams]
     db.session.flush()
     for team in new_teams:
-        teams[team.name.lower()] = team
+        teams[name_key(team.name)] = team
         record_admin_event(
             by,
             "team_added",
@@ -478,7 +480,7 @@ def apply_import(
         )
 
     def place(known: dict, cell: str):
-        return known[cell.lower()] if cell else None
+        return known[name_key(cell)] if cell else None
 
     people: dict[str, User] = {}
     created: list[User] = []
@@ -526,7 +528,7 @@ def apply_import(
                 log.warning("import row %s: %s", row.line, refusal.message)
         member_of = {m.team_id for m in person.memberships} if row.action == "change" else set()
         for team_name in row.teams:
-            team = teams[team_name.lower()]
+            team = teams[name_key(team_name)]
             if team.id not in member_of:
                 db.session.add(TeamMembership(team=team, user=person))
                 member_of.add(team.id)
@@ -582,3 +584,13 @@ def _record_each_person(work, people, before, by, source: str) -> None:
 def _add(item):
     db.session.add(item)
     return item
+
+
+def import_people(stored: PeopleImport, plan: ImportPlan, by: User, *, send_links: bool) -> None:
+    """Carry out an uploaded file's plan and note on the upload when, and what it did."""
+    result = apply_import(plan, by, send_links=send_links, source=stored.filename or "")
+    stored.imported_at = utcnow()
+    stored.outcome = (
+        f"{result.created} added, {result.changed} changed, {result.unchanged} unchanged, "
+        f"{result.skipped} left out because of problems"
+    )

@@ -22,24 +22,23 @@ from admin.operations import (
     update_person,
 )
 from admin.people_export import people_csv_chunks
+from admin.permissions import can_administer_this
 from admin.queries import (
     PeopleFilter,
     admin_history,
     agencies,
     districts,
     load_person,
+    records_owned_by,
     search_people,
 )
-from admin.view_helpers import administrator_required, or_404, person_in, place_from, status_for
+from admin.view_helpers import administrator_required, person_in, place_from, status_for
 from core.clock import today_in_london
-from core.database import db
-from core.errors import ActionRefused
 from core.forms import ConfirmForm
-from core.guard import carry_out, me
+from core.guard import carry_out, me, object_view
 from core.ids import parse_id
 from core.submissions import claim_submission, new_submission_key
 from people.models import Agency, District, Role, User
-from pledges.models import Record
 
 
 def _person_details(form, manager: User | None) -> dict:
@@ -119,58 +118,54 @@ def _add_person(form, manager: User | None, claim) -> User:
 
 
 @bp.route("/people/<id:person_id>", methods=["GET", "POST"])
-@administrator_required
-def person(person_id: int):
-    person = or_404(load_person(person_id))
+@object_view(load_person, permission=can_administer_this)
+def person(person):
     form = PersonForm(obj=None if request.method == "POST" else person)
     form.set_places(agencies(), districts())
     if request.method == "GET":
         form.show(person)
     problems: list[str] = []
-    if form.validate_on_submit():
-        manager = person_in(form.line_manager_email)
-        done = (
-            manager is not False
-            and carry_out(
-                lambda: update_person(person, me(), **_person_details(form, manager)),
-                form=form,
-                problems=problems,
-            )[0]
-        )
-        if done:
-            flash(f"{person.name}'s details have been saved.", "success")
-            return redirect(url_for("admin.person", person_id=person.id))
-    records = db.session.scalars(
-        db.select(Record).where(Record.owner_id == person.id).order_by(Record.cycle)
-    ).all()
+    if form.validate_on_submit() and _save_person(form, person, problems):
+        flash(f"{person.name}'s details have been saved.", "success")
+        return redirect(url_for("admin.person", person_id=person.id))
     return render_template(
         "admin/person_form.html",
         form=form,
         person=person,
         problems=problems,
-        records=records,
+        records=records_owned_by(person),
         history=admin_history(person_id=person.id, size=10),
         action_form=ConfirmForm(),
     ), status_for(form, problems)
 
 
+def _save_person(form, person: User, problems: list[str]) -> bool:
+    manager = person_in(form.line_manager_email)
+    return (
+        manager is not False
+        and carry_out(
+            lambda: update_person(person, me(), **_person_details(form, manager)),
+            form=form,
+            problems=problems,
+        )[0]
+    )
+
+
 @bp.route("/people/<id:person_id>/deactivate", methods=["GET", "POST"])
-@administrator_required
-def deactivate(person_id: int):
-    person = or_404(load_person(person_id))
+@object_view(load_person, permission=can_administer_this)
+def deactivate(person):
     form = DeactivateForm()
     if request.method == "GET" and person.line_manager:
         form.successor_email.data = person.line_manager.email
     problems: list[str] = []
     if form.validate_on_submit():
         successor = person_in(form.successor_email)
-        done = (
+        if (
             successor is not False
             and carry_out(
                 lambda: deactivate_person(person, me(), successor), form=form, problems=problems
             )[0]
-        )
-        if done:
+        ):
             flash(
                 f"{person.name} has been deactivated: they can no longer sign in. Their records "
                 "are kept.",
@@ -183,32 +178,19 @@ def deactivate(person_id: int):
 
 
 @bp.post("/people/<id:person_id>/reactivate")
-@administrator_required
-def reactivate(person_id: int):
-    person = or_404(db.session.get(User, person_id))
-    if ConfirmForm().validate_on_submit():
-        try:
-            reactivate_person(person, me())
-        except ActionRefused as refusal:
-            flash(refusal.message, "error")
-        else:
-            db.session.commit()
-            flash(
-                f"{person.name} can sign in again. Give them a line manager and teams.", "success"
-            )
+@object_view(load_person, permission=can_administer_this)
+def reactivate(person):
+    if ConfirmForm().validate_on_submit() and carry_out(lambda: reactivate_person(person, me()))[0]:
+        flash(f"{person.name} can sign in again. Give them a line manager and teams.", "success")
     return redirect(url_for("admin.person", person_id=person.id))
 
 
 @bp.post("/people/<id:person_id>/send-link")
-@administrator_required
-def send_link(person_id: int):
-    person = or_404(db.session.get(User, person_id))
-    if ConfirmForm().validate_on_submit():
-        try:
-            send_set_password_link(person, me())
-        except ActionRefused as refusal:
-            flash(refusal.message, "error")
-        else:
-            db.session.commit()
-            flash(f"A link to set their password has been emailed to {person.email}.", "success")
+@object_view(load_person, permission=can_administer_this)
+def send_link(person):
+    if (
+        ConfirmForm().validate_on_submit()
+        and carry_out(lambda: send_set_password_link(person, me()))[0]
+    ):
+        flash(f"A link to set their password has been emailed to {person.email}.", "success")
     return redirect(url_for("admin.person", person_id=person.id))

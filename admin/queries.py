@@ -8,11 +8,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from admin.models import AdminEvent
+from admin.models import AdminEvent, PeopleImport
 from core.database import db
 from core.forms import remove_null_characters
 from core.ids import parse_id
 from people.models import Agency, District, Role, Team, TeamMembership, User, UserRole
+from pledges.models import Record
 
 PAGE_SIZE = 50
 
@@ -143,6 +144,19 @@ def load_person(person_id: int) -> User | None:
             selectinload(User.supervisees),
             selectinload(User.managed_teams),
             selectinload(User.memberships).joinedload(TeamMembership.team),
+        )
+    )
+
+
+def load_import(import_id: int) -> PeopleImport | None:
+    return db.session.get(PeopleImport, import_id)
+
+
+def records_owned_by(person: User) -> list[Record]:
+    """A person's own records (not their teams'), first cycle first."""
+    return list(
+        db.session.scalars(
+            sa.select(Record).where(Record.owner_id == person.id).order_by(Record.cycle)
         )
     )
 

@@ -7,11 +7,12 @@ from flask import flash, redirect, render_template, request, url_for
 from admin import bp
 from admin.forms import AddMemberForm, PlaceForm, TeamForm
 from admin.operations import add_member, create_team, remove_member, save_place, update_team
+from admin.permissions import can_administer_this
 from admin.queries import agencies, districts, load_team, people_counts_by, search_teams
-from admin.view_helpers import administrator_required, or_404, person_in, place_from, status_for
+from admin.view_helpers import administrator_required, person_in, place_from, status_for
 from core.database import db
 from core.forms import ConfirmForm, remove_null_characters
-from core.guard import carry_out, me
+from core.guard import carry_out, me, object_view
 from core.ids import parse_id
 from people.models import Agency, District, User
 
@@ -34,32 +35,26 @@ def teams():
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])
-@bp.route("/teams/<id:team_id>", methods=["GET", "POST"])
 @administrator_required
-def team(team_id: int | None = None):
-    team = or_404(load_team(team_id)) if team_id is not None else None
+def new_team():
+    return _team_page(None)
+
+
+@bp.route("/teams/<id:team_id>", methods=["GET", "POST"])
+@object_view(load_team, permission=can_administer_this)
+def team(team):
+    return _team_page(team)
+
+
+def _team_page(team):
+    """A new team's form, or a team's: its details, its members, and adding one."""
     form = _team_form(team, from_request=request.method == "POST")
     problems: list[str] = []
     if form.validate_on_submit():
-        manager = person_in(form.manager_email)
-        if manager is not False:
-            details = {
-                "name": form.name.data,
-                "description": form.description.data or "",
-                "agency": place_from(Agency, form.agency.data),
-                "district": place_from(District, form.district.data),
-                "manager": manager,
-            }
-            done, saved = carry_out(
-                (lambda: create_team(me(), **details))
-                if team is None
-                else (lambda: update_team(team, me(), **details)),
-                form=form,
-                problems=problems,
-            )
-            if done:
-                flash(f"{saved.name} has been saved.", "success")
-                return redirect(url_for("admin.team", team_id=saved.id))
+        done, saved = _save_team(form, team, problems)
+        if done:
+            flash(f"{saved.name} has been saved.", "success")
+            return redirect(url_for("admin.team", team_id=saved.id))
     return render_template(
         "admin/team.html",
         form=form,
@@ -70,22 +65,36 @@ def team(team_id: int | None = None):
     ), status_for(form, problems)
 
 
+def _save_team(form, team, problems: list[str]):
+    manager = person_in(form.manager_email)
+    if manager is False:
+        return False, None
+    details = {
+        "name": form.name.data,
+        "description": form.description.data or "",
+        "agency": place_from(Agency, form.agency.data),
+        "district": place_from(District, form.district.data),
+        "manager": manager,
+    }
+    if team is None:
+        return carry_out(lambda: create_team(me(), **details), form=form, problems=problems)
+    return carry_out(lambda: update_team(team, me(), **details), form=form, problems=problems)
+
+
 @bp.post("/teams/<id:team_id>/members")
-@administrator_required
-def add_team_member(team_id: int):
-    team = or_404(load_team(team_id))
+@object_view(load_team, permission=can_administer_this)
+def add_team_member(team):
     member_form = AddMemberForm(prefix="member")
     problems: list[str] = []
-    if member_form.validate_on_submit():
-        person = person_in(member_form.email)
-        if (
-            person
-            and carry_out(
-                lambda: add_member(team, person, me()), form=member_form, problems=problems
-            )[0]
-        ):
-            flash(f"{person.name} has joined {team.name}.", "success")
-            return redirect(url_for("admin.team", team_id=team.id))
+    person = person_in(member_form.email) if member_form.validate_on_submit() else None
+    if (
+        person
+        and carry_out(lambda: add_member(team, person, me()), form=member_form, problems=problems)[
+            0
+        ]
+    ):
+        flash(f"{person.name} has joined {team.name}.", "success")
+        return redirect(url_for("admin.team", team_id=team.id))
     return render_template(
         "admin/team.html",
         form=_team_form(team, from_request=False),
@@ -96,11 +105,14 @@ def add_team_member(team_id: int):
     ), 422
 
 
+def _team_and_person(team_id: int, person_id: int):
+    team, person = load_team(team_id), db.session.get(User, person_id)
+    return (team, person) if team is not None and person is not None else None
+
+
 @bp.post("/teams/<id:team_id>/members/<id:person_id>/remove")
-@administrator_required
-def remove_team_member(team_id: int, person_id: int):
-    team = or_404(load_team(team_id))
-    person = or_404(db.session.get(User, person_id))
+@object_view(_team_and_person, permission=can_administer_this)
+def remove_team_member(team, person):
     if ConfirmForm().validate_on_submit():
         remove_member(team, person, me())
         db.session.commit()
@@ -131,13 +143,19 @@ def _organisation_page(forms: dict, problems: list[str], status: int = 200):
     ), status
 
 
+def _kind_and_place(kind: str, place_id: int | None = None):
+    """The kind of place and the place (None for a new one); None when there is no such place."""
+    model, _ = PLACES[kind]
+    place = db.session.get(model, place_id) if place_id is not None else None
+    return None if place_id is not None and place is None else (kind, place)
+
+
 @bp.post("/organisation/<any(agencies, districts):kind>")
 @bp.post("/organisation/<any(agencies, districts):kind>/<id:place_id>")
-@administrator_required
-def save_organisation_place(kind: str, place_id: int | None = None):
+@object_view(_kind_and_place, permission=can_administer_this)
+def save_organisation_place(kind: str, place):
     model, noun = PLACES[kind]
-    place = or_404(db.session.get(model, place_id)) if place_id is not None else None
-    key = f"{kind}-{place_id or 'new'}"
+    key = f"{kind}-{place.id if place else 'new'}"
     form = PlaceForm(prefix=key)
     problems: list[str] = []
     if form.validate_on_submit():

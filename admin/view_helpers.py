@@ -1,9 +1,7 @@
-"""What the administration views share: the permission check, loading, and carrying out an
-operation with its refusal shown beside the field it concerns."""
+"""What the administration views share: the guards for administrators and framework publishers
+(core/guard.py's `page_view`), and reading people and places from forms."""
 
 from __future__ import annotations
-
-from flask import abort
 
 from admin.permissions import can_administer, can_publish_frameworks
 from core.database import db
@@ -13,12 +11,6 @@ from people.operations import find_user_by_email
 
 administrator_required = page_view(can_administer)
 framework_publisher_required = page_view(can_publish_frameworks)
-
-
-def or_404(item):
-    if item is None:
-        abort(404)
-    return item
 
 
 def person_in(field) -> User | bool | None:

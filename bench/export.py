@@ -4,10 +4,12 @@ same text in the same run, at two sizes to show how time grows.
     python bench/export.py                                 # 1,200 and 12,000 records
     python bench/export.py --sizes 1200                    # a quick run
     python bench/export.py --sizes 12000 --kinds pdf parallel platypus
+    python bench/export.py --sizes 1200 --kinds record    # the largest record's PDF
 
 Kinds: pdf (the collated PDF as the app builds it), platypus (the same text laid out by plain
 platypus: the baseline), parallel (the body in two halves built by two processes at once,
-then joined: issue 12, item 4), xlsx, csv. Each runs in its own process, so that its peak
+then joined: issue 12, item 4), xlsx, csv, record (the record PDF of the largest record the
+forms accept, on a copy of the county: issue 16). Each runs in its own process, so that its peak
 memory (ru_maxrss) is its own. The machine is shared: wall time moves with its load, so CPU
 time (user + system) is printed too, and kinds are interleaved when repeated.
 """
@@ -181,10 +183,105 @@ def run_parallel(database_url: str) -> dict:
     }
 
 
+def _words(prefix: str, length: int) -> str:
+    """Text of `length` characters: numbered words, as the record PDF's tests use."""
+    text = " ".join(f"{prefix}{number:04d}" for number in range(length // 8 + 1))
+    return text[:length]
+
+
+def largest_record(database_url: str):
+    """The largest record the forms accept: every box of every key point at the limit (10,000
+    characters), five findings of the owner's own likewise, and in the review three pieces of
+    evidence and "what next" at the limit for each. Built in `database_url` (a county), owned
+    by a practitioner of it who has a line manager."""
+    from datetime import date
+
+    import sqlalchemy as sa
+    import time_machine
+
+    from core.database import db
+    from people.models import User
+    from people.operations import create_user
+    from pledges.models import ENTRY_TEXT_FIELDS, EvidenceSource, Record
+    from pledges.operations import add_finding, save_entry, start_record, submit_record
+    from pledges.review.operations import add_evidence, save_review, start_review
+    from supervision.operations import approve_all_remaining, start_session
+
+    limit = 10_000
+    manager = db.session.scalar(sa.select(User).order_by(User.id).limit(1))
+    owner = create_user(
+        email="largest-record@bench.test",
+        name="Largest Record",
+        password="bench-password-not-used",
+        line_manager=manager,
+    )
+    record = start_record(owner)
+    for _ in range(5):
+        add_finding(record, owner, title=_words("fin", 300), source=_words("src", 300))
+    for entry in record.entries:
+        boxes = {name: _words(name[:3], limit) for name in ENTRY_TEXT_FIELDS}
+        save_entry(entry, owner, boxes, base_revision=entry.revision)
+    submit_record(record, owner)
+    with time_machine.travel(date(2026, 5, 20)):
+        approve_all_remaining(record, manager, start_session(manager, supervisee=owner))
+    start_review(record, owner, today=date(2026, 11, 20))
+    for entry in record.entries:
+        for number in range(3):
+            add_evidence(
+                entry,
+                owner,
+                description=_words(f"ev{number}x", limit),
+                sources={EvidenceSource.SELF},
+            )
+        save_review(
+            entry,
+            owner,
+            {"judgement_value": "worse", "what_next": _words("next", limit)},
+            base_revision=entry.revision,
+        )
+    db.session.commit()
+    return db.session.get(Record, record.id)
+
+
+def run_record(database_url: str) -> dict:
+    """The record PDF of the largest record the forms accept, built as the download builds it
+    (in the request), on a copy of the county so the county is left as it was."""
+    import shutil
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from bench.make_county import bench_app
+    from pledges.pdf import record_pdf
+
+    source = database_url.removeprefix("sqlite:///")
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "county.sqlite"
+        shutil.copy(source, copy)
+        app = bench_app(f"sqlite:///{copy}")
+        with app.app_context():
+            record = largest_record(f"sqlite:///{copy}")
+            cpu_before, _ = _usage()
+            started = time.perf_counter()
+            data = record_pdf(record)
+            seconds = time.perf_counter() - started
+    cpu, peak_mb = _usage()
+    return {
+        "kind": "record",
+        "seconds": round(seconds, 2),
+        "cpu": round(cpu - cpu_before, 2),
+        "peak_mb": peak_mb,
+        "bytes": len(data),
+        "pages": len(PdfReader(BytesIO(data)).pages),
+    }
+
+
 def run_one(kind: str, database_url: str) -> dict:
     """In a child process: one export of the whole county, timed."""
     if kind == "parallel":
         return run_parallel(database_url)
+    if kind == "record":
+        return run_record(database_url)
 
     from bench.make_county import bench_app
     from collation.exports import write_export
@@ -229,7 +326,7 @@ def main() -> None:
         "--kinds",
         nargs="+",
         default=["pdf", "platypus", "xlsx"],
-        choices=["pdf", "platypus", "parallel", "xlsx", "csv"],
+        choices=["pdf", "platypus", "parallel", "xlsx", "csv", "record"],
     )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)

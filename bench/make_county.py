@@ -106,13 +106,13 @@ def _three_level_tree(managers: int, users: int, rng: random.Random) -> None:
     below = sa.select(User.id).where(User.line_manager_id.in_(reporting))
     awaiting = db.session.scalars(
         sa.select(Record.id)
-        .where(Record.owner_id.in_(below), Record.status == "signed_off")
+        .where(Record.owner_id.in_(below), Record.state == "signed_off")
         .order_by(Record.id)
     ).all()[::2]
     db.session.execute(
         sa.update(Record)
         .where(Record.id.in_(awaiting))
-        .values(status="submitted", signed_off_at=None, signed_off_by_id=None, review_due_on=None)
+        .values(state="submitted", signed_off_at=None, signed_off_by_id=None, review_due_on=None)
     )
     db.session.execute(
         sa.update(Entry).where(Entry.record_id.in_(awaiting)).values(approval="undecided")
@@ -199,8 +199,7 @@ def build_county(
                     "owner_id": None if team_record else (record_id % users) + 1,
                     "team_id": record_id if team_record else None,
                     "cycle": 1 + record_id // users,
-                    "status": "complete" if complete else "signed_off",
-                    "stage": 2 if complete else 1,
+                    "state": "complete" if complete else "signed_off",
                     "name": f"Record {record_id}",
                     "work_base_address": "",
                     "telephone": "",

@@ -44,7 +44,7 @@ def _child(kind: str, as_of: date) -> None:
     from app import create_app
     from core.database import db
     from core.mail import wait_until_sent
-    from pledges.models import Record, RecordStatus
+    from pledges.models import Record, RecordState
     from pledges.review.sweep import HEADS_UP_BEFORE, sweep_review_prompts
 
     app = create_app()
@@ -55,7 +55,7 @@ def _child(kind: str, as_of: date) -> None:
             found = db.session.scalar(
                 sa.select(sa.func.count(Record.id)).where(
                     Record.review_due_on.is_not(None),
-                    Record.status != RecordStatus.COMPLETE,
+                    Record.state != RecordState.COMPLETE,
                     Record.review_due_on <= as_of + HEADS_UP_BEFORE,
                 )
             )

@@ -10,7 +10,7 @@ bp = Blueprint("collation", __name__)
 
 @bp.app_template_global("can_collate")
 def can_collate_global(user):
-    from collation.selection import can_collate
+    from collation.permissions import can_collate
 
     return can_collate(user)
 

@@ -6,6 +6,8 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
+from core.formatting import shorten
+
 BAR_HEIGHT = 22
 GAP = 8
 LABEL_WIDTH = 330
@@ -30,7 +32,7 @@ def bar_chart_svg(chart_id: str, title: str, items: list[tuple[str, int]]) -> Ma
     for index, (label, value) in enumerate(items):
         y = GAP + index * (BAR_HEIGHT + GAP)
         bar = round(BAR_AREA * value / largest)
-        short = label if len(label) <= 48 else label[:47] + "…"
+        short = shorten(label, 48)
         parts += [
             f'<text x="{LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end" font-size="13" '
             f'fill="#0b0c0c">{escape(short)}</text>',

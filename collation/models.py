@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import Any
 
@@ -11,21 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import utcnow
 from core.database import db, enum_column
+from core.labels import LabelledEnum
 from people.models import User
 
 
-class ExportKind(enum.Enum):
-    PDF = "pdf"
-    XLSX = "xlsx"
-    CSV = "csv"
-
-    @property
-    def label(self) -> str:
-        return {
-            ExportKind.PDF: "Collated PDF",
-            ExportKind.XLSX: "Spreadsheet (XLSX)",
-            ExportKind.CSV: "Spreadsheet (CSV)",
-        }[self]
+class ExportKind(LabelledEnum):
+    PDF = "pdf", "Collated PDF"
+    XLSX = "xlsx", "Spreadsheet (XLSX)"
+    CSV = "csv", "Spreadsheet (CSV)"
 
     @property
     def mimetype(self) -> str:
@@ -36,11 +28,11 @@ class ExportKind(enum.Enum):
         }[self]
 
 
-class ExportStatus(enum.Enum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
+class ExportStatus(LabelledEnum):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Collating"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
 
 
 class ExportJob(db.Model):
@@ -81,6 +73,18 @@ class ExportJob(db.Model):
         if self.status is ExportStatus.DONE:
             return 100
         return int(100 * self.items_done / self.items_total) if self.items_total else 0
+
+    @property
+    def is_queued(self) -> bool:
+        return self.status is ExportStatus.QUEUED
+
+    @property
+    def is_done(self) -> bool:
+        return self.status is ExportStatus.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status is ExportStatus.FAILED
 
     @property
     def is_finished(self) -> bool:

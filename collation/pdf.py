@@ -2,7 +2,7 @@
 
 The front matter (cover, contents, summary with its charts) is laid out with platypus; the
 body, tens of thousands of pages for a county, is drawn line by line (collation.page_writer)
-in parts of bounded size that pikepdf joins (collation.pdf_parts).
+in parts of bounded size, joined one part at a time (collation.pdf_parts).
 
 Items are attributed to team, agency and district, never to a person. Anonymised, they carry
 agency and district only, and a group of fewer than five people is never shown: its attribution
@@ -47,7 +47,7 @@ from collation.queries import (
 from collation.selection import Selection
 from core.clock import today_in_london
 from core.database import db
-from core.formatting import long_date
+from core.formatting import long_date, shorten
 from core.pdf_fonts import BOLD, REGULAR, register_fonts
 from people.models import Agency, District, User
 
@@ -118,7 +118,7 @@ def _bar_chart(chart: Chart, anonymise: bool) -> Drawing:
     five are left out (the table beside says "fewer than 5")."""
     labels = chart.short_labels or [label for label, _ in chart.rows]
     bars = [
-        (label if len(label) <= 24 else label[:23] + "…", value)
+        (shorten(label, 24), value)
         for label, (_, value) in zip(labels, chart.rows, strict=True)
         if not (anonymise and 0 < value < SMALLEST_GROUP)
     ][:MOST_BARS] or [("No data", 0)]
@@ -344,7 +344,7 @@ def write_collated_pdf(selection: Selection, out: BinaryIO, progress=None) -> No
 
     The front matter is laid out once to count its pages (it is short); the body is drawn
     after it, page numbers following on, in parts of bounded size; the front matter is laid
-    out again with the body's page numbers in its contents, and pikepdf joins the parts.
+    out again with the body's page numbers in its contents, and the parts are joined as a stream.
     """
     styles = _styles()
     figures = dashboard_figures(selection, today_in_london())

@@ -7,6 +7,11 @@ from collation.selection import collation_district
 from people.models import User
 
 
+def can_collate(user: User) -> bool:
+    """The training team (the county) and district teams (their district)."""
+    return collation_district(user) is not False
+
+
 def can_use_export(user: User, job: ExportJob) -> bool:
     """Only its requester, and only while they may still collate what it covers.
 

@@ -13,19 +13,19 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
 
+from collation.models import ExportJob
 from collation.selection import Selection
 from core.clock import LONDON
 from core.database import db
 from people.models import Agency, District, Team, User
 from pledges.models import (
-    REVIEW_STATUS_LABELS,
     ChangeJudgement,
     Entry,
     EvidenceSource,
     FrameworkArea,
     KeyPoint,
     Record,
-    RecordStatus,
+    RecordState,
 )
 from pledges.review.rules import OVERDUE_AFTER_DAYS
 
@@ -36,7 +36,7 @@ OWNER = aliased(User)
 TEAM = aliased(Team)
 DISTRICT_ID = sa.func.coalesce(OWNER.district_id, TEAM.district_id)
 AGENCY_ID = sa.func.coalesce(OWNER.agency_id, TEAM.agency_id)
-STAGE_ONE_SIGNED_OFF = sa.or_(Record.status == RecordStatus.SIGNED_OFF, Record.stage == 2)
+STAGE_ONE_SIGNED_OFF = Record.state.in_([state for state in RecordState if state.is_signed_off])
 
 
 def _scoped(query, selection: Selection, *, signed_off_only: bool = True):
@@ -79,12 +79,6 @@ class Figures:
         return sum(count for _, count in self.by_status)
 
 
-def _status_label(stage: int, status: RecordStatus) -> str:
-    if stage == 2:
-        return REVIEW_STATUS_LABELS[status]
-    return status.label
-
-
 def _names(model) -> dict[int, str]:
     return dict(db.session.execute(sa.select(model.id, model.name)).all())
 
@@ -107,19 +101,12 @@ def team_choices(selection: Selection) -> list[tuple[int, str]]:
 def dashboard_figures(selection: Selection, today: date) -> Figures:
     figures = Figures()
     counted = _scoped(
-        sa.select(Record.stage, Record.status, sa.func.count(Record.id)),
+        sa.select(Record.state, sa.func.count(Record.id)),
         selection,
         signed_off_only=False,
-    ).group_by(Record.stage, Record.status)
-    order = [(1, s) for s in RecordStatus if s is not RecordStatus.COMPLETE] + [
-        (2, s) for s in REVIEW_STATUS_LABELS
-    ]
-    counts = {(stage, status): n for stage, status, n in db.session.execute(counted)}
-    figures.by_status = [
-        (_status_label(stage, status), counts[(stage, status)])
-        for stage, status in order
-        if counts.get((stage, status))
-    ]
+    ).group_by(Record.state)
+    counts = dict(db.session.execute(counted).all())
+    figures.by_status = [(state.label, counts[state]) for state in RecordState if counts.get(state)]
 
     districts, agencies, teams = _names(District), _names(Agency), _names(Team)
     for attribute, column, names, fallback in (
@@ -161,7 +148,7 @@ def _review_figures(figures: Figures, selection: Selection) -> None:
     """Evidence and judgements from reviews that have been signed off."""
     from pledges.models import Evidence
 
-    complete = Record.status == RecordStatus.COMPLETE
+    complete = Record.state == RecordState.COMPLETE
     source_sums = [
         sa.func.sum(sa.cast(getattr(Evidence, s.column), sa.Integer)) for s in EvidenceSource
     ]
@@ -219,9 +206,8 @@ def _review_figures(figures: Figures, selection: Selection) -> None:
 
 
 def _due_figures(figures: Figures, selection: Selection, today: date) -> None:
-    not_handed_in = sa.or_(
-        Record.status == RecordStatus.SIGNED_OFF,
-        sa.and_(Record.stage == 2, Record.status.in_([RecordStatus.DRAFT, RecordStatus.RETURNED])),
+    not_handed_in = Record.state.in_(
+        [RecordState.SIGNED_OFF, RecordState.REVIEW_OPEN, RecordState.REVIEW_RETURNED]
     )
     base = _scoped(sa.select(sa.func.count(Record.id)), selection).where(
         not_handed_in, Record.review_due_on <= today
@@ -310,7 +296,7 @@ def collated_items(
         DISTRICT_ID,
         AGENCY_ID,
         Record.team_id,
-        Record.status,
+        Record.state,
         Record.cycle,
         Record.signed_off_at,
         Record.completed_at,
@@ -332,9 +318,9 @@ def collated_items(
         wanted = area.number.in_(numbers)
         query = query.where(sa.or_(wanted, area.number.is_(None)) if None in areas else wanted)
     rows = _closing(db.session.execute(query))
-    for entry, district_id, agency_id, team_id, status, cycle, signed_off_at, completed_at in rows:
+    for entry, district_id, agency_id, team_id, state, cycle, signed_off_at, completed_at in rows:
         point = entry.key_point
-        review_signed_off = status is RecordStatus.COMPLETE
+        review_signed_off = state is RecordState.COMPLETE
         yield CollatedItem(
             area=f"{point.area.number}) {point.area.title}"
             if point
@@ -404,3 +390,9 @@ def section_titles(selection: Selection) -> list[tuple[int, str]]:
             )
         )
     return titles
+
+
+def load_export(job_id: int) -> ExportJob | None:
+    # Read afresh: the worker updates the job in a session of its own (in tests, the same
+    # process), and a copy already in this session would still say "queued".
+    return db.session.get(ExportJob, job_id, populate_existing=True)

@@ -4,33 +4,32 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from collation import bp
 from collation.exports import queue_export, retry_export, start_export
 from collation.filenames import job_filename
-from collation.models import ExportJob, ExportKind, ExportStatus
-from collation.permissions import can_use_export
-from collation.queries import team_choices
-from collation.selection import can_collate, selection_from_args
+from collation.models import ExportKind, ExportStatus
+from collation.permissions import can_collate, can_use_export
+from collation.queries import load_export, team_choices
+from collation.selection import selection_from_args
 from collation.storage import export_storage
 from collation.summaries import dashboard_charts, figures_for
 from core.clock import today_in_london
 from core.database import db
 from core.forms import ConfirmForm
+from core.guard import me, object_view, page_view
 from people.models import Agency, District
 
 
-def _selection_or_abort():
-    if not can_collate(current_user):
-        abort(403)
-    return selection_from_args(request.args, current_user)
+def _ordered(model):
+    return db.session.scalars(sa.select(model).order_by(model.name)).all()
 
 
 @bp.get("/collation")
-@login_required
+@page_view(can_collate)
 def dashboard():
-    selection = _selection_or_abort()
+    selection = selection_from_args(request.args, current_user)
     current = figures_for(selection, today_in_london())
     return render_template(
         "collation/dashboard.html",
@@ -38,48 +37,40 @@ def dashboard():
         figures=current.figures,
         computed_at=current.computed_at,
         charts=dashboard_charts(current),
-        districts=db.session.scalars(sa.select(District).order_by(District.name)).all(),
-        agencies=db.session.scalars(sa.select(Agency).order_by(Agency.name)).all(),
+        districts=_ordered(District),
+        agencies=_ordered(Agency),
         teams=team_choices(selection),
     )
 
 
 @bp.post("/collation/exports")
-@login_required
+@page_view(can_collate)
 def request_export():
     """Queue an export of what the dashboard shows, and go to its progress page."""
-    selection = _selection_or_abort()
+    selection = selection_from_args(request.args, current_user)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         kind = ExportKind(request.form.get("kind", ""))
     except ValueError:
         abort(400)
-    job = queue_export(current_user._get_current_object(), kind, selection)
+    job = queue_export(me(), kind, selection)
     db.session.commit()
     start_export(job.id)
     return redirect(url_for("collation.export_progress", job_id=job.id))
 
 
-def _job_or_abort(job_id: int) -> ExportJob:
-    job = db.session.get(ExportJob, job_id) or abort(404)
-    if not can_use_export(current_user, job):  # the roles held now, not when it was requested
-        abort(403)
-    return job
-
-
+# The export's permission is asked of the roles held now, not when it was requested.
 @bp.get("/collation/exports/<id:job_id>")
-@login_required
-def export_progress(job_id: int):
-    job = _job_or_abort(job_id)
+@object_view(load_export, permission=can_use_export)
+def export_progress(job):
     db.session.refresh(job)
     return render_template("collation/export.html", job=job, form=ConfirmForm())
 
 
 @bp.get("/collation/exports/<id:job_id>/download")
-@login_required
-def export_download(job_id: int):
-    job = _job_or_abort(job_id)
+@object_view(load_export, permission=can_use_export)
+def export_download(job):
     storage = export_storage()
     if not job.is_available or not storage.exists(job.file_name):
         abort(404)
@@ -91,9 +82,8 @@ def export_download(job_id: int):
 
 
 @bp.post("/collation/exports/<id:job_id>/retry")
-@login_required
-def export_retry(job_id: int):
-    job = _job_or_abort(job_id)
+@object_view(load_export, permission=can_use_export)
+def export_retry(job):
     if ConfirmForm().validate_on_submit() and job.status is ExportStatus.FAILED:
         retry_export(job)
         db.session.commit()

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from core.database import db
+from core.date_input import DateProblem, parse_date_parts, parts_of, typed_parts
 from core.ids import parse_id
 from people.models import Agency, District, Role, Team, User
 
@@ -22,10 +23,6 @@ def collation_district(user: User) -> District | bool | None:
     return False
 
 
-def can_collate(user: User) -> bool:
-    return collation_district(user) is not False
-
-
 @dataclass(frozen=True)
 class Selection:
     """Filters on signed-off content. `locked_district` is the district a district team is held to."""
@@ -39,6 +36,18 @@ class Selection:
     anonymise: bool = False
     locked_district: District | None = None
     problems: tuple[str, ...] = field(default=())
+    # The sign-off dates as typed in the dashboard's day, month and year boxes, and what was
+    # wrong with them: {"from": ({"day": …}, problem or None)}. Shown again, never queried.
+    typed_dates: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def date_parts(self, key: str) -> dict[str, str]:
+        """What the day, month and year boxes of `key` ("from" or "to") show."""
+        if key in self.typed_dates:
+            return self.typed_dates[key][0]
+        return parts_of(self.signed_off_from if key == "from" else self.signed_off_to)
+
+    def date_problem(self, key: str) -> DateProblem | None:
+        return self.typed_dates[key][1] if key in self.typed_dates else None
 
     @property
     def effective_district(self) -> District | None:
@@ -84,19 +93,33 @@ def _get(model, raw: str | None, what: str, problems: list[str]):
     return found
 
 
-def _date(raw: str | None, what: str, problems: list[str]) -> date | None:
+def _date(args, key: str, label: str, problems: list[str], typed: dict) -> date | None:
+    """A date from the dashboard's day, month and year boxes (`from-day`, …), or as
+    YYYY-MM-DD (`from=2026-05-01`, in the links the app makes)."""
+    parts = typed_parts(args, key)
+    if parts is not None:
+        try:
+            found = parse_date_parts(parts, label)
+        except DateProblem as problem:
+            typed[key] = (parts, problem)
+            problems.append(f"{problem.message}, so it was left out of the filter.")
+            return None
+        typed[key] = (parts, None)
+        return found
+    raw = args.get(key)
     if not raw:
         return None
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        problems.append(f"The {what} date was not a real date, so it was left out of the filter.")
+        problems.append(f"{label} was not a real date, so it was left out of the filter.")
         return None
 
 
 def selection_from_args(args, user: User) -> Selection:
     """Read the filters from a query string; anything unusable is dropped with a message."""
     problems: list[str] = []
+    typed: dict = {}
     locked = collation_district(user) or None
     number = args.get("key_point", "")
     key_point = parse_id(number)
@@ -109,9 +132,9 @@ def selection_from_args(args, user: User) -> Selection:
         agency=_get(Agency, args.get("agency"), "agency", problems),
         team=_get(Team, args.get("team"), "team", problems),
         key_point_number=key_point,
-        signed_off_from=_date(args.get("from"), "from", problems),
-        signed_off_to=_date(args.get("to"), "to", problems),
+        signed_off_from=_date(args, "from", "Signed off from", problems, typed),
+        signed_off_to=_date(args, "to", "Signed off to", problems, typed),
         anonymise=args.get("anonymise") in ("1", "on", "yes", "true"),
         locked_district=locked,
     )
-    return replace(selection, problems=tuple(problems))
+    return replace(selection, problems=tuple(problems), typed_dates=typed)

@@ -67,15 +67,25 @@ def enum_column(enum_class: type[enum.Enum], name: str) -> sa.Enum:
     )
 
 
-# Tables that other libraries own (APScheduler's job store, PostgresHuey's queue when it shares
-# the database): never offered for dropping.
-TABLES_OUTSIDE_MIGRATIONS = frozenset(
-    {"apscheduler_jobs", "huey_kv", "huey_schedule", "huey_task", "huey_counter"}
+# Tables another library owns (PostgresHuey's queue, when HUEY_URL names the app's own
+# database): never offered for dropping. (The scheduler keeps its jobs in memory: no table.)
+TABLES_OUTSIDE_MIGRATIONS = frozenset({"huey_kv", "huey_schedule", "huey_task", "huey_counter"})
+
+
+# The good-practice library's full-text search (library/search.py) is not a model: SQLite's FTS5
+# table with the shadow tables FTS5 makes for itself, and PostgreSQL's GIN index on an
+# expression. Its migration builds them; the drift check must not offer to drop them.
+SEARCH_TABLES = frozenset(
+    {"entries_search"}
+    | {f"entries_search_{shadow}" for shadow in ("data", "idx", "content", "docsize", "config")}
 )
+SEARCH_INDEXES = frozenset({"ix_entries_library_search"})
 
 
 def include_in_migrations(object_, name, type_, reflected, compare_to) -> bool:
-    return not (type_ == "table" and name in TABLES_OUTSIDE_MIGRATIONS)
+    if type_ == "table" and name in TABLES_OUTSIDE_MIGRATIONS | SEARCH_TABLES:
+        return False
+    return not (type_ == "index" and name in SEARCH_INDEXES)
 
 
 def render_migration_type(type_, object_, autogen_context):

@@ -7,7 +7,7 @@ import logging
 import sqlalchemy as sa
 from flask import current_app, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, SecurityError
 
 from core.database import db
 from core.security import CrossSiteRequest
@@ -66,6 +66,13 @@ def handle_cross_site_request(error: CrossSiteRequest):
     )
 
 
+def handle_untrusted_host(error: SecurityError):
+    """A request naming a host not in TRUSTED_HOSTS: no page of ours (its links would name that
+    host), just a plain refusal."""
+    log.warning("request refused: %s", error.description)
+    return "This address is not served here.", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def handle_too_large(error: RequestEntityTooLarge):
     return _render(413)
 
@@ -120,6 +127,7 @@ def init_app(app) -> None:
     app.register_error_handler(CrossSiteRequest, handle_cross_site_request)
     for error_class in DATABASE_UNAVAILABLE:
         app.register_error_handler(error_class, handle_database_unavailable)
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(RequestEntityTooLarge, handle_too_large)
     app.register_error_handler(HTTPException, handle_http_error)
     if not app.testing:

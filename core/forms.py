@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField
 from wtforms.validators import ValidationError
 
 
@@ -36,20 +35,3 @@ class BaseForm(FlaskForm):
 
 class ConfirmForm(BaseForm):
     """A button that changes something: only the CSRF token to check."""
-
-
-class DayField(DateField):
-    """A date whose error says what to enter, in words, instead of 'Not a valid date value'."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("format", "%Y-%m-%d")
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist):
-        if valuelist and not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError("Enter a real date, for example 23 November 2026") from error

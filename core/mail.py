@@ -20,7 +20,6 @@ Without MAIL_SERVER (development) messages are written to the log instead.
 
 from __future__ import annotations
 
-import enum
 import logging
 import smtplib
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from core import queue
 from core.clock import utcnow
 from core.database import db, enum_column
+from core.labels import LabelledEnum
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +54,11 @@ class OutgoingEmail:
     body: str
 
 
-class OutboxStatus(enum.Enum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
+class OutboxStatus(LabelledEnum):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent now"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
 
 
 class OutboxEmail(db.Model):
@@ -83,6 +83,10 @@ class OutboxEmail(db.Model):
     claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
+
+    @property
+    def is_being_sent(self) -> bool:
+        return self.status is OutboxStatus.SENDING
 
 
 def queue_email(session: Session, message: OutgoingEmail) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import utcnow
@@ -30,13 +30,14 @@ class Notification(db.Model):
         return self.read_at is None
 
 
-def notify(recipients: Iterable, subject: str, message: str, link: str) -> None:
+def notify(recipients: Iterable, subject: str, message: str, address: str) -> None:
     """Notify each recipient (anything with id, email, name) in the app and by email.
 
-    `link` is a path in the app; the email carries it as a full address. The email goes out only
-    when the surrounding transaction commits.
+    `address` is the full address of the page it is about (`url_for(..., _external=True)`): the
+    email carries it; the notification in the app links to its path, which works on whichever
+    host the person uses. The email goes out only when the surrounding transaction commits.
     """
-    base_url = current_app.config["BASE_URL"].rstrip("/")
+    link = urlsplit(address)._replace(scheme="", netloc="").geturl()
     seen: set[int] = set()
     for person in recipients:
         # Leavers (deactivated accounts) are not told: nobody reads their mail for them.
@@ -44,7 +45,7 @@ def notify(recipients: Iterable, subject: str, message: str, link: str) -> None:
             continue
         seen.add(person.id)
         db.session.add(Notification(user_id=person.id, message=message, link=link))
-        body = email_body(person.name, message, f"{base_url}{link}")
+        body = email_body(person.name, message, address)
         queue_email(db.session, OutgoingEmail(to=person.email, subject=subject, body=body))
 
 

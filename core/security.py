@@ -1,4 +1,5 @@
-"""Security headers on every response, and the check that keeps `next=` on this site."""
+"""Security headers on every response, the hosts and proxies trusted, the check on cross-site
+posts, and the check that keeps `next=` on this site."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from urllib.parse import urlsplit
 from flask import request
 from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from core.links import base_url_host
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -106,6 +109,8 @@ def init_app(app) -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(existing, RedactSecretsInPaths) for existing in logger.filters):
             logger.addFilter(RedactSecretsInPaths())
+    if app.config.get("TRUSTED_HOSTS_FROM_BASE_URL") and not app.config.get("TRUSTED_HOSTS"):
+        app.config["TRUSTED_HOSTS"] = [base_url_host(app)]
     proxies = app.config.get("PROXY_COUNT", 0)
     if proxies:
         # Behind the TLS proxy the client's address and scheme come from its X-Forwarded-*

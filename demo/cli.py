@@ -34,8 +34,8 @@ def demo_command() -> None:
 @click.command("setup-demo")
 def setup_demo_command() -> None:
     """Everything `make run` needs before serving, in one process: migrate the database to the
-    latest schema, publish the Derbyshire framework, and load the demo county if it is not
-    loaded yet. Each step changes nothing when it has been done before."""
+    latest schema, load the demo county if it is not loaded yet, and publish the Derbyshire
+    framework. Each step changes nothing when it has been done before."""
     from flask_migrate import upgrade
 
     from pledges.framework import DERBYSHIRE_FRAMEWORK_FILE, publish_framework, read_framework_file
@@ -43,7 +43,9 @@ def setup_demo_command() -> None:
     app = current_app._get_current_object()
     init_migrations(app)
     upgrade(directory=str(Path(app.root_path) / "migrations"))
+    # The demo first: on a fresh database it publishes the framework on its own story's first
+    # day, and publishing it afterwards changes nothing.
+    demo_command.callback()
     version = publish_framework(read_framework_file(DERBYSHIRE_FRAMEWORK_FILE))
     db.session.commit()
     click.echo(f"{version.title}, version {version.version}: current.")
-    demo_command.callback()

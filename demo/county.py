@@ -9,20 +9,22 @@ from __future__ import annotations
 import itertools
 import logging
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
-from core.clock import LONDON, today_in_london, utcnow
+from admin.models import PeopleImport
+from core.clock import LONDON, clock_at, today_in_london
 from core.database import db
 from demo.content import ADDED_FINDINGS, ENTRIES, EVIDENCE
 from people.models import Agency, District, Role, Team, User
 from people.operations import add_team_member, create_user
 from people.passwords import DEMO_PASSWORD
 from pledges.framework import ensure_default_framework
-from pledges.models import EvidenceSource, Record
+from pledges.models import EvidenceSource, Record, Sharing
 from pledges.operations import (
     add_addendum,
     add_finding,
@@ -30,7 +32,6 @@ from pledges.operations import (
     start_record,
     submit_record,
 )
-from pledges.review.dates import review_due_on
 from pledges.review.operations import add_evidence, save_review, start_review
 from supervision.operations import (
     approve_all_remaining,
@@ -134,16 +135,19 @@ class DemoSignIn:
 DEMO_SIGN_INS = [
     DemoSignIn(
         "practitioner@demo.test",
-        "a social worker whose six-month review is open; their team's record is a draft",
+        "social worker: their six-month review opened this week; their team's record is a draft",
     ),
-    DemoSignIn("teammate@demo.test", "a health visitor in the same team"),
     DemoSignIn(
-        "manager@demo.test", "line manager of both and manager of their team; records to sign off"
+        "teammate@demo.test", "health visitor in the same team; their record awaits sign-off"
     ),
-    DemoSignIn("senior@demo.test", "the manager's own line manager"),
+    DemoSignIn(
+        "manager@demo.test",
+        "their line manager: a record and a six-month review await their sign-off",
+    ),
+    DemoSignIn("senior@demo.test", "the manager's manager: a team manager's record awaits them"),
     DemoSignIn("district@demo.test", "district safeguarding team, Chesterfield"),
     DemoSignIn("training@demo.test", "the county training team"),
-    DemoSignIn("admin@demo.test", "administrator"),
+    DemoSignIn("admin@demo.test", "administrator: a file of new starters waits to be imported"),
 ]
 
 
@@ -159,6 +163,7 @@ class DemoCountyBuilder:
     """Builds the demo county in the current transaction; the caller commits."""
 
     def __init__(self, seed: int = 2008):
+        self.today = today_in_london()
         self.random = random.Random(seed)
         self.districts: dict[str, District] = {}
         self.agencies: dict[str, Agency] = {}
@@ -167,14 +172,35 @@ class DemoCountyBuilder:
         self.scenarios = itertools.count(1)
 
     def build(self) -> None:
-        ensure_default_framework()
+        with self._at(400, hour=8):
+            ensure_default_framework()  # published before anyone joined, where not yet
         self.districts = {name: District(name=name) for name in DISTRICTS}
         self.agencies = {name: Agency(name=name) for name in AGENCIES}
         db.session.add_all([*self.districts.values(), *self.agencies.values()])
         db.session.flush()
-        key = self._key_people()
-        teams = self._teams(key)
-        self._records(key, teams)
+        # Everyone joined over a year ago; the records' stories run over the last eight months.
+        with self._at(400, hour=9):
+            key = self._key_people()
+            teams = self._teams(key)
+            extra = self._extra_people(key, teams)
+        self._records(key, teams, extra)
+
+    def _extra_people(self, key: dict[str, User], teams: list[Team]) -> dict[str, User]:
+        """A colleague of the practitioner's whose review awaits the manager, and the team
+        manager whose record awaits the senior."""
+        colleague = self._person(
+            "colleague@demo.test",
+            "Senior social worker",
+            "Children's social care",
+            "Chesterfield",
+            line_manager=key["manager"],
+        )
+        senior_supervisee = next(
+            team.manager
+            for team in teams
+            if team.manager.line_manager == key["senior"] and team.manager != key["manager"]
+        )
+        return {"colleague": colleague, "senior_supervisee": senior_supervisee}
 
     def _name(self) -> str:
         while True:
@@ -345,10 +371,22 @@ class DemoCountyBuilder:
             teams.append(team)
         return teams
 
+    @contextmanager
+    def _at(self, days_ago: int, hour: int = 10, minute: int = 0) -> Iterator[None]:
+        """The app's clock during one step of the story: `days_ago` days before today, in the
+        working day (London time), so every history, session and sign-off has its own date."""
+        day = self.today - timedelta(days=days_ago)
+        with clock_at(datetime.combine(day, time(hour, minute), LONDON)):
+            yield
+            db.session.flush()  # column defaults (an event's time) are read at the flush
+
+    def _days_ago(self, day: date) -> int:
+        return (self.today - day).days
+
     def _fill(self, record: Record, by: User, how_many: int, always_pledge: bool = False) -> None:
         entries = list(record.key_point_entries)
         self.random.shuffle(entries)
-        for entry in entries[:how_many]:
+        for position, entry in enumerate(entries[:how_many]):
             options = ENTRIES[entry.key_point.number]
             good, pledge, helps, hinders, signs = self.random.choice(options)
             values = {
@@ -358,8 +396,10 @@ class DemoCountyBuilder:
                 "hinders": hinders,
                 "signs_of_success": signs,
             }
-            if not always_pledge and self.random.random() < 0.25:
-                values["pledge"] = ""  # good practice noted, no pledge on this point
+            # Good practice noted with no pledge on some points; never on the first, since a
+            # record needs a pledge to be submitted.
+            if position and not always_pledge and self.random.random() < 0.25:
+                values["pledge"] = ""
             save_entry(entry, by, values, base_revision=entry.revision)
 
     def _add_finding(self, record: Record, by: User, which: int) -> None:
@@ -378,39 +418,62 @@ class DemoCountyBuilder:
             base_revision=entry.revision,
         )
 
-    def _signed_off_days_ago(self, record: Record, days: int) -> None:
-        """Move a sign-off into the past, so its review is due (or overdue) today."""
-        signed_off = utcnow() - timedelta(days=days)
-        record.signed_off_at = signed_off
-        record.review_due_on = review_due_on(
-            signed_off.astimezone(LONDON).date(), current_app.config["REVIEW_INTERVAL_MONTHS"]
-        )
+    def _write(self, record: Record, by: User, *, days_ago: int, how_many: int, **options):
+        """Fill in some entries over the day the record was started and the days after it."""
+        with self._at(max(days_ago - 1, 1), hour=11):
+            self._fill(record, by, how_many, **options)
 
-    def _review_scenario(self, record: Record, person: User, scenario: int) -> None:
+    def _signed_off_record(self, person: User, *, signed_off_days_ago: int, how_many=None):
+        """A record started, written, submitted and signed off in supervision, in that order."""
+        started = signed_off_days_ago + 30
+        with self._at(started, hour=9):
+            record = start_record(person)
+        self._write(
+            record, person, days_ago=started, how_many=how_many or self.random.randint(3, 6)
+        )
+        with self._at(signed_off_days_ago + 14, hour=16):
+            submit_record(record, person, sharing=DEMO_SHARING[person.id % len(DEMO_SHARING)])
+        with self._at(signed_off_days_ago, hour=14):
+            self._sign_off(record, person.line_manager, supervisee=person)
+        return record
+
+    def _review(self, record: Record, person: User, *, submitted_days_ago=None) -> None:
+        """Start the review on its due date with evidence from the months since sign-off, and
+        submit it `submitted_days_ago` (when given)."""
+        opened = self._days_ago(record.review_due_on)
+        with self._at(opened, hour=9, minute=30):
+            start_review(record, person)
+            for entry in record.pledged_entries[:2]:
+                self._add_evidence(entry, person, signed_off_on=record.signed_off_at.date())
+        if submitted_days_ago is not None:
+            with self._at(min(submitted_days_ago, opened), hour=15):
+                submit_record(record, person)
+
+    def _review_scenario(self, person: User, scenario: int) -> Record:
         """Reviews in every state: not yet due, due, overdue, in progress, submitted, complete."""
         kind = scenario % 6
-        if kind == 0:
-            return  # signed off today: the review is six months away
-        self._signed_off_days_ago(record, {1: 184, 2: 220, 3: 190, 4: 200, 5: 230}[kind])
-        if kind in (1, 2):
-            return  # due, and overdue, not started
-        start_review(record, person, today=record.review_due_on)
-        for entry in record.pledged_entries[:2]:
-            self._add_evidence(entry, person)
-        if kind >= 4:
-            submit_record(record, person)
+        signed_off = {0: self.random.randint(20, 90), 1: 184, 2: 220, 3: 190, 4: 200, 5: 230}
+        record = self._signed_off_record(person, signed_off_days_ago=signed_off[kind])
+        if kind in (0, 1, 2):
+            return record  # not yet due; due, and overdue, not started
+        if kind == 3:
+            self._review(record, person)
+        else:
+            opened = self._days_ago(record.review_due_on)
+            self._review(record, person, submitted_days_ago=opened - 7)
         if kind == 5:
-            manager = person.line_manager
-            approve_all_remaining(record, manager, self._session(manager, supervisee=person))
+            with self._at(self._days_ago(record.review_due_on) - 14, hour=14):
+                self._sign_off(record, person.line_manager, supervisee=person)
+        return record
 
-    def _add_evidence(self, entry, person: User) -> None:
+    def _add_evidence(self, entry, person: User, *, signed_off_on: date) -> None:
         for _ in range(self.random.randint(1, 3)):
             text, codes, judgement = self.random.choice(EVIDENCE)
             add_evidence(
                 entry,
                 person,
                 description=text,
-                occurred_on=today_in_london() - timedelta(days=self.random.randint(10, 120)),
+                occurred_on=signed_off_on + timedelta(days=self.random.randint(20, 150)),
                 sources={EvidenceSource(code) for code in codes},
             )
         save_review(
@@ -441,60 +504,93 @@ class DemoCountyBuilder:
         for entry in rest:
             approve_entry(entry, manager, session)
 
-    def _records(self, key: dict[str, User], teams: list[Team]) -> None:
-        # The demo sign-ins: the practitioner's own record was signed off six months ago, so
-        # their review is open today; their team's record is a draft to co-edit and submit.
-        mine = start_record(key["practitioner"])
-        self._fill(mine, key["practitioner"], 4, always_pledge=True)
-        submit_record(mine, key["practitioner"])
-        self._sign_off(mine, key["manager"], supervisee=key["practitioner"])
-        self._signed_off_days_ago(mine, 186)
-        team_record = start_record(key["teammate"], team=teams[0])
-        self._fill(team_record, key["teammate"], 2)
-        self._add_finding(team_record, key["practitioner"], 0)
-        manager_record = start_record(key["manager"])
-        self._fill(manager_record, key["manager"], 4)
-        submit_record(manager_record, key["manager"])
-        # The manager's own record is signed off by *their* manager, the senior; its review is
-        # ten days away (the heads-up has gone).
-        self._sign_off(manager_record, key["senior"], supervisee=key["manager"])
-        self._signed_off_days_ago(manager_record, 172)
-        add_addendum(
-            manager_record.completed_entries[0],
-            key["manager"],
-            "Since sign-off the team has agreed a shared chronology template with health.",
-        )
-        # Everyone else: some not started, some drafts, some submitted.
-        others = [p for p in self.people if p not in key.values() and p.line_manager is not None]
+    def _draft(self, owner: User, *, days_ago: int, team: Team | None = None) -> Record:
+        with self._at(days_ago, hour=9):
+            record = start_record(owner, team=team)
+        writers = team.members if team is not None else [owner]
+        for writer in writers:
+            self._write(record, writer, days_ago=days_ago, how_many=self.random.randint(2, 5))
+        return record
+
+    def _records(self, key: dict[str, User], teams: list[Team], extra: dict[str, User]) -> None:
+        practitioner, manager = key["practitioner"], key["manager"]
+        # The practitioner's own record was signed off six months and a few days ago, so their
+        # review opened this week; their team's record is a draft to finish and submit.
+        self._signed_off_record(practitioner, signed_off_days_ago=186, how_many=4)
+        team_record = self._draft(key["teammate"], days_ago=12, team=teams[0])
+        with self._at(4, hour=15):
+            self._add_finding(team_record, practitioner, 0)
+        # Waiting for the manager: the teammate's own record, submitted three days ago, and a
+        # colleague's six-month review, submitted two days ago.
+        teammate_record = self._draft(key["teammate"], days_ago=30)
+        with self._at(3, hour=16):
+            submit_record(teammate_record, key["teammate"])
+        colleague = extra["colleague"]
+        colleague_record = self._signed_off_record(colleague, signed_off_days_ago=205)
+        self._review(colleague_record, colleague, submitted_days_ago=2)
+        # The manager's own record was signed off by *their* manager, the senior; its review is
+        # about ten days away (the heads-up has gone). An addendum followed a month ago.
+        manager_record = self._signed_off_record(manager, signed_off_days_ago=172, how_many=4)
+        with self._at(30, hour=12):
+            add_addendum(
+                manager_record.completed_entries[0],
+                manager,
+                "Since sign-off the team has agreed a shared chronology template with health.",
+            )
+        # Waiting for the senior: another team manager's record, submitted five days ago.
+        other_manager = extra["senior_supervisee"]
+        other_record = self._draft(other_manager, days_ago=40)
+        with self._at(5, hour=10):
+            submit_record(other_record, other_manager)
+        # Everyone else: some not started, some drafts, some submitted, some signed off with
+        # reviews in every state, some returned with comments.
+        scripted = {*key.values(), *extra.values()}
+        others = [p for p in self.people if p not in scripted and p.line_manager is not None]
         for index, person in enumerate(others):
             state = index % 4
             if state == 0:
                 continue
-            record = start_record(person)
-            self._fill(record, person, self.random.randint(2, 6))
-            if index % 7 == 0:
-                self._add_finding(record, person, 1)
-            if state >= 2:
-                submit_record(record, person)
             if state == 3 and (index // 4) % 3:
-                self._sign_off(record, person.line_manager, supervisee=person)
-                self._review_scenario(record, person, scenario=next(self.scenarios))
-            elif state == 3:
-                self._return_one(record, person.line_manager, supervisee=person)
-            _backdate(record, days=self.random.randint(3, 60))
+                record = self._review_scenario(person, next(self.scenarios))
+                continue
+            started = self.random.randint(20, 60)
+            record = self._draft(person, days_ago=started)
+            if index % 7 == 0:
+                with self._at(started - 2, hour=13):
+                    self._add_finding(record, person, 1)
+            if state >= 2:
+                with self._at(self.random.randint(5, 15), hour=16):
+                    submit_record(record, person, sharing=DEMO_SHARING[(index // 4) % 4])
+            if state == 3:
+                with self._at(self.random.randint(1, 4), hour=11):
+                    self._return_one(record, person.line_manager, supervisee=person)
         for index, team in enumerate(teams[1:], start=1):
             if index % 3 == 0:
                 continue
             starter = team.members[0]
-            record = start_record(starter, team=team)
-            for member in team.members:
-                self._fill(record, member, 2)
+            record = self._draft(starter, days_ago=self.random.randint(20, 60), team=team)
             if index % 3 == 2:
-                submit_record(record, starter)
+                with self._at(15, hour=16):
+                    submit_record(record, starter, sharing=Sharing.NAMED)
                 if index % 2:
-                    self._sign_off(record, team.manager, team=team)
-            _backdate(record, days=self.random.randint(3, 60))
+                    with self._at(8, hour=14):
+                        self._sign_off(record, team.manager, team=team)
+        self._import_waiting(key["admin"])
 
+    def _import_waiting(self, admin: User) -> None:
+        """Waiting for the administrator: a file of new starters, checked but not imported."""
+        with self._at(1, hour=16, minute=20):
+            db.session.add(
+                PeopleImport(
+                    uploaded_by=admin,
+                    filename="new-starters-december.csv",
+                    content=NEW_STARTERS_CSV,
+                )
+            )
+
+
+# The owners' choices for the good-practice library: mostly shared, some with names.
+DEMO_SHARING = [Sharing.ANONYMISED, Sharing.NAMED, Sharing.ANONYMISED, Sharing.NOT_SHARED]
 
 RETURN_COMMENTS = [
     "Good start. Can you say by when you will do this, and how we will know it has made a "
@@ -502,19 +598,6 @@ RETURN_COMMENTS = [
     "The signs of success describe what you will do rather than what will change. What would a "
     "family or a colleague notice?",
 ]
-
-
-def _backdate(record: Record, *, days: int) -> None:
-    """Spread the demo's records over the last weeks so lists and history look lived in."""
-    db.session.flush()
-    shift = timedelta(days=days)
-    record.created_at -= shift
-    record.updated_at = utcnow() - shift + timedelta(days=days // 2)
-    if record.submitted_at is not None:
-        record.submitted_at = record.updated_at
-    for event in record.events:
-        if event.occurred_at is not None:
-            event.occurred_at -= shift
 
 
 JOB_TITLES = {
@@ -528,6 +611,15 @@ JOB_TITLES = {
     "Voluntary sector": ["Family support volunteer co-ordinator", "Project worker"],
 }
 MULTI_AGENCY_TITLES = [title for titles in JOB_TITLES.values() for title in titles]
+
+# Two new starters in the practitioner's team, for the administrator to check and import.
+NEW_STARTERS_CSV = (
+    "name,email,job title,agency,district,team,line manager email,roles\n"
+    "Robin Carter,robin.carter@demo.test,Social worker,Children's social care,Chesterfield,"
+    "Chesterfield North multi-agency team,manager@demo.test,\n"
+    "Kit Adeyemi,kit.adeyemi@demo.test,School nurse,Health,Chesterfield,"
+    "Chesterfield North multi-agency team,manager@demo.test,\n"
+)
 
 
 def load_demo_county() -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import datetime
 
@@ -12,22 +11,15 @@ from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from core.clock import utcnow
 from core.database import db, enum_column
+from core.labels import LabelledEnum
 
 
-class Role(enum.Enum):
+class Role(LabelledEnum):
     """Roles held on top of being a practitioner. Line managers are those who have supervisees."""
 
-    DISTRICT_TEAM = "district_team"
-    TRAINING_TEAM = "training_team"
-    ADMINISTRATOR = "administrator"
-
-    @property
-    def label(self) -> str:
-        return {
-            Role.DISTRICT_TEAM: "District safeguarding team",
-            Role.TRAINING_TEAM: "Training team",
-            Role.ADMINISTRATOR: "Administrator",
-        }[self]
+    DISTRICT_TEAM = "district_team", "District safeguarding team"
+    TRAINING_TEAM = "training_team", "Training team"
+    ADMINISTRATOR = "administrator", "Administrator"
 
 
 class Agency(db.Model):

@@ -130,9 +130,11 @@ def change_password(user: User, current: str, new: str) -> None:
     browser back in.
     """
     if not verify_password(user.password_hash, current):
-        raise ActionRefused("Your current password is not right.")
+        raise ActionRefused("Your current password is not right.", field="current_password")
     if len(new) < MINIMUM_PASSWORD_LENGTH:
-        raise ActionRefused(f"Use at least {MINIMUM_PASSWORD_LENGTH} characters.")
+        raise ActionRefused(
+            f"Use at least {MINIMUM_PASSWORD_LENGTH} characters.", field="current_password"
+        )
     user.password_hash = hash_password(new)
     end_all_sessions(user)
     log.info("password changed for user %s", user.id)

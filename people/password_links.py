@@ -14,7 +14,7 @@ import logging
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from core.clock import utcnow
@@ -53,10 +53,10 @@ def make_token(user: User, purpose: LinkPurpose) -> str:
     return _serializer().dumps({"user": user.id, "hash": _fingerprint(user), "for": purpose.value})
 
 
-def set_password_path(user: User, purpose: LinkPurpose) -> str:
-    """The link's path (people.set_password_link), built without a request: the import and the
-    command line send links too."""
-    return f"/set-password/{make_token(user, purpose)}"
+def set_password_address(user: User, purpose: LinkPurpose) -> str:
+    """The link's full address (with or without a request: the import and the command line send
+    links too)."""
+    return url_for("people.set_password_link", token=make_token(user, purpose), _external=True)
 
 
 class LinkProblem(Exception):
@@ -126,7 +126,7 @@ def set_password_from_link(user: User, password: str) -> None:
 
 def send_password_link(user: User, purpose: LinkPurpose) -> None:
     """Email the person a link to set their password; it goes when the transaction commits."""
-    link = current_app.config["BASE_URL"].rstrip("/") + set_password_path(user, purpose)
+    link = set_password_address(user, purpose)
     if purpose is LinkPurpose.WELCOME:
         subject = "Set your password for the practice improvement pledge tracker"
         opening = (

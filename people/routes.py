@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 from flask import flash, jsonify, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from core.database import db
-from core.errors import ActionRefused
+from core.guard import carry_out, me, signed_in_view
 from core.notifications import mark_all_read, recent_notifications
 from core.security import is_safe_next
 from core.sessions import time_left
@@ -44,43 +44,49 @@ def sign_in():
     form = SignInForm()
     if request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"][:254]
-    sign_in_failed = False
     attempt = None
     if form.validate_on_submit():
-        # Counted and committed before the password is checked, so parallel guesses queue.
-        attempt = count_attempt(form.email.data, request.remote_addr)
-        db.session.commit()
-        user = authenticate(form.email.data, form.password.data) if attempt.allowed else None
-        if user is not None:
-            give_back(attempt)
-            db.session.commit()
-            session.clear()
-            login_user(user)
-            log.info("user %s signed in from %s", user.id, request.remote_addr)
+        attempt, signed_in = _try_signing_in(form.email.data, form.password.data)
+        if signed_in:
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("pledges.my_records"))
-        log.warning(
-            "sign-in %s for %r from %s",
-            "failed" if attempt.allowed else "refused (too many attempts)",
-            attempt.email_key.removeprefix("email:"),
-            request.remote_addr,
-        )
-        sign_in_failed = attempt.locked_until is None
     locked_until = attempt.locked_until if attempt else None
-    status = 429 if locked_until else 401 if sign_in_failed else 200
+    sign_in_failed = attempt is not None and locked_until is None
     return render_template(
         "people/sign_in.html",
         form=form,
         sign_in_failed=sign_in_failed,
         locked_until=locked_until,
         locked_by_address=bool(attempt and attempt.locked_by_address),
-    ), status
+    ), 429 if locked_until else 401 if sign_in_failed else 200
+
+
+def _try_signing_in(email: str, password: str):
+    """Count the attempt, then check the password: (the attempt, whether the user is signed in)."""
+    # Counted and committed before the password is checked, so parallel guesses queue.
+    attempt = count_attempt(email, request.remote_addr)
+    db.session.commit()
+    user = authenticate(email, password) if attempt.allowed else None
+    if user is None:
+        log.warning(
+            "sign-in %s for %r from %s",
+            "failed" if attempt.allowed else "refused (too many attempts)",
+            attempt.email_key.removeprefix("email:"),
+            request.remote_addr,
+        )
+        return attempt, False
+    give_back(attempt)
+    db.session.commit()
+    session.clear()
+    login_user(user)
+    log.info("user %s signed in from %s", user.id, request.remote_addr)
+    return attempt, True
 
 
 @bp.route("/sign-out", methods=["POST"])
-@login_required
+@signed_in_view
 def sign_out():
-    end_all_sessions(current_user._get_current_object())
+    end_all_sessions(me())
     db.session.commit()
     logout_user()
     session.clear()
@@ -105,7 +111,7 @@ def keep_signed_in():
 
 
 @bp.get("/notifications")
-@login_required
+@signed_in_view
 def notifications():
     """The signed-in person's notifications; opening the list marks them read."""
     items = recent_notifications(current_user.id)
@@ -116,15 +122,14 @@ def notifications():
 
 
 @bp.route("/profile", methods=["GET", "POST"])
-@login_required
+@signed_in_view
 def profile():
     """Your own work base, telephone and password."""
-    me = current_user._get_current_object()
-    details = ProfileForm(obj=me, prefix="details")
+    details = ProfileForm(obj=me(), prefix="details")
     password = PasswordForm(prefix="password")
     if "details-submit" in request.form and details.validate_on_submit():
         update_profile(
-            me,
+            me(),
             work_base_address=details.work_base_address.data or "",
             telephone=details.telephone.data or "",
         )
@@ -132,23 +137,21 @@ def profile():
         flash("Your details have been saved. New records will use them.", "success")
         return redirect(url_for("people.profile"))
     if "password-submit" in request.form and password.validate_on_submit():
-        try:
-            change_password(me, password.current_password.data, password.new_password.data)
-        except ActionRefused as refusal:
-            password.current_password.errors.append(refusal.message)
-        else:
-            db.session.commit()
-            session.clear()
-            login_user(me)
-            flash(
-                "Your password has been changed. Any other sessions have been signed out.",
-                "success",
-            )
+        current, new = password.current_password.data, password.new_password.data
+        if carry_out(lambda: change_password(me(), current, new), form=password)[0]:
+            _signed_in_again_after_password_change()
             return redirect(url_for("people.profile"))
-    failed = details.errors or password.errors
+    failed = details.errors or password.errors or password.form_errors
     return render_template(
         "people/profile.html", details=details, password=password
     ), 422 if failed else 200
+
+
+def _signed_in_again_after_password_change() -> None:
+    user = me()
+    session.clear()
+    login_user(user)
+    flash("Your password has been changed. Any other sessions have been signed out.", "success")
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])

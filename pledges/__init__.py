@@ -2,7 +2,12 @@
 
 from flask import Blueprint
 
+from pledges.wording import approve_remaining_label, sign_off_sentence, status_detail
+
 bp = Blueprint("pledges", __name__)
+# The words for a record's state, for any template (supervision's pages show records too).
+for helper in (status_detail, sign_off_sentence, approve_remaining_label):
+    bp.add_app_template_global(helper)
 
 
 @bp.app_template_global("review_timing")

@@ -11,11 +11,8 @@ from flask.cli import with_appcontext
 from core.clock import today_in_london
 from core.database import db
 from core.formatting import long_date
-from pledges import bp
 from pledges.framework import FrameworkFileError, publish_framework, read_framework_file
-from pledges.review.sweep import sweep_review_prompts
-
-bp.cli.short_help = "Stage 1 records and their framework."
+from pledges.review.sweep import prompts_owed, sweep_review_prompts
 
 framework_group = click.Group("framework", help="Publish the framework of key points.")
 
@@ -44,11 +41,28 @@ reviews_group = click.Group("reviews", help="The six-month reviews and their pro
 @click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Sweep as if today were this date (YYYY-MM-DD). Default: today in London.",
+    help="Sweep as if today were this date (YYYY-MM-DD). Default: today in London. "
+    "Prompts sent for a future date are recorded, so they are not sent again on the day.",
 )
-def sweep_command(as_of) -> None:
+@click.option(
+    "--dry-run", is_flag=True, help="List the prompts that would be sent; record and send nothing."
+)
+def sweep_command(as_of, dry_run: bool) -> None:
     """Send the review prompts owed on a date, each once, and list what was sent."""
     day = as_of.date() if as_of else today_in_london()
+    if dry_run:
+        owed, stale = prompts_owed(day)
+        for prompt in owed:
+            click.echo(
+                f"{prompt.kind.value:<9} {prompt.recipient:<32} record {prompt.record_id} "
+                f"({prompt.record_name})"
+            )
+        click.echo(
+            f"Dry run for {long_date(day)}: {len(owed)} would be sent"
+            + (f" and {stale} missed earlier would be recorded as not sent" if stale else "")
+            + ". Nothing was recorded or sent."
+        )
+        return
     sent = sweep_review_prompts(day)
     for prompt in sent:
         click.echo(

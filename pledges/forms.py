@@ -8,14 +8,17 @@ from wtforms import (
     EmailField,
     HiddenField,
     IntegerField,
+    RadioField,
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from core.forms import BaseForm, DayField, OneLine
-from pledges.models import ENTRY_TEXT_FIELDS, ChangeJudgement, EvidenceSource
+from core.date_input import DateInputField
+from core.forms import BaseForm, OneLine
+from pledges.models import ENTRY_TEXT_FIELDS, ChangeJudgement, EvidenceSource, Sharing
 from pledges.operations import FINDING_FIELDS
 from pledges.wording import (
     ENTRY_FIELD_LABELS,
@@ -149,7 +152,9 @@ class EvidenceForm(BaseForm):
             MaximumCharacters("The evidence"),
         ],
     )
-    occurred_on = DayField("When (optional)", validators=[Optional()])
+    occurred_on = DateInputField(
+        "When did it happen? (optional)", name_in_errors="Date", validators=[Optional()]
+    )
     from_self = BooleanField("SR – self report")
     from_service_user = BooleanField("SUR – service user report")
     from_manager = BooleanField("MR – manager report")
@@ -185,3 +190,15 @@ for _name in ("judgement_value", "what_next"):
 
 class NextCycleForm(BaseForm):
     """Which pledges to carry into the next cycle: entry ids, checked on the page."""
+
+
+class SubmitForm(BaseForm):
+    """Submitting a record, with the owners' choice of how the good-practice library shares it."""
+
+    sharing = RadioField(
+        "Sharing this record's good practice and pledges in the good-practice library",
+        choices=[SelectChoice(choice.value, choice.label) for choice in Sharing],
+        default=Sharing.ANONYMISED.value,
+        # Left out (an older page, a script), the record keeps the choice it has.
+        validators=[Optional()],
+    )

@@ -1,4 +1,5 @@
-"""Writing a record's history: every change, with who, when and what changed field by field."""
+"""Writing a record's history: every change, with who, when and what changed field by field
+(`core.history.field_changes`)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,6 @@ from typing import Any
 from core.database import db
 from people.models import User
 from pledges.models import Entry, Record, RecordEvent
-
-
-def field_changes(before: dict[str, str], after: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """The fields whose value differs, each with its old and new text."""
-    return {
-        field: {"from": before.get(field, ""), "to": value}
-        for field, value in after.items()
-        if before.get(field, "") != value
-    }
 
 
 def record_event(

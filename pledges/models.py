@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import utcnow
 from core.database import db, enum_column
+from core.labels import LabelledEnum
 from people.models import Team, User
 
 
@@ -76,70 +77,151 @@ class KeyPoint(db.Model):
         return bool(self.sub_points or self.additional_detail)
 
 
-class RecordStatus(enum.Enum):
-    """Where a record stands in stage 1."""
+class Transition(enum.Enum):
+    """What can happen to a record: each moves it from one state to the next (`RecordState`)."""
 
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    SIGNED_OFF = "signed_off"
-    # Stage 2 reuses draft, submitted and returned for the review; this closes the cycle.
-    COMPLETE = "complete"
+    SUBMIT = "submit"  # the owners send the stage (or the review) to their manager
+    RETURN = "return"  # the manager hands it back with comments on some entries
+    SIGN_OFF = "sign_off"  # the manager approves every completed entry
+    REOPEN = "reopen"  # the owners reopen signed-off pledges, before the review starts
+    START_REVIEW = "start_review"  # the six-month review opens
+
+
+class RecordState(LabelledEnum):
+    """Where a record stands, from the stage 1 draft to the complete cycle: its one state.
+
+    Stage 1 is draft, submitted, returned, signed off; the six-month review (stage 2) is open,
+    submitted, returned; signing the review off completes the cycle. A reopened record is a
+    draft again (with its earlier versions kept); a review falls due by date, not by state.
+    `allowed` answers what may happen next.
+    """
+
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for sign-off"
+    RETURNED = "returned", "Returned for changes"
+    SIGNED_OFF = "signed_off", "Signed off"
+    REVIEW_OPEN = "review_open", "Review in progress"
+    REVIEW_SUBMITTED = "review_submitted", "Review submitted for sign-off"
+    REVIEW_RETURNED = "review_returned", "Review returned for changes"
+    COMPLETE = "complete", "Cycle complete"
 
     @property
-    def label(self) -> str:
-        return {
-            RecordStatus.DRAFT: "Draft",
-            RecordStatus.SUBMITTED: "Submitted for sign-off",
-            RecordStatus.RETURNED: "Returned for changes",
-            RecordStatus.SIGNED_OFF: "Signed off",
-            RecordStatus.COMPLETE: "Cycle complete",
-        }[self]
+    def allowed(self) -> dict[Transition, RecordState]:
+        """What may happen next, and the state each leads to."""
+        return dict(_TRANSITIONS[self])
+
+    def allows(self, transition: Transition) -> bool:
+        return transition in _TRANSITIONS[self]
+
+    def after(self, transition: Transition) -> RecordState:
+        """The state `transition` leads to; ValueError if it cannot happen in this state."""
+        try:
+            return _TRANSITIONS[self][transition]
+        except KeyError:
+            raise ValueError(f"a record {self.value} cannot {transition.value}") from None
+
+    @property
+    def stage(self) -> int:
+        """1 until the six-month review is started, then 2 (a complete cycle stays at 2)."""
+        return 2 if self in _REVIEW_STATES else 1
+
+    @property
+    def is_in_review(self) -> bool:
+        return self in _REVIEW_STATES
+
+    @property
+    def is_draft(self) -> bool:
+        """Nothing has been submitted in this stage yet: a stage 1 draft or a review just opened."""
+        return self in (RecordState.DRAFT, RecordState.REVIEW_OPEN)
+
+    @property
+    def is_editable(self) -> bool:
+        """The owners write: drafting, or after their manager returned entries to them."""
+        return self in _EDITABLE_STATES
+
+    @property
+    def is_submitted(self) -> bool:
+        """Awaiting the manager's decisions, in stage 1 or in the review."""
+        return self in (RecordState.SUBMITTED, RecordState.REVIEW_SUBMITTED)
+
+    @property
+    def is_returned(self) -> bool:
+        return self in (RecordState.RETURNED, RecordState.REVIEW_RETURNED)
+
+    @property
+    def is_signed_off(self) -> bool:
+        """Stage 1 is signed off (and so locked), whatever the review's progress."""
+        return self is RecordState.SIGNED_OFF or self in _REVIEW_STATES
+
+    @property
+    def is_waiting_for_review(self) -> bool:
+        """Signed off, and the six-month review not yet started."""
+        return self is RecordState.SIGNED_OFF
+
+    @property
+    def is_complete(self) -> bool:
+        return self is RecordState.COMPLETE
 
 
-REVIEW_STATUS_LABELS = {
-    RecordStatus.DRAFT: "Review in progress",
-    RecordStatus.SUBMITTED: "Review submitted for sign-off",
-    RecordStatus.RETURNED: "Review returned for changes",
-    RecordStatus.COMPLETE: "Cycle complete",
+_TRANSITIONS: dict[RecordState, dict[Transition, RecordState]] = {
+    RecordState.DRAFT: {Transition.SUBMIT: RecordState.SUBMITTED},
+    RecordState.SUBMITTED: {
+        Transition.RETURN: RecordState.RETURNED,
+        Transition.SIGN_OFF: RecordState.SIGNED_OFF,
+    },
+    RecordState.RETURNED: {Transition.SUBMIT: RecordState.SUBMITTED},
+    RecordState.SIGNED_OFF: {
+        Transition.REOPEN: RecordState.DRAFT,
+        Transition.START_REVIEW: RecordState.REVIEW_OPEN,
+    },
+    RecordState.REVIEW_OPEN: {Transition.SUBMIT: RecordState.REVIEW_SUBMITTED},
+    RecordState.REVIEW_SUBMITTED: {
+        Transition.RETURN: RecordState.REVIEW_RETURNED,
+        Transition.SIGN_OFF: RecordState.COMPLETE,
+    },
+    RecordState.REVIEW_RETURNED: {Transition.SUBMIT: RecordState.REVIEW_SUBMITTED},
+    RecordState.COMPLETE: {},
 }
+_REVIEW_STATES = frozenset(
+    {
+        RecordState.REVIEW_OPEN,
+        RecordState.REVIEW_SUBMITTED,
+        RecordState.REVIEW_RETURNED,
+        RecordState.COMPLETE,
+    }
+)
+_EDITABLE_STATES = frozenset(
+    {
+        RecordState.DRAFT,
+        RecordState.RETURNED,
+        RecordState.REVIEW_OPEN,
+        RecordState.REVIEW_RETURNED,
+    }
+)
 
 
-class ChangeJudgement(enum.Enum):
+def state_sql_list(states) -> str:
+    """States as an SQL list for the CHECK constraints below: ('a', 'b')."""
+    return "(" + ", ".join(f"'{state.value}'" for state in states) + ")"
+
+
+class ChangeJudgement(LabelledEnum):
     """How practice changed against the pledge (section 7, point 7: positive change, no change,
     deterioration)."""
 
-    IMPROVED = "improved"
-    SOME_IMPROVEMENT = "some_improvement"
-    NO_CHANGE = "no_change"
-    WORSE = "worse"
-
-    @property
-    def label(self) -> str:
-        return {
-            ChangeJudgement.IMPROVED: "Improved",
-            ChangeJudgement.SOME_IMPROVEMENT: "Some improvement",
-            ChangeJudgement.NO_CHANGE: "No change",
-            ChangeJudgement.WORSE: "Worse",
-        }[self]
+    IMPROVED = "improved", "Improved"
+    SOME_IMPROVEMENT = "some_improvement", "Some improvement"
+    NO_CHANGE = "no_change", "No change"
+    WORSE = "worse", "Worse"
 
 
-class EvidenceSource(enum.Enum):
+class EvidenceSource(LabelledEnum):
     """Where a piece of evidence came from: the codes of the paper tool's stage 2 column."""
 
-    SELF = "SR"
-    SERVICE_USER = "SUR"
-    MANAGER = "MR"
-    COLLEAGUE = "CR"
-
-    @property
-    def label(self) -> str:
-        return {
-            EvidenceSource.SELF: "Self report",
-            EvidenceSource.SERVICE_USER: "Service user report",
-            EvidenceSource.MANAGER: "Manager report",
-            EvidenceSource.COLLEAGUE: "Colleague report",
-        }[self]
+    SELF = "SR", "Self report"
+    SERVICE_USER = "SUR", "Service user report"
+    MANAGER = "MR", "Manager report"
+    COLLEAGUE = "CR", "Colleague report"
 
     @property
     def column(self) -> str:
@@ -151,24 +233,23 @@ class EvidenceSource(enum.Enum):
         }[self]
 
 
-# Owners write while drafting, and again after their manager returns entries to them.
-EDITABLE_STATUSES = frozenset({RecordStatus.DRAFT, RecordStatus.RETURNED})
+class Sharing(LabelledEnum):
+    """Whether the owners let the good-practice library show their signed-off entries, and how.
+
+    Chosen when submitting; anonymised unless they choose otherwise.
+    """
+
+    NAMED = "named", "Share it with my name (or our team's name)"
+    ANONYMISED = "anonymised", "Share it anonymised: agency and district only"
+    NOT_SHARED = "not_shared", "Do not share it"
 
 
-class Approval(enum.Enum):
+class Approval(LabelledEnum):
     """A line manager's decision on one entry of a submitted record."""
 
-    UNDECIDED = "undecided"
-    APPROVED = "approved"
-    RETURNED = "returned"
-
-    @property
-    def label(self) -> str:
-        return {
-            Approval.UNDECIDED: "Awaiting sign-off",
-            Approval.APPROVED: "Approved",
-            Approval.RETURNED: "Returned with a comment",
-        }[self]
+    UNDECIDED = "undecided", "Awaiting sign-off"
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned with a comment"
 
 
 class Record(db.Model):
@@ -179,17 +260,17 @@ class Record(db.Model):
         sa.CheckConstraint("(owner_id IS NULL) <> (team_id IS NULL)", name="one_owner_or_one_team"),
         sa.CheckConstraint("cycle >= 1", name="cycle_positive"),
         sa.CheckConstraint(
-            "(status = 'draft') OR (submitted_at IS NOT NULL)", name="submitted_has_date"
+            f"state IN {state_sql_list(s for s in RecordState if s.is_draft)} "
+            "OR submitted_at IS NOT NULL",
+            name="submitted_has_date",
         ),
         sa.CheckConstraint(
-            "(stage = 2 OR status = 'signed_off') = "
+            f"(state IN {state_sql_list(s for s in RecordState if s.is_signed_off)}) = "
             "(signed_off_at IS NOT NULL AND signed_off_by_id IS NOT NULL AND review_due_on IS NOT NULL)",
             name="signed_off_if_and_only_if_sign_off_recorded",
         ),
-        sa.CheckConstraint("stage IN (1, 2)", name="stage_one_or_two"),
-        sa.CheckConstraint("status <> 'signed_off' OR stage = 1", name="signed_off_is_stage_one"),
         sa.CheckConstraint(
-            "(status = 'complete') = (completed_at IS NOT NULL AND completed_by_id IS NOT NULL)",
+            "(state = 'complete') = (completed_at IS NOT NULL AND completed_by_id IS NOT NULL)",
             name="complete_if_and_only_if_completion_recorded",
         ),
         sa.CheckConstraint("version >= 1", name="version_positive"),
@@ -200,8 +281,8 @@ class Record(db.Model):
         sa.Index(
             "ix_records_review_pending",
             "review_due_on",
-            postgresql_where=sa.text("status <> 'complete'"),
-            sqlite_where=sa.text("status <> 'complete'"),
+            postgresql_where=sa.text("state <> 'complete'"),
+            sqlite_where=sa.text("state <> 'complete'"),
         ),
     )
 
@@ -210,8 +291,9 @@ class Record(db.Model):
     owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id"), index=True)
     cycle: Mapped[int] = mapped_column(default=1)
-    status: Mapped[RecordStatus] = mapped_column(
-        enum_column(RecordStatus, "record_status"), default=RecordStatus.DRAFT, index=True
+    # Where the record stands, stage 1 and the review alike (RecordState says what may follow).
+    state: Mapped[RecordState] = mapped_column(
+        enum_column(RecordState, "record_state"), default=RecordState.DRAFT, index=True
     )
     # The header of the paper tool: taken from the profile, editable on the record.
     name: Mapped[str] = mapped_column(sa.String(160))
@@ -228,11 +310,13 @@ class Record(db.Model):
     review_due_on: Mapped[date | None] = mapped_column(index=True)
     # Reopening a signed-off record starts a new version; earlier ones are kept as snapshots.
     version: Mapped[int] = mapped_column(default=1)
-    # 1 until the six-month review is started; then `status` is the review's.
-    stage: Mapped[int] = mapped_column(default=1)
     review_started_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     completed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # How the good-practice library may show the signed-off entries (chosen when submitting).
+    sharing: Mapped[Sharing] = mapped_column(
+        enum_column(Sharing, "sharing"), default=Sharing.ANONYMISED
+    )
 
     framework_version: Mapped[FrameworkVersion] = relationship()
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
@@ -251,17 +335,15 @@ class Record(db.Model):
     )
 
     @property
-    def path(self) -> str:
-        """The record's page, for links in notifications (built without a request)."""
-        return f"/records/{self.id}"
-
-    @property
     def is_team_record(self) -> bool:
         return self.team_id is not None
 
-    @property
-    def is_editable(self) -> bool:
-        return self.status in EDITABLE_STATUSES
+    def move(self, transition: Transition) -> None:
+        """Take the record to the state `transition` leads to (ValueError if it cannot happen).
+
+        Operations check first and refuse in words; this keeps the state machine whole.
+        """
+        self.state = self.state.after(transition)
 
     @property
     def key_point_entries(self) -> list[Entry]:
@@ -271,24 +353,39 @@ class Record(db.Model):
     def added_findings(self) -> list[Entry]:
         return [entry for entry in self.entries if entry.key_point_id is None]
 
+    # The state's questions, asked of the record (templates and operations call these).
+    @property
+    def is_editable(self) -> bool:
+        return self.state.is_editable
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state.is_draft
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state.is_submitted
+
+    @property
+    def is_returned(self) -> bool:
+        return self.state.is_returned
+
     @property
     def is_signed_off(self) -> bool:
         """Stage 1 is signed off (and so locked), whatever the review's progress."""
-        return self.status is RecordStatus.SIGNED_OFF or self.in_review_stage
+        return self.state.is_signed_off
+
+    @property
+    def is_waiting_for_review(self) -> bool:
+        return self.state.is_waiting_for_review
 
     @property
     def in_review_stage(self) -> bool:
-        return self.stage == 2
+        return self.state.is_in_review
 
     @property
     def is_complete(self) -> bool:
-        return self.status is RecordStatus.COMPLETE
-
-    @property
-    def status_label(self) -> str:
-        if self.in_review_stage:
-            return REVIEW_STATUS_LABELS[self.status]
-        return self.status.label
+        return self.state.is_complete
 
     @property
     def pledged_entries(self) -> list[Entry]:
@@ -376,6 +473,9 @@ class Entry(db.Model):
     return_comment: Mapped[str] = mapped_column(sa.Text, default="")
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The identifying-details check, run again on the shared text when stage 1 is signed off:
+    # True keeps the entry out of the good-practice library; None means not checked yet.
+    shared_text_flagged: Mapped[bool | None]
 
     record: Mapped[Record] = relationship(back_populates="entries")
     key_point: Mapped[KeyPoint | None] = relationship()
@@ -401,6 +501,15 @@ class Entry(db.Model):
     @judgement_value.setter
     def judgement_value(self, value: str) -> None:
         self.change_judgement = ChangeJudgement(value) if value else None
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approval is Approval.APPROVED
+
+    @property
+    def is_returned(self) -> bool:
+        """Returned by the manager with a comment, and not yet submitted again."""
+        return self.approval is Approval.RETURNED
 
     @property
     def has_review(self) -> bool:

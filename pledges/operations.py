@@ -16,11 +16,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from core.clock import utcnow
 from core.database import db
 from core.errors import ActionRefused, AlreadyDone
+from core.history import field_changes
 from core.locks import lock_row
 from core.notifications import notify
 from people.models import Team, User
 from pledges.framework import current_framework
-from pledges.history import field_changes, record_event
+from pledges.history import record_event
+from pledges.links import record_address, record_page
 from pledges.merge import merge_fields
 from pledges.models import (
     ENTRY_TEXT_FIELDS,
@@ -30,9 +32,10 @@ from pledges.models import (
     FrameworkVersion,
     Record,
     RecordSnapshot,
-    RecordStatus,
+    Sharing,
+    Transition,
 )
-from pledges.personal_data import personal_data_findings
+from pledges.personal_data import find_in_text, personal_data_findings
 from pledges.review.rules import review_problems
 from pledges.wording import ENTRY_FIELD_SHORT_NAMES
 
@@ -88,7 +91,7 @@ def start_record(
     already = existing_record(owner=by, team=team)
     if already is not None and not already.is_complete:
         whose = f"{team.name} already has" if team else "You already have"
-        raise AlreadyDone(f"{whose} a record for this cycle. Here it is.", already.path)
+        raise AlreadyDone(f"{whose} a record for this cycle. Here it is.", record_page(already))
     framework = framework or current_framework()
     if framework is None:
         raise ActionRefused("No framework has been published yet. Ask your administrator.")
@@ -117,7 +120,9 @@ def start_record(
         already = existing_record(owner=by, team=team)
         if already is None:
             raise
-        raise AlreadyDone("This record has just been started. Here it is.", already.path) from None
+        raise AlreadyDone(
+            "This record has just been started. Here it is.", record_page(already)
+        ) from None
     record_event(record, by, "started", "Started the record")
     log.info("record %s started by user %s", record.id, by.id)
     return record
@@ -126,7 +131,7 @@ def start_record(
 def _require_editable(record: Record) -> None:
     if not record.is_editable:
         raise ActionRefused(
-            f"This record is {record.status_label.lower()}, so it cannot be changed now."
+            f"This record is {record.state.label.lower()}, so it cannot be changed now."
         )
 
 
@@ -358,8 +363,17 @@ def submission_problems(record: Record) -> list[str]:
     return problems
 
 
-def submit_record(record: Record, by: User, *, personal_data_confirmed: bool = False) -> None:
+def submit_record(
+    record: Record,
+    by: User,
+    *,
+    personal_data_confirmed: bool = False,
+    sharing: Sharing | None = None,
+) -> None:
     """Send a draft, or a record returned with comments, to its manager for sign-off.
+
+    `sharing`, when given, is the owners' choice of how the good-practice library may show the
+    record's entries once signed off (kept as it was when not given).
 
     Refused while `submission_problems` finds any, and while the text looks like it holds a
     child's or family's identifying details, until the owner confirms it does not. On
@@ -367,12 +381,12 @@ def submit_record(record: Record, by: User, *, personal_data_confirmed: bool = F
     again; approvals stand.
     """
     lock_record(record)
-    if record.status is RecordStatus.SUBMITTED:
+    if record.is_submitted:
         raise AlreadyDone(
             f"This has already been sent to {record.signing_manager.name} for sign-off."
             if record.signing_manager
             else "This has already been sent for sign-off.",
-            record.path,
+            record_page(record),
         )
     _require_editable(record)
     problems = submission_problems(record)
@@ -386,24 +400,55 @@ def submit_record(record: Record, by: User, *, personal_data_confirmed: bool = F
                 "family."
             ],
         )
-    resubmitting = record.status is RecordStatus.RETURNED
+    resubmitting = record.is_returned
+    if sharing is not None and sharing is not record.sharing:
+        record_event(
+            record,
+            by,
+            "sharing_chosen",
+            f"Library sharing: {sharing.label}",
+            changes={"sharing": {"from": record.sharing.value, "to": sharing.value}},
+        )
+        record.sharing = sharing
     for entry in record.returned_entries:
         entry.approval = Approval.UNDECIDED
-    record.status = RecordStatus.SUBMITTED
+    record.move(Transition.SUBMIT)
     record.submitted_at = utcnow()
     manager = record.signing_manager
     verb = "Resubmitted" if resubmitting else "Submitted"
     what = "six-month review" if record.in_review_stage else "record"
-    summary = f"{verb} for sign-off by {manager.name}"
+    summary = f"{verb} to {manager.name} for sign-off"
     record_event(record, by, "submitted", summary if what == "record" else f"{summary} (review)")
     notify(
         [manager],
         f"{record.name}: {what} {verb.lower()} for sign-off",
         f"{by.name} {verb.lower()} the {what} of {record.name} for you to sign off in supervision.",
-        record.path,
+        record_address(record),
     )
     db.session.flush()
     log.info("record %s submitted by user %s", record.id, by.id)
+
+
+def shared_text(entry: Entry) -> str:
+    """What the good-practice library shows of an entry: its good practice and its pledge (and an
+    added finding's title)."""
+    parts = [entry.finding_title] if entry.is_added_finding else []
+    return "\n".join([*parts, entry.good_practice, entry.pledge])
+
+
+def screen_shared_text(record: Record) -> int:
+    """Run the identifying-details check again on what the library would share of each entry,
+    as stage 1 is signed off, and mark the entries it flags so the library withholds them.
+
+    The owners confirmed at submission only that their manager may read the text; sharing it
+    across the county is a wider audience, so flagged entries are withheld rather than shown
+    after a second confirmation. Returns how many were flagged.
+    """
+    flagged = 0
+    for entry in record.entries:
+        entry.shared_text_flagged = bool(find_in_text(shared_text(entry)))
+        flagged += entry.shared_text_flagged
+    return flagged
 
 
 def add_addendum(entry: Entry, by: User, text: str) -> EntryAddendum:
@@ -448,9 +493,9 @@ def reopen_record(record: Record, by: User) -> RecordSnapshot:
     The new version needs signing off again, entry by entry.
     """
     lock_record(record)
-    if record.status is RecordStatus.DRAFT and record.snapshots:
-        raise AlreadyDone("The record had already been reopened for changes.", record.path)
-    if record.status is not RecordStatus.SIGNED_OFF:
+    if record.is_draft and record.snapshots:
+        raise AlreadyDone("The record had already been reopened for changes.", record_page(record))
+    if not record.state.allows(Transition.REOPEN):
         raise ActionRefused(
             "Only a signed-off record whose review has not started can be reopened."
         )
@@ -464,7 +509,7 @@ def reopen_record(record: Record, by: User) -> RecordSnapshot:
     )
     db.session.add(snapshot)
     record.version += 1
-    record.status = RecordStatus.DRAFT
+    record.move(Transition.REOPEN)
     record.signed_off_at = None
     record.signed_off_by = None
     record.review_due_on = None

@@ -16,10 +16,10 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from core.formatting import long_date
+from core.formatting import long_date, shorten
 from core.pdf_fonts import BOLD, REGULAR, register_fonts
 from pledges.models import Entry, Evidence, FrameworkVersion, Record
 from pledges.queries import entries_by_area
@@ -129,7 +129,9 @@ class WrappedOnce(Flowable):
         self._size = (0.0, 0.0)
 
     def wrap(self, availWidth, availHeight):
-        if self._wrapped_for != availWidth:
+        # The table computes a column's width by more than one sum, so the same width can differ
+        # in its last digit (125.55590551181106 and ...109): that is the same width.
+        if self._wrapped_for is None or abs(self._wrapped_for - availWidth) > 1e-6:
             self._size = self.inner.wrap(availWidth, availHeight)
             self._wrapped_for = availWidth
         self.width, self.height = self._size
@@ -137,7 +139,9 @@ class WrappedOnce(Flowable):
 
     def split(self, availWidth, availHeight):
         parts = self.inner.split(availWidth, availHeight)
-        self._wrapped_for = None
+        if not parts:  # nothing fits: the paragraph forgets its lines, so wrap it again
+            self._wrapped_for = None
+            return []
         if len(parts) == 1 and parts[0] is self.inner:
             return [self]
         return [WrappedOnce(part) for part in parts]
@@ -194,7 +198,7 @@ def _addenda(entry: Entry, style: ParagraphStyle) -> list[Flowable]:
     ]
 
 
-def _entry_row(entry: Entry, label: list[Flowable], styles) -> list:
+def _entry_row(entry: Entry, label: list[Flowable], styles, *, review: bool = True) -> list:
     text = styles["text"]
     return [
         label,
@@ -202,7 +206,7 @@ def _entry_row(entry: Entry, label: list[Flowable], styles) -> list:
         _text_cell(entry.pledge, text) + _addenda(entry, text),
         _text_cell(entry.helps, text, "Help:") + _text_cell(entry.hinders, text, "Hinder:"),
         _text_cell(entry.signs_of_success, text),
-        _review_cell(entry, text),
+        _review_cell(entry, text) if review else [],
     ]
 
 
@@ -224,10 +228,11 @@ class _ToolTable:
     def __init__(self, styles):
         self.styles = styles
         # The band: "Stage 1" over the first five columns, "Stage 2" over the last.
-        band = [paragraph("Stage 1", styles["band"]), "", "", "", ""]
+        # Wrapped once: these two rows are laid out again on every page they repeat on.
+        band = [WrappedOnce(paragraph("Stage 1", styles["band"])), "", "", "", ""]
         self.rows: list[list] = [
-            [*band, paragraph("Stage 2", styles["band"])],
-            [paragraph(heading, styles["head"]) for heading in HEADINGS],
+            [*band, WrappedOnce(paragraph("Stage 2", styles["band"]))],
+            [WrappedOnce(paragraph(heading, styles["head"])) for heading in HEADINGS],
         ]
         self.heights: list[float | None] = [None, None]
         self.commands: list[tuple] = [
@@ -285,34 +290,48 @@ class _ToolTable:
         )
 
 
-class _NumberedCanvas(Canvas):
-    """Writes "Page X of Y" (and whose tool it is) once every page is known."""
-
-    footer = ""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._pages = []
-
-    def showPage(self):
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self):
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self.setFont(REGULAR, 7.5)
-            self.drawString(MARGIN, 7 * mm, self.footer)
-            self.drawRightString(PAGE[0] - MARGIN, 7 * mm, f"Page {self._pageNumber} of {total}")
-            super().showPage()
-        super().save()
+FOOTER_SIZE = 7.5
+FOOTER_Y = 7 * mm
+# The page count is a form: each page's footer draws it ("Page 3 of " and the form), and the
+# form is defined once the last page is reached, so the document is laid out once.
+PAGE_COUNT_FORM = "page-count"
 
 
-def _canvas_with_footer(footer: str):
+def _page_count_x() -> float:
+    """Where the page count starts: room for four digits before the right margin."""
+    return PAGE[0] - MARGIN - 4 * stringWidth("0", REGULAR, FOOTER_SIZE)
+
+
+class _PageCount(Flowable):
+    """Takes no room. The last thing in the story, so drawn on the last page: it defines the
+    form that every page's footer shows, with the number of pages in it."""
+
+    def wrap(self, availWidth, availHeight):
+        return 0, 0
+
+    def draw(self):
+        canvas = self.canv
+        pages = canvas.getPageNumber()
+        canvas.beginForm(PAGE_COUNT_FORM)
+        canvas.setFont(REGULAR, FOOTER_SIZE)
+        canvas.drawString(_page_count_x(), FOOTER_Y, str(pages))
+        canvas.endForm()
+
+
+def _footer(text: str):
+    """Draws on every page: whose tool it is, and "Page X of Y"."""
     # At most one line: a long name is cut short rather than run into the page number.
-    short = footer if len(footer) <= 90 else footer[:89] + "…"
-    return type("_FooterCanvas", (_NumberedCanvas,), {"footer": short})
+    short = shorten(text, 90)
+
+    def on_page(canvas, _document) -> None:
+        canvas.saveState()
+        canvas.setFont(REGULAR, FOOTER_SIZE)
+        canvas.drawString(MARGIN, FOOTER_Y, short)
+        canvas.drawRightString(_page_count_x(), FOOTER_Y, f"Page {canvas.getPageNumber()} of ")
+        canvas.doForm(PAGE_COUNT_FORM)
+        canvas.restoreState()
+
+    return on_page
 
 
 def _build(story: list, *, title: str, footer: str) -> bytes:
@@ -327,7 +346,8 @@ def _build(story: list, *, title: str, footer: str) -> bytes:
         title=title,
         author="Practice improvement pledge tracker",
     )
-    document.build(story, canvasmaker=_canvas_with_footer(footer))
+    on_page = _footer(footer)
+    document.build([*story, _PageCount()], onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()
 
 
@@ -351,7 +371,7 @@ def _record_details(record: Record, styles) -> list:
         story.append(
             paragraph(members or "none", styles["details"], label="Team members:"),
         )
-    status = [f"Cycle {record.cycle}, version {record.version}. Status: {record.status_label}."]
+    status = [f"Cycle {record.cycle}, version {record.version}. Status: {record.state.label}."]
     if record.signed_off_at:
         status.append(f"Stage 1 signed off on {long_date(record.signed_off_at)}.")
     if record.review_due_on:
@@ -360,8 +380,11 @@ def _record_details(record: Record, styles) -> list:
     return story
 
 
-def record_pdf(record: Record) -> bytes:
+def record_pdf(record: Record, *, include_review: bool = True) -> bytes:
     """The record as the paper tool: its details, then the one table of the paper, filled in.
+
+    `include_review=False` leaves the review column empty (a review not yet signed off, printed
+    by someone who may read only what is signed off).
 
     Never refuses text the forms accepted: long cells continue on the next page under the
     repeated headings. With no added findings, blank rows a) to e) are left to write in.
@@ -371,12 +394,13 @@ def record_pdf(record: Record) -> bytes:
     for area, entries in entries_by_area(record):
         table.add_section(paragraph(f"{area.number}) {area.title}", styles["area"]))
         for entry in entries:
-            table.add_row(_entry_row(entry, text_flowables(entry.title, styles["small"]), styles))
+            title = text_flowables(entry.title, styles["small"])
+            table.add_row(_entry_row(entry, title, styles, review=include_review))
     table.add_findings_header()
     if record.added_findings:
         for index, entry in enumerate(record.added_findings):
             label = _finding_label(finding_letter(index), entry, styles)
-            table.add_row(_entry_row(entry, label, styles))
+            table.add_row(_entry_row(entry, label, styles, review=include_review))
     else:
         table.add_blank_findings()
     story = [

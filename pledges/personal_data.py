@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import phonenumbers
 
+from core.formatting import shorten
 from pledges.models import ENTRY_TEXT_FIELDS, Record
 from pledges.wording import ENTRY_FIELD_SHORT_NAMES
 
@@ -471,4 +472,4 @@ def hint_after_saving(entry, *, most: int = 5) -> str | None:
 
 
 def _shorten(text: str, most: int) -> str:
-    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
+    return shorten(text, most)

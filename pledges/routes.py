@@ -21,8 +21,10 @@ from pledges.forms import (
     NewFindingForm,
     RecordDetailsForm,
     StartRecordForm,
+    SubmitForm,
 )
 from pledges.framework import current_framework, load_framework_version
+from pledges.models import Sharing
 from pledges.operations import (
     add_addendum,
     add_finding,
@@ -39,7 +41,9 @@ from pledges.permissions import (
     can_edit_record,
     can_edit_review,
     can_read_framework,
+    can_read_record,
     can_reopen,
+    can_see_review,
     can_start_next_cycle,
     can_start_team_record,
     can_submit,
@@ -84,7 +88,7 @@ TEXT_NOT_SAVED = "Your text has not been saved: copy it if you need it."
 
 def not_editable(record, entry=None):
     """The answer to a page for changing a record that cannot be changed in its state now."""
-    flash(f"This record is {record.status_label.lower()}, so it cannot be changed now.", "info")
+    flash(f"This record is {record.state.label.lower()}, so it cannot be changed now.", "info")
     return redirect(url_for("pledges.view_record", record_id=record.id))
 
 
@@ -134,7 +138,7 @@ def _chosen_team(value: str | None):
 
 
 @bp.get("/records/<id:record_id>")
-@object_view(load_record, permission=can_view_record)
+@object_view(load_record, permission=can_read_record)
 def view_record(record):
     return render_template(
         "pledges/record.html",
@@ -151,7 +155,10 @@ def view_record(record):
         can_add_addendum=can_add_addendum(current_user, record),
         can_reopen=can_reopen(current_user, record),
         can_start_next_cycle=can_start_next_cycle(current_user, record),
+        show_history=can_view_history(current_user, record),
         history=history_preview(record) if can_view_history(current_user, record) else None,
+        show_review=can_see_review(current_user, record),
+        links_to_review=can_view_record(current_user, record),
         problems=submission_problems(record) if record.is_editable else [],
     )
 
@@ -272,15 +279,25 @@ def remove_finding_page(record, entry):
     return render_template("pledges/remove_finding.html", record=record, entry=entry, form=form)
 
 
+def _sharing_chosen(form: SubmitForm, record) -> Sharing | None:
+    """The library sharing chosen on the submit page: stage 1 only (the review shares nothing
+    new), and None when left out, so the record keeps its choice."""
+    if record.in_review_stage or not form.sharing.data:
+        return None
+    return Sharing(form.sharing.data)
+
+
 @bp.route("/records/<id:record_id>/submit", methods=["GET", "POST"])
 @object_view(load_record, permission=is_owner, when=can_submit, otherwise=not_editable)
 def submit(record):
-    form = ConfirmForm()
+    form = SubmitForm(sharing=record.sharing.value)
     if not form.validate_on_submit():
         return _submit_page(record, form, submission_problems(record))
     confirmed = request.form.get("not_identifying") == "yes"
     try:
-        submit_record(record, me(), personal_data_confirmed=confirmed)
+        submit_record(
+            record, me(), personal_data_confirmed=confirmed, sharing=_sharing_chosen(form, record)
+        )
     except AlreadyDone as done:
         return already_done(done, record)
     except ActionRefused as refusal:
@@ -375,13 +392,14 @@ def framework():
 
 
 @bp.get("/records/<id:record_id>/record.pdf")
-@object_view(load_record, permission=can_view_record)
+@object_view(load_record, permission=can_read_record)
 def record_pdf_download(record):
     """The record laid out like the paper tool, for whoever may see the record."""
     from pledges.pdf import record_pdf  # ReportLab: imported by this download only
 
     filename = f"pledges-{record.name}-cycle-{record.cycle}.pdf".replace(" ", "-").lower()
-    return _pdf_response(record_pdf(record), filename)
+    include_review = can_see_review(current_user, record)
+    return _pdf_response(record_pdf(record, include_review=include_review), filename)
 
 
 @bp.get("/frameworks/<id:version_id>/blank-tool.pdf")

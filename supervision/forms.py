@@ -5,17 +5,16 @@ from __future__ import annotations
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from core.forms import BaseForm, DayField
+from core.date_input import DateInputField
+from core.forms import BaseForm
 
 NOTES_LIMIT = 20_000
 COMMENT_LIMIT = 5_000
 
 
 class SessionForm(BaseForm):
-    held_on = DayField(
-        "Date of the session",
-        validators=[InputRequired("Enter the date of the session")],
-        format="%Y-%m-%d",
+    held_on = DateInputField(
+        "Date of the session", validators=[InputRequired("Enter the date of the session")]
     )
     notes = TextAreaField(
         "Notes (optional)",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -10,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import utcnow
 from core.database import db, enum_column
+from core.labels import LabelledEnum
 from people.models import Team, User
 from pledges.models import Entry, Record
 
@@ -80,13 +80,9 @@ class SessionRecord(db.Model):
     record: Mapped[Record] = relationship()
 
 
-class Decision(enum.Enum):
-    APPROVED = "approved"
-    RETURNED = "returned"
-
-    @property
-    def label(self) -> str:
-        return {Decision.APPROVED: "Approved", Decision.RETURNED: "Returned"}[self]
+class Decision(LabelledEnum):
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned"
 
 
 class EntryDecision(db.Model):

@@ -8,17 +8,20 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+import sqlalchemy as sa
 from flask import current_app
 
 from core.clock import today_in_london, utcnow
 from core.database import db
 from core.errors import ActionRefused, AlreadyDone
-from core.formatting import long_date
+from core.formatting import long_date, plural
+from core.locks import lock_row
 from core.notifications import notify
 from people.models import Team, User
 from pledges.history import record_event
-from pledges.models import Approval, Entry, Record, RecordStatus
-from pledges.operations import existing_record, lock_record, normalise_text
+from pledges.links import record_address, record_page
+from pledges.models import Approval, Entry, Record, Transition
+from pledges.operations import existing_record, lock_record, normalise_text, screen_shared_text
 from pledges.review.dates import review_due_on
 from supervision.models import Decision, EntryDecision, SessionRecord, SupervisionSession
 from supervision.permissions import (
@@ -72,6 +75,25 @@ def save_session_notes(session: SupervisionSession, by: User, notes: str) -> Non
     db.session.flush()
 
 
+def delete_session(session: SupervisionSession, by: User) -> None:
+    """Delete a session started by mistake, with its notes. Only the manager who started it may,
+    and only while no entry has been approved or returned in it: a decision belongs to the
+    record's history, so a session with one stays."""
+    if not can_run_session(by, session):
+        raise ActionRefused("Only the manager who started a session can delete it.")
+    # Locked, so an approval at the same moment either comes first (and is seen) or waits.
+    lock_row(session)
+    decided = sa.select(EntryDecision.id).where(EntryDecision.session_id == session.id).limit(1)
+    if db.session.scalar(decided) is not None:
+        raise ActionRefused(
+            "Entries have been approved or returned in this session, so it is part of the "
+            "record's history and cannot be deleted."
+        )
+    db.session.delete(session)
+    db.session.flush()
+    log.info("supervision session %s deleted by user %s", session.id, by.id)
+
+
 def _check_decision(entry: Entry, manager: User, session: SupervisionSession) -> Record:
     record = entry.record
     if not can_run_session(manager, session):
@@ -83,9 +105,9 @@ def _check_decision(entry: Entry, manager: User, session: SupervisionSession) ->
             "You cannot sign off this record: only the owner's line manager (or the team's "
             "manager), or that manager's own manager, can, and never for their own record."
         )
-    if record.status is not RecordStatus.SUBMITTED:
+    if not record.is_submitted:
         raise ActionRefused(
-            f"This record is {record.status_label.lower()}, so there is nothing to decide on now."
+            f"This record is {record.state.label.lower()}, so there is nothing to decide on now."
         )
     if entry not in record.completed_entries:
         what = "review" if record.in_review_stage else "entry"
@@ -111,7 +133,7 @@ def approve_entry(entry: Entry, manager: User, session: SupervisionSession) -> N
     """
     lock_record(entry.record)
     if entry.approval is Approval.APPROVED:
-        raise AlreadyDone(f"{entry.title} is already approved.", entry.record.path)
+        raise AlreadyDone(f"{entry.title} is already approved.", record_page(entry.record))
     record = _check_decision(entry, manager, session)
     _approve(entry, manager, session, record)
     if not _settle(record, manager):
@@ -119,7 +141,7 @@ def approve_entry(entry: Entry, manager: User, session: SupervisionSession) -> N
             record.owners,
             f"{record.name}: an entry was approved",
             f"{manager.name} approved “{entry.title}” in supervision.",
-            record.path,
+            record_address(record),
         )
     db.session.flush()
 
@@ -147,11 +169,11 @@ def approve_all_remaining(record: Record, manager: User, session: SupervisionSes
     """
     lock_record(record)
     remaining = record.entries_awaiting_decision
-    if not remaining or record.status is not RecordStatus.SUBMITTED:
+    if not remaining or not record.is_submitted:
         raise AlreadyDone(
             "There are no entries awaiting a decision: the record is "
-            f"{record.status_label.lower()}.",
-            record.path,
+            f"{record.state.label.lower()}.",
+            record_page(record),
         )
     for entry in remaining:
         _check_decision(entry, manager, session)
@@ -160,8 +182,8 @@ def approve_all_remaining(record: Record, manager: User, session: SupervisionSes
         notify(
             record.owners,
             f"{record.name}: entries were approved",
-            f"{manager.name} approved {len(remaining)} entries in supervision.",
-            record.path,
+            f"{manager.name} approved {plural(len(remaining), 'entry', 'entries')} in supervision.",
+            record_address(record),
         )
     db.session.flush()
     return len(remaining)
@@ -201,15 +223,15 @@ def _settle(record: Record, manager: User) -> bool:
     if record.entries_awaiting_decision:
         return False
     if record.returned_entries:
-        record.status = RecordStatus.RETURNED
+        record.move(Transition.RETURN)
         record_event(record, manager, "returned_record", "Returned to its owners for changes")
         count = len(record.returned_entries)
         notify(
             record.owners,
             f"{record.name}: returned with comments",
-            f"{manager.name} returned {count} entr{'y' if count == 1 else 'ies'} with comments. "
+            f"{manager.name} returned {plural(count, 'entry', 'entries')} with comments. "
             "Read the comments beside the entries, make your changes and submit the record again.",
-            record.path,
+            record_address(record),
         )
         return True
     if record.in_review_stage:
@@ -221,7 +243,7 @@ def _settle(record: Record, manager: User) -> bool:
 
 def _complete_cycle(record: Record, manager: User) -> None:
     """The review is signed off: the cycle is complete and the record locked for good."""
-    record.status = RecordStatus.COMPLETE
+    record.move(Transition.SIGN_OFF)
     record.completed_at = utcnow()
     record.completed_by = manager
     record_event(
@@ -235,17 +257,18 @@ def _complete_cycle(record: Record, manager: User) -> None:
         f"{record.name}: six-month review signed off",
         f"{manager.name} signed off the six-month review. The cycle is complete: you can start "
         "the next one, carrying forward the pledges you choose.",
-        record.path,
+        record_address(record),
     )
     log.info("record %s: cycle completed by user %s", record.id, manager.id)
 
 
 def _sign_off(record: Record, manager: User) -> None:
-    record.status = RecordStatus.SIGNED_OFF
+    record.move(Transition.SIGN_OFF)
     record.signed_off_at = utcnow()
     record.signed_off_by = manager
     months = current_app.config["REVIEW_INTERVAL_MONTHS"]
     record.review_due_on = review_due_on(today_in_london(), months)
+    screen_shared_text(record)  # before the good-practice library may show anything of it
     record_event(
         record,
         manager,
@@ -258,6 +281,6 @@ def _sign_off(record: Record, manager: User) -> None:
         f"{record.name}: signed off",
         f"{manager.name} signed off the record. Its six-month review is due on "
         f"{long_date(record.review_due_on)}.",
-        record.path,
+        record_address(record),
     )
     log.info("record %s signed off by user %s", record.id, manager.id)

@@ -39,6 +39,13 @@ def can_supervise_team(user: User, team: Team) -> bool:
     return not team.has_member(user) and _manager_or_their_manager(user, team.manager)
 
 
+def can_hold_session_about(user: User, subject: User | Team) -> bool:
+    """A session is about a supervisee or a team the user supervises."""
+    if isinstance(subject, Team):
+        return can_supervise_team(user, subject)
+    return can_supervise_person(user, subject)
+
+
 def can_view_session(user: User, session: SupervisionSession) -> bool:
     """The supervisee (or the team's members now), and the supervisor while they still supervise
     the supervisee (or team): a manager who has handed someone on, or a team's former manager,
@@ -63,4 +70,10 @@ def can_run_session(user: User, session: SupervisionSession) -> bool:
 
 def can_write_session_notes(user: User, session: SupervisionSession) -> bool:
     """The supervisor, while they may still read the session."""
+    return can_run_session(user, session) and can_view_session(user, session)
+
+
+def can_delete_session(user: User, session: SupervisionSession) -> bool:
+    """The manager who started it, while they may still read it (whether it may be deleted now,
+    with no decisions in it, is `delete_session`'s to say)."""
     return can_run_session(user, session) and can_view_session(user, session)

@@ -9,18 +9,21 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from core.database import db
 from people.models import Team, TeamMembership, User
-from pledges.models import Entry, Record, RecordStatus
+from pledges.models import Entry, Record, RecordState
 from supervision.models import SessionRecord, SupervisionSession
 from supervision.permissions import can_view_session
 
 # What needs a manager first: records waiting for them, then returned ones, then the rest.
 PRIORITY = {
-    RecordStatus.SUBMITTED: 0,
-    RecordStatus.RETURNED: 1,
-    RecordStatus.DRAFT: 2,
+    RecordState.SUBMITTED: 0,
+    RecordState.REVIEW_SUBMITTED: 0,
+    RecordState.RETURNED: 1,
+    RecordState.REVIEW_RETURNED: 1,
+    RecordState.DRAFT: 2,
+    RecordState.REVIEW_OPEN: 2,
     None: 3,
-    RecordStatus.SIGNED_OFF: 4,
-    RecordStatus.COMPLETE: 5,
+    RecordState.SIGNED_OFF: 4,
+    RecordState.COMPLETE: 5,
 }
 
 
@@ -38,22 +41,26 @@ class SuperviseeLine:
         return self.team.name if self.team else self.person.name
 
     @property
-    def status(self) -> RecordStatus | None:
-        return self.record.status if self.record else None
+    def state(self) -> RecordState | None:
+        return self.record.state if self.record else None
 
     @property
     def awaiting_decision(self) -> int:
-        if self.record is None or self.record.status is not RecordStatus.SUBMITTED:
+        if self.record is None or not self.record.is_submitted:
             return 0
         return len(self.record.entries_awaiting_decision)
 
     @property
     def needs_action(self) -> bool:
-        return self.status is RecordStatus.SUBMITTED
+        return self.record is not None and self.record.is_submitted
+
+    @property
+    def is_returned(self) -> bool:
+        return self.record is not None and self.record.is_returned
 
     @property
     def sort_key(self) -> tuple:
-        return (PRIORITY[self.status], self.name.lower())
+        return (PRIORITY[self.state], self.name.lower())
 
 
 @dataclass
@@ -63,11 +70,11 @@ class ManagerOverview:
 
     @property
     def awaiting_sign_off(self) -> int:
-        return sum(1 for line in self.lines if line.status is RecordStatus.SUBMITTED)
+        return sum(1 for line in self.lines if line.needs_action)
 
     @property
     def returned(self) -> int:
-        return sum(1 for line in self.lines if line.status is RecordStatus.RETURNED)
+        return sum(1 for line in self.lines if line.is_returned)
 
 
 def _latest_records(
@@ -94,12 +101,12 @@ def _latest_records(
     if only_submitted:
         # A record awaiting sign-off is always its owner's latest: a new cycle starts only
         # from a completed record.
-        candidates = candidates.where(Record.status == RecordStatus.SUBMITTED)
+        candidates = candidates.where(Record.state.in_([s for s in RecordState if s.is_submitted]))
     latest = candidates.subquery()
     records = db.session.scalars(
         sa.select(Record).join(latest, latest.c.id == Record.id).where(latest.c.latest == 1)
     ).all()
-    _load_entries_of([r for r in records if r.status is RecordStatus.SUBMITTED])
+    _load_entries_of([r for r in records if r.is_submitted])
     for record in records:
         if record.owner_id is not None:
             by_owner[record.owner_id] = record
@@ -146,7 +153,7 @@ def _acting_lines(reports: list[User]) -> list[SuperviseeLine]:
             teams.append(team)
     acting = []
     for line in _lines_for(people, teams, only_submitted=True):
-        if line.status is RecordStatus.SUBMITTED:
+        if line.needs_action:
             key = ("team", line.team.id) if line.team else ("person", line.person.id)
             order, line.acting_for = manager_of[key]
             acting.append((order, line))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core.clock import today_in_london
 from core.database import db
+from core.formatting import long_date
 from core.forms import ConfirmForm
 from core.guard import carry_out, me, object_view, signed_in_view
 from core.ids import parse_id
@@ -18,15 +19,16 @@ from supervision.forms import NotesForm, ReturnForm, SessionForm
 from supervision.operations import (
     approve_all_remaining,
     approve_entry,
+    delete_session,
     return_entry,
     save_session_notes,
     start_session,
 )
 from supervision.permissions import (
+    can_delete_session,
+    can_hold_session_about,
     can_run_session,
     can_sign_off,
-    can_supervise_person,
-    can_supervise_team,
     can_view_session,
     can_write_session_notes,
     session_records_visible_to,
@@ -55,33 +57,26 @@ def my_sessions():
     return render_template("supervision/my_sessions.html", sessions=sessions_for(me()))
 
 
-def _subject_or_abort():
-    """The person or team named in the query string, if the user may supervise them."""
+def _subject_in_query():
+    """The person (`?person=`) or team (`?team=`) a new session is about, or None."""
     if person_id := parse_id(request.args.get("person")):
-        person = db.session.get(User, person_id) or abort(404)
-        if not can_supervise_person(current_user, person):
-            abort(403)
-        return person, None
+        return db.session.get(User, person_id)
     if team_id := parse_id(request.args.get("team")):
-        team = db.session.get(Team, team_id) or abort(404)
-        if not can_supervise_team(current_user, team):
-            abort(403)
-        return None, team
-    abort(404)
+        return db.session.get(Team, team_id)
+    return None
 
 
 @bp.route("/supervision/sessions/new", methods=["GET", "POST"])
-@signed_in_view
-def new_session():
-    person, team = _subject_or_abort()
+@object_view(_subject_in_query, permission=can_hold_session_about)
+def new_session(subject):
+    person, team = (None, subject) if isinstance(subject, Team) else (subject, None)
     form = SessionForm()
     if request.method == "GET":
         form.held_on.data = today_in_london()
     if form.validate_on_submit():
+        held_on, notes = form.held_on.data, form.notes.data
         started, session = carry_out(
-            lambda: start_session(
-                me(), supervisee=person, team=team, held_on=form.held_on.data, notes=form.notes.data
-            ),
+            lambda: start_session(me(), supervisee=person, team=team, held_on=held_on, notes=notes),
             form=form,
         )
         if started:
@@ -126,6 +121,20 @@ def save_notes(session):
     if carry_out(lambda: save_session_notes(session, me(), form.notes.data))[0]:
         flash("The notes have been saved.", "success")
     return redirect(url_for("supervision.view_session", session_id=session.id, _anchor="notes"))
+
+
+@bp.route("/supervision/sessions/<id:session_id>/delete", methods=["GET", "POST"])
+@object_view(load_session, permission=can_delete_session)
+def delete_session_page(session):
+    """Confirm, then delete a session started by mistake (refused once it has decisions)."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        described = f"{session.with_name} on {long_date(session.held_on)}"
+        if carry_out(lambda: delete_session(session, me()))[0]:
+            flash(f"The session with {described} has been deleted.", "success")
+            return redirect(url_for("supervision.my_sessions"))
+        return redirect(url_for("supervision.view_session", session_id=session.id))
+    return render_template("supervision/delete_session.html", session=session, form=form)
 
 
 def _at_entry(session, entry) -> str:

@@ -24,11 +24,13 @@ from supervision.operations import approve_all_remaining, start_session
 WHO = ["owner", "teammate", "other", "manager", "other_manager", "senior", "district_in",
        "district_out", "training", "admin", "signed_out"]  # fmt: skip
 
-# page -> the status each person gets. 302 for signed out is the redirect to sign in; 302 for
+# page -> the status each person gets. The district team in the record's district and the training
+# team read the signed-off record and its PDF, never the review being written ("review"), a
+# draft ("team_record") or supervision notes. 302 for signed out is the redirect to sign in; 302 for
 # an owner on an entry page of a signed-off record is the redirect to the read-only record.
 MATRIX = {
-    "record":        [200, 403, 403, 200, 403, 200, 403, 403, 403, 200, 302],
-    "record_pdf":    [200, 403, 403, 200, 403, 200, 403, 403, 403, 200, 302],
+    "record":        [200, 403, 403, 200, 403, 200, 200, 403, 200, 200, 302],
+    "record_pdf":    [200, 403, 403, 200, 403, 200, 200, 403, 200, 200, 302],
     "entry":         [302, 403, 403, 403, 403, 403, 403, 403, 403, 403, 302],
     "review":        [200, 403, 403, 200, 403, 200, 403, 403, 403, 200, 302],
     "team_record":   [200, 200, 403, 200, 403, 200, 403, 403, 403, 200, 302],
@@ -50,6 +52,8 @@ MATRIX = {
     "admin_history": [403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 302],
     "people_csv":    [403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 302],
     "admin_mail":    [403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 302],
+    "library":       [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302],
+    "impact":        [403, 403, 403, 403, 403, 403, 200, 200, 200, 200, 302],
 }  # fmt: skip
 
 
@@ -81,7 +85,9 @@ def world(make_user, make_team, make_record):
         session = start_session(manager, supervisee=owner, notes="Private notes")
         approve_all_remaining(record, manager, session)
     start_review(record, owner, today=date(2026, 11, 1))
-    add_evidence(record.entries[0], owner, description="x", sources={EvidenceSource.SELF})
+    add_evidence(
+        record.entries[0], owner, description="Unsigned evidence", sources={EvidenceSource.SELF}
+    )
     team_record = make_record(owner, team=team)
     job = ExportJob(requested_by=people["training"], kind=ExportKind.CSV,
                     status=ExportStatus.RUNNING, items_total=10)  # fmt: skip
@@ -114,6 +120,8 @@ def world(make_user, make_team, make_record):
         "admin_history": "/admin/history",
         "people_csv": "/admin/people.csv",
         "admin_mail": "/admin/mail",
+        "library": "/library",
+        "impact": "/impact",
     }
     return people, urls
 
@@ -139,5 +147,24 @@ def test_supervision_notes_reach_only_the_supervisor_and_supervisee(client, auth
         auth.login(people[who])
         html = client.get(urls["session"]).get_data(as_text=True)
         assert ("Private notes" in html) == (who in ("owner", "manager")), who
-        for page in ("record", "dashboard"):
+        for page in ("record", "dashboard", "library", "impact"):
             assert "Private notes" not in client.get(urls[page]).get_data(as_text=True), (who, page)
+
+
+def test_the_district_and_training_teams_read_no_review_until_it_is_signed_off(client, auth, world):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    people, urls = world
+    for who in ("district_in", "training", "owner", "manager"):
+        auth.login(people[who])
+        page = client.get(urls["record"]).get_data(as_text=True)
+        pdf = PdfReader(BytesIO(client.get(urls["record_pdf"]).data))
+        text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+        writer = who in ("owner", "manager")
+        assert ('id="review"' in page) is writer, who
+        assert ("Unsigned evidence" in text) is writer, who
+        assert ("History" in page) is writer, who  # the drafts before sign-off are in it
+        assert "A pledge" in page, who
+        assert "A pledge" in text, who

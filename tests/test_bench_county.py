@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from admin.people_import import apply_import, plan_import
@@ -18,22 +17,17 @@ from people.models import Agency, District, Role, Team, User, UserRole
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.xfail(
-    sys.version_info < (3, 12),
-    reason="issue 20: on CPython 3.11 the serving process dies with SIGSEGV (not fixed yet)",
-    strict=False,
-)
 def test_the_supervision_walk_on_the_county_does_not_crash_the_server(separate_database_url):
     """Issue 20: the supervision overview of a manager of 59 people, 40 of them managers, and
     sign in, my records, a record, the overview, on the 1,200-record county, served by a
     process of its own with production settings (bench/page_sequence.py).
 
-    On CPython 3.11 (3.11.7 and Debian's 3.11.2) the serving process dies with SIGSEGV, most
-    often inside a garbage collection started by an allocation deep in SQLAlchemy's loading,
-    within its first few overviews, on SQLite and PostgreSQL alike; on CPython 3.12.1 it does
-    not. The cause is not found yet, so on 3.11 this test is expected to fail (it still runs
-    and reports XFAIL, or XPASS once fixed). The walk runs in a subprocess with faulthandler
-    on, so a crash fails this test with the interpreter's traceback, not pytest.
+    Before core/orm_references.py, on CPython 3.11 (3.11.7 and Debian's 3.11.2) the serving
+    process died with SIGSEGV within its first few overviews, on SQLite and PostgreSQL alike:
+    a garbage collection started inside an allocation ran SQLAlchemy's weakref callback on an
+    InstanceState while that state was being changed (the module says how). The walk runs in a
+    subprocess with faulthandler on, so a crash fails this test with the interpreter's
+    traceback instead of killing pytest.
     """
     build_county(separate_database_url, records=1200, users=1000, three_level_manager=True)
     walk = subprocess.run(

@@ -58,7 +58,7 @@ def test_a_mail_failure_never_loses_the_change(app, people, make_record, caplog)
     finally:
         app.config["MAIL_SERVER"] = ""
     db.session.refresh(record)
-    assert record.status.value == "submitted"
+    assert record.state.value == "submitted"
     assert "could not send email" in caplog.text
     assert "trying again in 30 s" in caplog.text
 

@@ -1,7 +1,7 @@
 """dashboard summaries and indexes for the key pages
 
 Revision ID: a0466b0144d2
-Revises: 669df8a6137b
+Revises: b7d4e2a91c05
 Create Date: 2026-11-26 02:03:24.254146
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a0466b0144d2'
-down_revision = '669df8a6137b'
+down_revision = 'b7d4e2a91c05'
 branch_labels = None
 depends_on = None
 

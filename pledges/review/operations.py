@@ -12,10 +12,12 @@ from datetime import date
 from core.clock import today_in_london, utcnow
 from core.database import db
 from core.errors import ActionRefused, AlreadyDone
-from core.formatting import long_date
+from core.formatting import long_date, plural
+from core.history import field_changes
 from core.locks import lock_row
 from people.models import User
-from pledges.history import field_changes, record_event
+from pledges.history import record_event
+from pledges.links import record_page
 from pledges.models import (
     Approval,
     ChangeJudgement,
@@ -23,7 +25,7 @@ from pledges.models import (
     Evidence,
     EvidenceSource,
     Record,
-    RecordStatus,
+    Transition,
 )
 from pledges.operations import (
     SaveOutcome,
@@ -48,7 +50,7 @@ def review_opens_on(record: Record) -> date | None:
 
 def can_start_review(record: Record, today: date) -> bool:
     return (
-        record.status is RecordStatus.SIGNED_OFF
+        record.state.allows(Transition.START_REVIEW)
         and record.review_due_on is not None
         and today >= record.review_due_on
     )
@@ -59,13 +61,12 @@ def start_review(record: Record, by: User, *, today: date | None = None) -> None
     today = today or today_in_london()
     lock_record(record)
     if record.in_review_stage:
-        raise AlreadyDone("The six-month review had already been started.", record.path)
-    if record.status is not RecordStatus.SIGNED_OFF:
+        raise AlreadyDone("The six-month review had already been started.", record_page(record))
+    if not record.state.allows(Transition.START_REVIEW):
         raise ActionRefused("The review starts once the pledges have been signed off.")
     if today < record.review_due_on:
         raise ActionRefused(f"The review opens on {long_date(record.review_due_on)}.")
-    record.stage = 2
-    record.status = RecordStatus.DRAFT
+    record.move(Transition.START_REVIEW)
     record.review_started_at = utcnow()
     for entry in record.entries:
         entry.approval = Approval.UNDECIDED
@@ -79,7 +80,7 @@ def _require_review_editable(record: Record) -> None:
         raise ActionRefused("The six-month review has not started yet.")
     if not record.is_editable:
         raise ActionRefused(
-            f"The review is {record.status_label.lower()}, so it cannot be changed now."
+            f"The review is {record.state.label.lower()}, so it cannot be changed now."
         )
 
 
@@ -204,7 +205,7 @@ def remove_evidence(item: Evidence, by: User) -> None:
     lock_row(record)
     item = db.session.get(Evidence, item_id)
     if item is None:
-        raise AlreadyDone("The evidence had already been removed.", record.path)
+        raise AlreadyDone("The evidence had already been removed.", record_page(record))
     entry = item.entry
     _require_review_editable(entry.record)
     record_event(
@@ -247,7 +248,7 @@ def start_next_cycle(record: Record, by: User, carry_forward: list[Entry]) -> Re
         raise ActionRefused("The next cycle starts once this cycle's review is signed off.")
     latest = existing_record(owner=record.owner, team=record.team)
     if latest is not None and latest.id != record.id:
-        raise AlreadyDone("The next cycle has already been started.", latest.path)
+        raise AlreadyDone("The next cycle has already been started.", record_page(latest))
     if record.team is None and by.id != record.owner_id:
         raise ActionRefused("Only the record's owner starts their next cycle.")
     chosen = [entry for entry in record.entries if entry.id in carry_ids and entry.has_pledge]
@@ -270,7 +271,7 @@ def start_next_cycle(record: Record, by: User, carry_forward: list[Entry]) -> Re
         new,
         by,
         "carried_forward",
-        f"Started cycle {new.cycle}, carrying forward {len(chosen)} pledge(s) from cycle "
+        f"Started cycle {new.cycle}, carrying forward {plural(len(chosen), 'pledge')} from cycle "
         f"{record.cycle}",
     )
     log.info("record %s: next cycle %s started by user %s", record.id, new.id, by.id)

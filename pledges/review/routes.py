@@ -9,6 +9,7 @@ from core.auth import csrf
 from core.clock import today_in_london
 from core.database import db
 from core.errors import ActionRefused, AlreadyDone
+from core.formatting import plural
 from core.forms import ConfirmForm
 from core.ids import parse_id
 from core.submissions import claim_submission, new_submission_key
@@ -250,7 +251,7 @@ def next_cycle(record_id: int):
             return redirect(url_for("pledges.view_record", record_id=record.id))
         db.session.commit()
         flash(
-            f"Cycle {new.cycle} has started with {len(chosen)} pledge(s) carried forward.",
+            f"Cycle {new.cycle} has started with {plural(len(chosen), 'pledge')} carried forward.",
             "success",
         )
         return redirect(url_for("pledges.view_record", record_id=new.id))

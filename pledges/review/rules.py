@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pledges.models import Record, RecordStatus
+from pledges.models import Record, RecordState
 
 
 def review_problems(record: Record) -> list[str]:
@@ -43,8 +43,7 @@ def review_timing(record: Record, today: date) -> str | None:
     """
     if record.review_due_on is None or record.is_complete:
         return None
-    handed_in = record.in_review_stage and record.status is RecordStatus.SUBMITTED
-    if handed_in:
+    if record.state is RecordState.REVIEW_SUBMITTED:
         return "submitted"
     if today < record.review_due_on:
         return "not yet due"

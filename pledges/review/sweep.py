@@ -29,7 +29,7 @@ from core.formatting import long_date
 from core.mail import OutgoingEmail, queue_emails
 from core.notifications import Notification, email_body
 from people.models import Team, TeamMembership, User
-from pledges.models import PromptKind, Record, RecordStatus, ReviewPrompt
+from pledges.models import PromptKind, Record, RecordState, ReviewPrompt
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class OwedPrompt:
         return (self.record_id, self.review_due_on, self.kind, self.recipient_id)
 
 
-def owed_query(as_of: date, limit: int) -> sa.Select:
+def owed_query(as_of: date, limit: int | None) -> sa.Select:
     """Prompts owed on `as_of` that no sweep has recorded yet (at most `limit` of them).
 
     For each record whose cycle is open: its latest prompt whose date has come (to its active
@@ -86,12 +86,15 @@ def owed_query(as_of: date, limit: int) -> sa.Select:
     open_cycle = (
         # The predicate of the partial index ix_records_review_pending, then the window.
         due.is_not(None),
-        Record.status != RecordStatus.COMPLETE,
+        Record.state != RecordState.COMPLETE,
         due <= heads_up_by,
         # In review, only "overdue" can still be owed, and not once the review is handed in.
         sa.or_(
-            Record.stage == 1,
-            sa.and_(due <= overdue_by, Record.status != RecordStatus.SUBMITTED),
+            Record.state == RecordState.SIGNED_OFF,
+            sa.and_(
+                due <= overdue_by,
+                Record.state.in_([RecordState.REVIEW_OPEN, RecordState.REVIEW_RETURNED]),
+            ),
         ),
     )
 
@@ -327,3 +330,17 @@ def sweep_review_prompts(as_of: date, batch_size: int = BATCH_SIZE) -> list[Sent
             break
     log.info("review sweep for %s sent %d prompt(s)", as_of.isoformat(), len(sent))
     return sorted(sent, key=lambda p: (p.record_id, list(PromptKind).index(p.kind), p.recipient))
+
+
+def prompts_owed(as_of: date) -> tuple[list[SentPrompt], int]:
+    """What a sweep on `as_of` would send now, and how many stale prompts it would record
+    unsent; it records and sends nothing (`flask reviews sweep --dry-run`)."""
+    owed = owed_prompts(owed_query(as_of, None))
+    to_send = [
+        SentPrompt(p.record_id, p.record_name, p.kind, p.recipient_email)
+        for p in owed
+        if p.is_to_send
+    ]
+    order = list(PromptKind)
+    to_send.sort(key=lambda p: (p.record_id, order.index(p.kind), p.recipient))
+    return to_send, len(owed) - len(to_send)

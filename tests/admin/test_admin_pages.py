@@ -15,7 +15,7 @@ from core.database import db
 from people.models import Agency, District, Role, Team, User
 from people.operations import create_user
 from pledges.framework import DERBYSHIRE_FRAMEWORK_FILE, FRAMEWORKS_DIR, current_framework
-from pledges.models import FrameworkVersion, RecordStatus
+from pledges.models import FrameworkVersion, RecordState
 from pledges.operations import save_entry, start_record, submit_record
 from supervision.permissions import acting_for, can_sign_off
 
@@ -336,7 +336,7 @@ def test_the_demo_move_practitioner_to_senior_moves_their_pending_review(client,
     pat, manager, senior = (
         by_email(f"{w}@demo.test") for w in ("practitioner", "manager", "senior")
     )
-    record = next(r for r in _records_of(pat) if r.status is RecordStatus.SIGNED_OFF)
+    record = next(r for r in _records_of(pat) if r.state is RecordState.SIGNED_OFF)
     start_review(record, pat, today=date.today())
     add_evidence(
         record.pledged_entries[0], pat, description="Audit", sources={EvidenceSource.MANAGER}

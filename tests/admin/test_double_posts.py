@@ -139,3 +139,45 @@ def test_two_administrators_deactivating_each_other_at_once_leave_one(
         (loser,) = [r for r in responses if r.headers.get("Location") is None] or [None]
         if loser is not None and loser.status_code == 422:
             assert "is the only administrator" in loser.get_data(as_text=True)
+
+
+def _submission_key(client, url: str) -> dict:
+    page = client.get(url).get_data(as_text=True)
+    keys = re.findall(r'name="submission_key" type="hidden" value="([^"]+)"', page)
+    return {"submission_key": keys[0]} if keys else {}
+
+
+@pytest.mark.parametrize(
+    ("page", "url", "form", "count"),
+    [
+        ("/admin/teams/new", "/admin/teams/new", {"name": "Rapid response team"}, "teams"),
+        (
+            "/admin/organisation",
+            "/admin/organisation/agencies",
+            {"agencies-new-name": "Youth service"},
+            "agencies",
+        ),
+    ],
+)
+def test_two_administrators_adding_the_same_name_at_once_get_no_500(
+    app, as_admin, people, make_user, postgresql_only, page, url, form, count
+):
+    """The unique name decides between two inserts at the same moment; the loser is told
+    there is already one of that name (it was a 500)."""
+    other_admin = make_user("Bea Admin", roles={Role.ADMINISTRATOR})
+    table = sa.table(count)
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(table))
+    responses = post_at_once(
+        app,
+        [
+            (people["admin"], url, {**form, **_submission_key(as_admin, page)}),
+            (other_admin, url, {**form, **_submission_key(as_admin, page)}),
+        ],
+    )
+    statuses = sorted(r.status_code for r in responses)
+    assert 500 not in statuses
+    assert statuses in ([302, 422], [302, 302]), statuses
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(table)) == before + 1
+    for refused in (r for r in responses if r.status_code == 422):
+        assert "There is already" in refused.get_data(as_text=True)

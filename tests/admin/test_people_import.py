@@ -231,3 +231,16 @@ def test_leavers_are_not_in_the_download(client, auth, people):
     assert people["outsider"].email not in client.get("/admin/people.csv").get_data(as_text=True)
     auth.login(people["manager"])
     assert client.get("/admin/people.csv").status_code == 403
+
+
+def test_names_that_differ_only_by_case_folding_are_the_same_team_and_agency(people):
+    """The import compares names as the admin pages do (admin.operations.name_key): "STRASSE"
+    and "Straße" are one name, so a file cannot create a second team an admin could not."""
+    db.session.add_all([Team(name="Straße team"), Agency(name="Jugendamt Straße")])
+    db.session.commit()
+    csv = HEADINGS + (
+        "Ann Able,ann@example.org,Social worker,JUGENDAMT STRASSE,Chesterfield,STRASSE TEAM,,\n"
+    )
+    plan = plan_import(csv)
+    assert plan.new_teams == []
+    assert plan.new_agencies == []

@@ -7,6 +7,7 @@ import re
 from datetime import date
 from io import BytesIO
 
+import pikepdf
 import pytest
 import time_machine
 from pypdf import PdfReader
@@ -141,3 +142,34 @@ def test_a_long_collation_is_written_in_parts_and_joined_with_its_outline(review
     area = next(page for title, page in titles if title.startswith("1) Children/young people"))
     assert "1) Children/young people" in reader.pages[area - 1].extract_text()
     assert reader.metadata.title.startswith("Practice improvement pledges")
+    # A well-formed file by qpdf's own check: cross-references, page tree, outline.
+    with pikepdf.Pdf.open(BytesIO(data)) as checked:
+        assert checked.check_pdf_syntax() == []
+        assert checked.get_warnings() == []
+        assert len(checked.pages) == len(reader.pages)
+
+
+def test_the_join_holds_one_part_at_a_time(reviewed, monkeypatch):
+    """Memory stays flat at any length: each part is closed before the next is opened."""
+    monkeypatch.setattr(pdf_parts, "PAGES_PER_PART", 1)
+    opened, open_now, most_open = [], set(), []
+    real_open = pikepdf.Pdf.open
+
+    def counting_open(source, *args, **kwargs):
+        part = real_open(source, *args, **kwargs)
+        opened.append(part)
+        open_now.add(id(part))
+        most_open.append(len(open_now))
+        real_close = part.close
+
+        def close():
+            open_now.discard(id(part))
+            real_close()
+
+        part.close = close
+        return part
+
+    monkeypatch.setattr(pdf_parts.pikepdf.Pdf, "open", counting_open)
+    data = collated_pdf(Selection())
+    assert len(PdfReader(BytesIO(data)).pages) >= len(opened) > 2  # front matter, a part a page
+    assert max(most_open) == 1

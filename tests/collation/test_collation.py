@@ -108,13 +108,29 @@ def test_the_county_dashboard_shows_figures_charts_and_their_data(client, auth, 
     assert "With service user, manager or colleague evidence" in html
 
 
+def test_sign_off_dates_are_typed_as_day_month_and_year(client, auth, county):
+    auth.login(county["training"])
+    wrong = client.get(
+        "/collation", query_string={"from-day": "1", "from-month": "13", "from-year": "2026"}
+    ).get_data(as_text=True)
+    assert "Month must be between 1 and 12, so it was left out of the filter." in wrong
+    assert 'id="from-month" name="from-month" type="text" inputmode="numeric" value="13"' in wrong
+    assert 'type="date"' not in wrong
+    right = client.get(
+        "/collation",
+        query_string={"from-day": "1", "from-month": "5", "from-year": "2026", "to-day": ""},
+    ).get_data(as_text=True)
+    assert "signed off from 2026-05-01 to today" in right
+    assert "left out of the filter" not in right
+
+
 def test_filters_live_in_the_url_and_bad_ones_are_explained(client, auth, county):
     auth.login(county["training"])
     html = client.get("/collation?district=99999&from=2026-13-01&key_point=x").get_data(
         as_text=True
     )
     assert "The district chosen was not found" in html
-    assert "The from date was not a real date" in html
+    assert "Signed off from was not a real date" in html
     assert "The key point must be a number" in html
     # "²" passes str.isdigit() but not int(): Hypothesis found it made a 500.
     for odd in ("²", "100", "0"):

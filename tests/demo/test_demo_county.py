@@ -11,7 +11,7 @@ from core.database import db
 from demo.county import DEMO_PASSWORD, DEMO_SIGN_INS, load_demo_county
 from people.models import District, Role, Team, User
 from people.operations import authenticate
-from pledges.models import EvidenceSource, Record, RecordStatus
+from pledges.models import EvidenceSource, Record, RecordState
 
 
 def test_the_demo_county_has_its_sign_ins_and_their_relationships():
@@ -22,7 +22,7 @@ def test_the_demo_county_has_its_sign_ins_and_their_relationships():
     by_email = {u.email: u for u in db.session.scalars(sa.select(User))}
     practitioner, teammate = by_email["practitioner@demo.test"], by_email["teammate@demo.test"]
     (own,) = [r for r in db.session.scalars(sa.select(Record)) if r.owner == practitioner]
-    assert own.status is RecordStatus.SIGNED_OFF
+    assert own.state is RecordState.SIGNED_OFF
     assert own.review_due_on <= today_in_london()  # the practitioner's review is open today
     manager, senior = by_email["manager@demo.test"], by_email["senior@demo.test"]
     assert practitioner.line_manager == manager
@@ -43,13 +43,17 @@ def test_the_demo_county_is_county_shaped_with_records_in_every_state():
     assert db.session.scalar(sa.select(sa.func.count(Team.id))) == 12
     assert 35 <= db.session.scalar(sa.select(sa.func.count(User.id))) <= 60
     records = list(db.session.scalars(sa.select(Record)))
-    assert {record.status for record in records} == set(RecordStatus)
-    reviews = {(r.stage, r.status) for r in records if r.in_review_stage}
-    assert {RecordStatus.DRAFT, RecordStatus.SUBMITTED, RecordStatus.COMPLETE} <= {
-        s for _, s in reviews
-    }
+    states = {record.state for record in records}
+    assert {
+        RecordState.DRAFT,
+        RecordState.SUBMITTED,
+        RecordState.RETURNED,
+        RecordState.SIGNED_OFF,
+        RecordState.COMPLETE,
+    } <= states
+    assert {RecordState.REVIEW_OPEN, RecordState.REVIEW_SUBMITTED} <= states
     today = today_in_london()
-    due_dates = [r.review_due_on for r in records if r.status is RecordStatus.SIGNED_OFF]
+    due_dates = [r.review_due_on for r in records if r.state is RecordState.SIGNED_OFF]
     assert any(due > today + timedelta(days=14) for due in due_dates)  # not yet due
     assert any(today <= due <= today + timedelta(days=14) for due in due_dates)  # heads-up sent
     assert any(today - timedelta(days=28) < due <= today for due in due_dates)  # due

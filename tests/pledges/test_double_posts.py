@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from core.database import db
 from core.notifications import Notification
-from pledges.models import EvidenceSource, Record, RecordEvent, RecordStatus
+from pledges.models import EvidenceSource, Record, RecordEvent, RecordState
 from pledges.operations import save_entry, submit_record
 from pledges.review.operations import add_evidence, start_review
 from supervision.operations import approve_all_remaining, start_session
@@ -50,7 +50,7 @@ def complete(people, with_pledge):
     submit_record(record, pat)
     approve_all_remaining(record, morgan, start_session(morgan, supervisee=pat))
     db.session.commit()
-    assert record.status is RecordStatus.COMPLETE
+    assert record.state is RecordState.COMPLETE
     return record
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from core.database import db
 from core.errors import ActionRefused
-from pledges.models import RecordStatus
+from pledges.models import RecordState
 from pledges.operations import (
     add_finding,
     remove_finding,
@@ -21,7 +21,7 @@ from pledges.operations import (
 def test_a_record_starts_with_one_entry_per_key_point_and_the_profile_details(people, framework):
     practitioner = people["practitioner"]
     record = start_record(practitioner)
-    assert record.status is RecordStatus.DRAFT
+    assert record.state is RecordState.DRAFT
     assert [entry.key_point.number for entry in record.entries] == list(range(1, 15))
     assert record.framework_version == framework
     assert record.name == "Pat Practitioner"
@@ -226,9 +226,9 @@ def test_a_submitted_record_is_locked_to_its_owners(people, make_record):
     record = make_record(practitioner)
     save_entry(record.entries[3], practitioner, {"pledge": "A pledge"}, base_revision=1)
     submit_record(record, practitioner)
-    assert record.status is RecordStatus.SUBMITTED
+    assert record.state is RecordState.SUBMITTED
     assert record.submitted_at is not None
-    assert record.events[-1].summary == "Submitted for sign-off by Morgan Manager"
+    assert record.events[-1].summary == "Submitted to Morgan Manager for sign-off"
     with pytest.raises(ActionRefused, match="submitted for sign-off"):
         save_entry(record.entries[3], practitioner, {"pledge": "Changed"}, base_revision=2)
     with pytest.raises(ActionRefused):

@@ -130,7 +130,7 @@ def test_submitting_text_that_looks_identifying_needs_confirmation(
     client, auth, people, make_record
 ):
     from core.database import db
-    from pledges.models import RecordStatus
+    from pledges.models import RecordState
     from pledges.operations import save_entry
 
     pat = people["practitioner"]
@@ -156,10 +156,10 @@ def test_submitting_text_that_looks_identifying_needs_confirmation(
     assert 'aria-describedby="not_identifying-error"' in html
     assert "12/03/2015" in html
     db.session.refresh(record)
-    assert record.status is RecordStatus.DRAFT
+    assert record.state is RecordState.DRAFT
     client.post(f"/records/{record.id}/submit", data={"not_identifying": "yes"})
     db.session.refresh(record)
-    assert record.status is RecordStatus.SUBMITTED
+    assert record.state is RecordState.SUBMITTED
 
 
 def test_saving_identifying_text_saves_it_and_says_which_words_and_why(

@@ -117,6 +117,17 @@ def test_the_headings_and_band_repeat_on_every_page(people, make_record):
         assert text.index("Stage 1 Stage 2") < text.index("Examples of current good practice")
 
 
+def test_every_page_says_which_page_of_how_many(people, make_record):
+    pat = people["practitioner"]
+    record = make_record(pat)
+    save_entry(record.entries[0], pat, {"pledge": words("ple", LIMIT)}, base_revision=1)
+    reader = PdfReader(BytesIO(record_pdf(record)))
+    total = len(reader.pages)
+    assert total > 3
+    footers = [re.findall(r"Page (\d+) of\s+(\d+)", page.extract_text()) for page in reader.pages]
+    assert footers == [[(str(number), str(total))] for number in range(1, total + 1)]
+
+
 def test_a_team_record_lists_its_members(people, make_record):
     record = make_record(people["practitioner"], team=people["team"])
     text = flat(record_pdf(record))

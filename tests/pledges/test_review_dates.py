@@ -25,18 +25,18 @@ def test_review_due_dates(signed_off, months, due):
 
 
 def test_review_timing_in_words(people, make_record):
-    from pledges.models import RecordStatus
+    from pledges.models import RecordState
     from pledges.review.rules import review_timing
 
     record = make_record(people["practitioner"])
     assert review_timing(record, date(2026, 1, 1)) is None
     record.review_due_on = date(2026, 11, 20)
-    record.status = RecordStatus.SIGNED_OFF
+    record.state = RecordState.SIGNED_OFF
     assert review_timing(record, date(2026, 11, 19)) == "not yet due"
     assert review_timing(record, date(2026, 11, 20)) == "due"
     assert review_timing(record, date(2026, 12, 17)) == "due"
     assert review_timing(record, date(2026, 12, 18)) == "overdue"
-    record.stage, record.status = 2, RecordStatus.SUBMITTED
+    record.state = RecordState.REVIEW_SUBMITTED
     assert review_timing(record, date(2026, 12, 18)) == "submitted"
-    record.status = RecordStatus.COMPLETE
+    record.state = RecordState.COMPLETE
     assert review_timing(record, date(2026, 12, 18)) is None

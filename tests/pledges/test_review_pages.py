@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from core.database import db
-from pledges.models import RecordStatus
+from pledges.models import RecordState
 from pledges.operations import save_entry, submit_record
 from pledges.review.operations import start_review
 from supervision.operations import approve_all_remaining, start_session
@@ -33,7 +33,7 @@ def test_the_review_can_be_started_from_the_record_once_due(client, auth, people
         assert "The review opens on 20 November 2026" in html
         client.post(f"/records/{signed_off.id}/review/start")
     db.session.refresh(signed_off)
-    assert signed_off.stage == 1
+    assert signed_off.state is RecordState.SIGNED_OFF
     with time_machine.travel(date(2026, 11, 20)):
         auth.login(people["practitioner"])
         assert "Your six-month review is open" in client.get(f"/records/{signed_off.id}").get_data(
@@ -41,7 +41,7 @@ def test_the_review_can_be_started_from_the_record_once_due(client, auth, people
         )
         client.post(f"/records/{signed_off.id}/review/start")
     db.session.refresh(signed_off)
-    assert signed_off.stage == 2
+    assert signed_off.state is RecordState.REVIEW_OPEN
 
 
 def test_evidence_errors_are_shown_next_to_their_fields(client, auth, people, signed_off):
@@ -50,11 +50,21 @@ def test_evidence_errors_are_shown_next_to_their_fields(client, auth, people, si
     auth.login(people["practitioner"])
     entry = signed_off.entries[0]
     url = f"/records/{signed_off.id}/review/{entry.id}/evidence"
-    response = client.post(url, data={"description": "", "occurred_on": "2026-02-31"})
+    response = client.post(
+        url,
+        data={
+            "description": "",
+            "occurred_on-day": "31",
+            "occurred_on-month": "2",
+            "occurred_on-year": "2026",
+        },
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Describe the evidence: what happened, and what it shows" in html
-    assert "Enter a real date, for example 23 November 2026" in html
+    assert "Date must be a real date" in html
+    assert 'value="31"' in html  # what was typed is kept
+    assert '<a href="#occurred_on-day">Date must be a real date</a>' in html
     assert (
         client.post(
             url, data={"description": "Parent feedback", "from_service_user": "y"}
@@ -108,7 +118,7 @@ def test_submitting_the_review_says_what_is_missing(client, auth, people, signed
     assert response.status_code == 422
     assert "Add at least one piece of evidence" in response.get_data(as_text=True)
     db.session.refresh(signed_off)
-    assert signed_off.status is RecordStatus.DRAFT
+    assert signed_off.state is RecordState.REVIEW_OPEN
 
 
 def test_a_stale_evidence_edit_shows_both_versions_and_keeps_the_typed_one(

@@ -9,7 +9,7 @@ import time_machine
 
 from core.database import db
 from core.errors import ActionRefused
-from pledges.models import Approval, ChangeJudgement, EvidenceSource, RecordStatus
+from pledges.models import Approval, ChangeJudgement, EvidenceSource, RecordState
 from pledges.operations import save_entry, submission_problems, submit_record
 from pledges.review.operations import (
     add_evidence,
@@ -44,9 +44,8 @@ def test_the_review_opens_on_its_due_date(people, signed_off):
     with pytest.raises(ActionRefused, match="The review opens on 20 November 2026"):
         start_review(signed_off, pat, today=DUE - timedelta(days=1))
     start_review(signed_off, pat, today=DUE)
-    assert signed_off.stage == 2
-    assert signed_off.status is RecordStatus.DRAFT
-    assert signed_off.status_label == "Review in progress"
+    assert signed_off.state is RecordState.REVIEW_OPEN
+    assert signed_off.state.label == "Review in progress"
     assert all(e.approval is Approval.UNDECIDED for e in signed_off.entries)
     with pytest.raises(ActionRefused, match="already been started"):
         start_review(signed_off, pat, today=DUE)
@@ -146,16 +145,16 @@ def test_the_review_is_signed_off_in_supervision_and_completes_the_cycle(people,
     add_evidence(first, pat, description="Audit", sources={EvidenceSource.MANAGER})
     add_evidence(second, pat, description="Feedback", sources={EvidenceSource.COLLEAGUE})
     submit_record(signed_off, pat)
-    assert signed_off.status_label == "Review submitted for sign-off"
+    assert signed_off.state.label == "Review submitted for sign-off"
     session = start_session(morgan, supervisee=pat)
     return_entry(first, morgan, session, "Whose audit?")
     approve_all_remaining(signed_off, morgan, session)
-    assert signed_off.status is RecordStatus.RETURNED
+    assert signed_off.state is RecordState.REVIEW_RETURNED
     save_review(first, pat, {"what_next": "Ask for the audit report"}, base_revision=first.revision)
     submit_record(signed_off, pat)
     assert signed_off.entries_awaiting_decision == [first]
     approve_all_remaining(signed_off, morgan, start_session(morgan, supervisee=pat))
-    assert signed_off.status is RecordStatus.COMPLETE
+    assert signed_off.state is RecordState.COMPLETE
     assert signed_off.completed_by == morgan
     assert signed_off.signed_off_at is not None  # stage 1's sign-off is kept
     assert "the cycle is complete" in signed_off.events[-1].summary
@@ -173,7 +172,7 @@ def test_the_next_cycle_carries_the_chosen_pledges_forward(people, signed_off):
         start_next_cycle(signed_off, people["teammate"], [])
     new = start_next_cycle(signed_off, pat, [signed_off.entries[6]])
     assert new.cycle == 2
-    assert new.status is RecordStatus.DRAFT
+    assert new.state is RecordState.DRAFT
     assert new.entries[6].pledge == "Review monthly"
     assert new.entries[0].pledge == ""
     with pytest.raises(ActionRefused, match="already been started"):

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from core.database import db
-from pledges.models import Record, RecordStatus
+from pledges.models import Record, RecordState
 from pledges.operations import save_entry, submit_record
 from tests.conftest import csrf_token_from
 
@@ -222,7 +222,7 @@ def test_submitting_without_a_pledge_says_what_is_missing(client, auth, people, 
         as_text=True
     )
     db.session.refresh(record)
-    assert record.status is RecordStatus.DRAFT
+    assert record.state is RecordState.DRAFT
 
 
 def test_submitting_sends_the_record_to_the_manager_and_locks_it(client, auth, people, make_record):
@@ -238,7 +238,7 @@ def test_submitting_sends_the_record_to_the_manager_and_locks_it(client, auth, p
         as_text=True
     )
     db.session.refresh(record)
-    assert record.status is RecordStatus.SUBMITTED
+    assert record.state is RecordState.SUBMITTED
     entry = record.entries[0]
     # Read-only to its owners now: the page redirects and a post changes nothing.
     assert client.get(f"/records/{record.id}/entries/{entry.id}").status_code == 302

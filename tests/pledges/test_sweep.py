@@ -16,6 +16,7 @@ from app import create_app
 from config import TestConfig
 from core import queue
 from core.database import db
+from core.mail import OutboxEmail
 from core.notifications import Notification
 from people.operations import add_team_member
 from pledges.models import PromptKind, ReviewPrompt
@@ -330,3 +331,34 @@ def test_two_sweeps_in_two_processes_at_once_send_each_prompt_once(separate_data
         assert len(rows) == 40
         db.session.remove()
     drop_everything(other)
+
+
+def test_a_dry_run_lists_what_would_be_sent_and_records_and_sends_nothing(
+    runner, people, make_record
+):
+    record = signed_off(people, make_record)
+
+    def counts():
+        return [
+            db.session.scalar(sa.select(sa.func.count(model.id)))
+            for model in (ReviewPrompt, Notification, OutboxEmail)
+        ]
+
+    before = counts()
+    heads_up_on = (DUE - timedelta(days=14)).isoformat()
+    result = runner.invoke(args=["reviews", "sweep", "--as-of", heads_up_on, "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert f"heads_up  {people['practitioner'].email}" in result.output
+    assert f"record {record.id}" in result.output
+    assert "Dry run for 6 November 2026: 1 would be sent. Nothing was recorded or sent." in (
+        result.output
+    )
+    assert counts() == before
+    assert before[0] == 0  # no prompt recorded
+    # On the due date the heads-up nobody sent is stale: it would be recorded, never sent.
+    due = runner.invoke(args=["reviews", "sweep", "--as-of", DUE.isoformat(), "--dry-run"])
+    assert "1 would be sent and 1 missed earlier would be recorded as not sent" in due.output
+    # The real sweep afterwards still sends what the dry run listed.
+    real = runner.invoke(args=["reviews", "sweep", "--as-of", heads_up_on])
+    assert "heads_up" in real.output
+    assert "1 prompt(s) sent" in real.output

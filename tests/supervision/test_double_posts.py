@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.database import db
-from pledges.models import RecordStatus
+from pledges.models import RecordState
 from supervision.operations import start_session
 from tests.concurrency import post_at_once
 from tests.pledges.test_double_posts import _events, _messages_to, with_pledge  # noqa: F401
@@ -33,7 +33,7 @@ def test_approve_all_twice_signs_off_once_and_tells_the_owner_once(
     page = client.get(second.headers["Location"]).get_data(as_text=True)
     assert "There are no entries awaiting a decision" in page
     db.session.refresh(record)
-    assert record.status is RecordStatus.SIGNED_OFF
+    assert record.state is RecordState.SIGNED_OFF
     assert _events(record, "signed_off") == 1
     assert _messages_to(people["practitioner"], "signed off the record") == 1
 

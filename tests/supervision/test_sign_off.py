@@ -11,7 +11,7 @@ import time_machine
 from core.database import db
 from core.errors import ActionRefused
 from core.notifications import Notification
-from pledges.models import Approval, RecordStatus
+from pledges.models import Approval, RecordState
 from pledges.operations import add_addendum, reopen_record, save_entry, submit_record
 from supervision.models import Decision
 from supervision.operations import (
@@ -51,11 +51,11 @@ def test_the_line_manager_approves_entries_and_the_last_approval_signs_off(peopl
     first, *rest = submitted.completed_entries
     approve_entry(first, manager, session)
     assert first.approval is Approval.APPROVED
-    assert submitted.status is RecordStatus.SUBMITTED
+    assert submitted.state is RecordState.SUBMITTED
     with time_machine.travel(date(2026, 8, 31)):
         for entry in rest:
             approve_entry(entry, manager, session)
-    assert submitted.status is RecordStatus.SIGNED_OFF
+    assert submitted.state is RecordState.SIGNED_OFF
     assert submitted.signed_off_by == manager
     assert submitted.review_due_on == date(2027, 2, 28)  # six calendar months, end-of-month safe
     assert [d.decision for d in session.decisions] == [Decision.APPROVED] * 3
@@ -69,7 +69,7 @@ def test_the_line_manager_approves_entries_and_the_last_approval_signs_off(peopl
 def test_approve_all_remaining_signs_off_at_once(people, submitted):
     session = start_session(people["manager"], supervisee=people["practitioner"])
     assert approve_all_remaining(submitted, people["manager"], session) == 3
-    assert submitted.status is RecordStatus.SIGNED_OFF
+    assert submitted.state is RecordState.SIGNED_OFF
     with pytest.raises(ActionRefused, match="no entries awaiting a decision"):
         approve_all_remaining(submitted, people["manager"], session)
 
@@ -132,21 +132,21 @@ def test_returning_then_resubmitting_needs_only_the_returned_entry_approved(peop
     return_entry(returned, manager, session, "Add a timescale.")
     for entry in others:
         approve_entry(entry, manager, session)
-    assert submitted.status is RecordStatus.RETURNED
+    assert submitted.state is RecordState.RETURNED
     assert returned.approval is Approval.RETURNED
     assert returned.return_comment == "Add a timescale."
     assert any("returned 1 entry with comments" in m for m in notifications_for(practitioner))
 
     save_entry(returned, practitioner, {"pledge": "By March"}, base_revision=returned.revision)
     submit_record(submitted, practitioner)
-    assert submitted.status is RecordStatus.SUBMITTED
+    assert submitted.state is RecordState.SUBMITTED
     assert submitted.entries_awaiting_decision == [returned]
-    assert submitted.events[-1].summary == "Resubmitted for sign-off by Morgan Manager"
+    assert submitted.events[-1].summary == "Resubmitted to Morgan Manager for sign-off"
     assert any("resubmitted" in m for m in notifications_for(manager))
 
     second = start_session(manager, supervisee=practitioner)
     approve_entry(returned, manager, second)
-    assert submitted.status is RecordStatus.SIGNED_OFF
+    assert submitted.state is RecordState.SIGNED_OFF
     assert returned.return_comment == ""
 
 
@@ -196,7 +196,7 @@ def test_reopening_keeps_the_signed_version_and_needs_sign_off_again(people, sub
     assert snapshot.entries[0]["fields"]["pledge"] == "Pledge 0"
     assert snapshot.entries[0]["addenda"][0]["text"] == "An addendum"
     assert submitted.version == 2
-    assert submitted.status is RecordStatus.DRAFT
+    assert submitted.state is RecordState.DRAFT
     assert submitted.review_due_on is None
     assert all(e.approval is Approval.UNDECIDED for e in submitted.entries)
     entry = submitted.completed_entries[0]

@@ -1,0 +1,232 @@
+"""Reading the library: one page of shared entries in a constant number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from core.clock import LONDON
+from core.database import db
+from core.ids import parse_id
+from library.models import FeaturedEntry
+from library.search import matching_entries
+from people.models import Agency, District, Team, User
+from pledges.models import (
+    Entry,
+    FrameworkArea,
+    FrameworkVersion,
+    KeyPoint,
+    Record,
+    RecordState,
+    Sharing,
+)
+
+PAGE_SIZE = 20
+MULTI_AGENCY = "Multi-agency"
+NO_DISTRICT = "No district"
+OWNER = aliased(User)
+TEAM = aliased(Team)
+DISTRICT_ID = sa.func.coalesce(OWNER.district_id, TEAM.district_id)
+AGENCY_ID = sa.func.coalesce(OWNER.agency_id, TEAM.agency_id)
+
+
+def signed_off_records() -> sa.ColumnElement[bool]:
+    """A condition on `Record`: stage 1 is signed off (whatever the review's progress).
+
+    The one place the library (and the impact report) says what "signed off" means.
+    """
+    return Record.state.in_([state for state in RecordState if state.is_signed_off])
+
+
+def in_library() -> sa.ColumnElement[bool]:
+    """A condition on `Entry` joined to its `Record`: the entry is shared in the library.
+
+    Signed off; its owners did not choose "do not share"; the identifying-details check run at
+    sign-off did not flag it (entries never checked stay out too); and it has something to share.
+    """
+    return sa.and_(
+        signed_off_records(),
+        Record.sharing != Sharing.NOT_SHARED,
+        Entry.shared_text_flagged.is_(False),
+        sa.or_(Entry.good_practice != "", Entry.pledge != ""),
+    )
+
+
+@dataclass(frozen=True)
+class LibraryFilters:
+    words: str = ""
+    key_point_number: int | None = None
+    agency_id: int | None = None
+    district_id: int | None = None
+
+    @classmethod
+    def from_args(cls, args) -> LibraryFilters:
+        number = parse_id(args.get("key_point"))
+        return cls(
+            words=(args.get("q") or "").strip()[:200],
+            key_point_number=number if number is not None and number <= 99 else None,
+            agency_id=parse_id(args.get("agency")),
+            district_id=parse_id(args.get("district")),
+        )
+
+    def query_args(self) -> dict[str, str]:
+        args = {
+            "q": self.words,
+            "key_point": self.key_point_number,
+            "agency": self.agency_id,
+            "district": self.district_id,
+        }
+        return {key: str(value) for key, value in args.items() if value not in (None, "")}
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.query_args())
+
+
+@dataclass(frozen=True)
+class LibraryItem:
+    """One shared entry as the library shows it. `shared_by` is empty when anonymised."""
+
+    entry_id: int
+    record_id: int
+    title: str
+    good_practice: str
+    pledge: str
+    agency: str
+    district: str
+    shared_by: str
+    signed_off_on: date | None
+    is_featured: bool
+
+
+@dataclass
+class LibraryPage:
+    items: list[LibraryItem]
+    total: int
+    number: int
+    size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @property
+    def first_shown(self) -> int:
+        return 0 if not self.total else (self.number - 1) * self.size + 1
+
+    @property
+    def last_shown(self) -> int:
+        return min(self.total, self.number * self.size)
+
+
+def _library_query(filters: LibraryFilters, *columns):
+    query = (
+        sa.select(*columns)
+        .select_from(Entry)
+        .join(Record, Entry.record_id == Record.id)
+        .outerjoin(OWNER, Record.owner_id == OWNER.id)
+        .outerjoin(TEAM, Record.team_id == TEAM.id)
+        .outerjoin(KeyPoint, Entry.key_point_id == KeyPoint.id)
+        .outerjoin(FeaturedEntry, FeaturedEntry.entry_id == Entry.id)
+        .where(in_library(), matching_entries(filters.words))
+    )
+    if filters.key_point_number is not None:
+        query = query.where(KeyPoint.number == filters.key_point_number)
+    if filters.agency_id is not None:
+        query = query.where(filters.agency_id == AGENCY_ID)
+    if filters.district_id is not None:
+        query = query.where(filters.district_id == DISTRICT_ID)
+    return query
+
+
+def _names(model) -> dict[int, str]:
+    return dict(db.session.execute(sa.select(model.id, model.name)).all())
+
+
+def _london_date(value: datetime | None) -> date | None:
+    return value.astimezone(LONDON).date() if value is not None else None
+
+
+def library_page(filters: LibraryFilters, page: int = 1) -> LibraryPage:
+    """One page of the library: featured entries first (most recently featured first), then the
+    newest signed off. Four queries whatever the page or the size of the county."""
+    total = db.session.scalar(_library_query(filters, sa.func.count(Entry.id)))
+    page = min(max(page, 1), max(1, -(-total // PAGE_SIZE)))
+    query = _library_query(
+        filters,
+        Entry.id,
+        Entry.record_id,
+        Entry.finding_title,
+        Entry.good_practice,
+        Entry.pledge,
+        KeyPoint.number,
+        KeyPoint.title,
+        Record.sharing,
+        Record.signed_off_at,
+        OWNER.name,
+        TEAM.name,
+        DISTRICT_ID,
+        AGENCY_ID,
+        FeaturedEntry.featured_at,
+    ).order_by(
+        FeaturedEntry.featured_at.is_(None),
+        FeaturedEntry.featured_at.desc(),
+        Record.signed_off_at.desc(),
+        Entry.record_id.desc(),
+        Entry.position,
+    )
+    rows = db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    agencies, districts = _names(Agency), _names(District)
+    items = [
+        LibraryItem(
+            entry_id=row[0],
+            record_id=row[1],
+            title=f"{row[5]}) {row[6]}" if row[5] is not None else row[2],
+            good_practice=row[3],
+            pledge=row[4],
+            agency=agencies.get(row[12], MULTI_AGENCY),
+            district=districts.get(row[11], NO_DISTRICT),
+            shared_by=(row[10] or row[9] or "") if row[7] is Sharing.NAMED else "",
+            signed_off_on=_london_date(row[8]),
+            is_featured=row[13] is not None,
+        )
+        for row in rows
+    ]
+    return LibraryPage(items=items, total=total, number=page)
+
+
+def is_in_library(entry: Entry) -> bool:
+    """Whether the library shows this entry (to anyone signed in)."""
+    query = (
+        sa.select(Entry.id)
+        .join(Record, Entry.record_id == Record.id)
+        .where(Entry.id == entry.id, in_library())
+    )
+    return db.session.scalar(query) is not None
+
+
+def key_point_choices() -> list[tuple[int, str]]:
+    """The key points to filter by: the current framework's (numbers are shared across versions)."""
+    rows = db.session.execute(
+        sa.select(KeyPoint.number, KeyPoint.title)
+        .join(FrameworkArea, KeyPoint.area_id == FrameworkArea.id)
+        .join(FrameworkVersion, FrameworkArea.framework_version_id == FrameworkVersion.id)
+        .where(FrameworkVersion.is_current)
+        .order_by(KeyPoint.number)
+    ).all()
+    return [(number, f"{number}) {title}") for number, title in rows]
+
+
+def choices(model) -> list[tuple[int, str]]:
+    return list(db.session.execute(sa.select(model.id, model.name).order_by(model.name)).all())
