@@ -83,6 +83,21 @@ def _names(model) -> dict[int, str]:
     return dict(db.session.execute(sa.select(model.id, model.name)).all())
 
 
+def team_choices(selection: Selection) -> list[tuple[int, str]]:
+    """The teams the dashboard's filter offers: those of the district chosen (a county has
+    over a thousand, too many for one list), and the team already chosen if any."""
+    district = selection.effective_district
+    choices = []
+    if district is not None:
+        choices = db.session.execute(
+            sa.select(Team.id, Team.name).where(Team.district_id == district.id).order_by(Team.name)
+        ).all()
+    chosen = selection.team
+    if chosen is not None and all(team_id != chosen.id for team_id, _ in choices):
+        choices = [(chosen.id, chosen.name), *choices]
+    return [tuple(choice) for choice in choices]
+
+
 def dashboard_figures(selection: Selection, today: date) -> Figures:
     figures = Figures()
     counted = _scoped(

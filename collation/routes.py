@@ -7,30 +7,19 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from collation import bp
-from collation.charts import bar_chart_svg
 from collation.exports import queue_export, retry_export, start_export
 from collation.filenames import job_filename
 from collation.models import ExportKind, ExportStatus
 from collation.permissions import can_collate, can_use_export
-from collation.queries import dashboard_figures, load_export
+from collation.queries import load_export, team_choices
 from collation.selection import selection_from_args
 from collation.storage import export_storage
+from collation.summaries import dashboard_charts, figures_for
 from core.clock import today_in_london
 from core.database import db
 from core.forms import ConfirmForm
 from core.guard import me, object_view, page_view
-from people.models import Agency, District, Team
-
-CHARTS = [
-    ("status", "Records by status", "by_status"),
-    ("districts", "Signed-off records by district", "by_district"),
-    ("agencies", "Signed-off records by agency", "by_agency"),
-    ("teams", "Signed-off team records by team", "by_team"),
-    ("key-points", "Pledges per key point", "pledges_by_key_point"),
-    ("support", "Signed-off reviews by how they are evidenced", "review_support"),
-    ("sources", "Pieces of evidence by source", "evidence_by_source"),
-    ("judgements", "Judgements of change", "judgements"),
-]
+from people.models import Agency, District
 
 
 def _ordered(model):
@@ -41,19 +30,16 @@ def _ordered(model):
 @page_view(can_collate)
 def dashboard():
     selection = selection_from_args(request.args, current_user)
-    figures = dashboard_figures(selection, today_in_london())
-    charts = [
-        (key, title, items, bar_chart_svg(f"chart-{key}", title, items))
-        for key, title, items in ((k, t, getattr(figures, name)) for k, t, name in CHARTS)
-    ]
+    current = figures_for(selection, today_in_london())
     return render_template(
         "collation/dashboard.html",
         selection=selection,
-        figures=figures,
-        charts=charts,
+        figures=current.figures,
+        computed_at=current.computed_at,
+        charts=dashboard_charts(current),
         districts=_ordered(District),
         agencies=_ordered(Agency),
-        teams=_ordered(Team),
+        teams=team_choices(selection),
     )
 
 

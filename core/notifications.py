@@ -65,12 +65,17 @@ def email_body(name: str, message: str, address: str) -> str:
     )
 
 
-def unread_count(user_id: int) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Notification.id)).where(
-            Notification.user_id == user_id, Notification.read_at.is_(None)
-        )
+def unread_count_clause(user_id):
+    """The number of unread notifications of a user (an id, or a column), as a subquery."""
+    return (
+        sa.select(sa.func.count(Notification.id))
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
     )
+
+
+def unread_count(user_id: int) -> int:
+    return db.session.scalar(sa.select(unread_count_clause(user_id)))
 
 
 def recent_notifications(user_id: int, limit: int = 50) -> list[Notification]:
@@ -93,12 +98,14 @@ def mark_all_read(user_id: int) -> None:
 
 
 def _header_counts():
-    """The unread count for the page header (one small query per page)."""
+    """The unread count for the page header: loaded with the signed-in user (people/auth.py),
+    or one small query when it was not (or a commit since may have changed it)."""
     from flask_login import current_user
 
     if not current_user.is_authenticated:
         return {}
-    return {"unread_notifications": unread_count(current_user.id)}
+    count = current_user.unread_notification_count
+    return {"unread_notifications": unread_count(current_user.id) if count is None else count}
 
 
 def init_app(app) -> None:

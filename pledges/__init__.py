@@ -19,5 +19,5 @@ def review_timing_today(record):
     return review_timing(record, today_in_london())
 
 
-from pledges import cli, routes  # noqa: E402, F401  (views and commands)
+from pledges import cli, history_routes, routes  # noqa: E402, F401  (views and commands)
 from pledges.review import routes as review_routes  # noqa: E402, F401  (stage 2 views)

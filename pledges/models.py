@@ -440,6 +440,9 @@ class Entry(db.Model):
     __tablename__ = "entries"
     __table_args__ = (
         sa.UniqueConstraint("record_id", "key_point_id"),
+        # A record's entries, and the collation's joins of records to entries read from the
+        # index alone (the county's figures scanned 200,000 wide rows for these two columns).
+        sa.Index("ix_entries_record_id_id", "record_id", "id"),
         sa.CheckConstraint(
             "key_point_id IS NOT NULL OR finding_title <> ''", name="added_finding_has_title"
         ),
@@ -450,9 +453,7 @@ class Entry(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    record_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("records.id", ondelete="CASCADE"), index=True
-    )
+    record_id: Mapped[int] = mapped_column(sa.ForeignKey("records.id", ondelete="CASCADE"))
     key_point_id: Mapped[int | None] = mapped_column(sa.ForeignKey("key_points.id"), index=True)
     position: Mapped[int]
     # For added findings only (the paper's a) to e)): what the finding is and where it came from.

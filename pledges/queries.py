@@ -17,6 +17,7 @@ from pledges.models import (
     KeyPoint,
     Record,
     RecordEvent,
+    RecordSnapshot,
 )
 
 
@@ -35,10 +36,55 @@ def load_record(record_id: int) -> Record | None:
             selectinload(Record.entries)
             .selectinload(Entry.addenda)
             .joinedload(EntryAddendum.author),
-            selectinload(Record.snapshots),
-            selectinload(Record.events).joinedload(RecordEvent.actor),
+            selectinload(Record.snapshots).joinedload(RecordSnapshot.signed_off_by),
+            joinedload(Record.signed_off_by),
         )
     )
+
+
+def load_record_alone(record_id: int) -> Record | None:
+    """The record without its entries, for pages about the record as a whole (its history)."""
+    return db.session.scalar(
+        sa.select(Record)
+        .where(Record.id == record_id)
+        .options(
+            joinedload(Record.owner).joinedload(User.line_manager),
+            joinedload(Record.team).selectinload(Team.memberships),
+            joinedload(Record.team).joinedload(Team.manager),
+        )
+    )
+
+
+# The record page shows the latest events; the whole history is a page of its own.
+RECENT_HISTORY = 10
+
+
+def recent_events(record: Record, limit: int | None = RECENT_HISTORY) -> list[RecordEvent]:
+    """The record's history, newest first: the latest `limit` events, or all of them (None).
+
+    A record gathers an event at every save, so the record page no longer loads them all.
+    """
+    query = (
+        sa.select(RecordEvent)
+        .where(RecordEvent.record_id == record.id)
+        .order_by(RecordEvent.id.desc())
+        .options(joinedload(RecordEvent.actor))
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+@dataclass
+class HistoryPreview:
+    events: list[RecordEvent]  # the latest, newest first
+    has_more: bool
+
+
+def history_preview(record: Record) -> HistoryPreview:
+    """The latest events for the record page, and whether there are more to show."""
+    events = recent_events(record, RECENT_HISTORY + 1)
+    return HistoryPreview(events=events[:RECENT_HISTORY], has_more=len(events) > RECENT_HISTORY)
 
 
 def load_entry(record: Record, entry_id: int) -> Entry | None:
@@ -106,7 +152,15 @@ def my_records_overview(user: User) -> MyRecordsOverview:
             .options(selectinload(Record.entries))
         )
     )
-    teams = user.teams
+    # The teams in one query (through the memberships, each team was a query of its own).
+    teams = list(
+        db.session.scalars(
+            sa.select(Team)
+            .join(TeamMembership, TeamMembership.team_id == Team.id)
+            .where(TeamMembership.user_id == user.id)
+            .order_by(Team.name)
+        )
+    )
     team_records: dict[int, Record] = {}
     if teams:
         for record in db.session.scalars(

@@ -55,7 +55,13 @@ from pledges.permissions import (
     is_owner,
 )
 from pledges.personal_data import personal_data_findings
-from pledges.queries import entries_by_area, load_record, load_record_entry, my_records_overview
+from pledges.queries import (
+    entries_by_area,
+    history_preview,
+    load_record,
+    load_record_entry,
+    my_records_overview,
+)
 from pledges.review.operations import can_start_review
 from pledges.review.rules import rests_on_self_report_only
 from pledges.smart import smart_prompts
@@ -154,6 +160,7 @@ def view_record(record):
         can_reopen=can_reopen(current_user, record),
         can_start_next_cycle=can_start_next_cycle(current_user, record),
         show_history=can_view_history(current_user, record),
+        history=history_preview(record) if can_view_history(current_user, record) else None,
         show_review=can_see_review(current_user, record),
         links_to_review=can_view_record(current_user, record),
         problems=submission_problems(record) if record.is_editable else [],

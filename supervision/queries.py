@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from core.database import db
 from people.models import Team, TeamMembership, User
@@ -80,7 +80,9 @@ class ManagerOverview:
 def _latest_records(
     *, owner_ids=(), team_ids=(), only_submitted: bool = False
 ) -> tuple[dict[int, Record], dict[int, Record]]:
-    """Each owner's and team's latest record (highest cycle), with its entries."""
+    """Each owner's and team's latest record (highest cycle), chosen in SQL: earlier cycles
+    are never loaded. Records awaiting sign-off come with their entries (and the entries'
+    evidence, which says whether a review entry is complete), to count what awaits a decision."""
     by_owner: dict[int, Record] = {}
     by_team: dict[int, Record] = {}
     conditions = []
@@ -90,20 +92,37 @@ def _latest_records(
         conditions.append(Record.team_id.in_(team_ids))
     if not conditions:
         return by_owner, by_team
-    query = sa.select(Record).where(sa.or_(*conditions))
+    candidates = sa.select(
+        Record.id,
+        sa.func.row_number()
+        .over(partition_by=(Record.owner_id, Record.team_id), order_by=Record.cycle.desc())
+        .label("latest"),
+    ).where(sa.or_(*conditions))
     if only_submitted:
         # A record awaiting sign-off is always its owner's latest: a new cycle starts only
         # from a completed record.
-        query = query.where(Record.state.in_([s for s in RecordState if s.is_submitted]))
+        candidates = candidates.where(Record.state.in_([s for s in RecordState if s.is_submitted]))
+    latest = candidates.subquery()
     records = db.session.scalars(
-        query.order_by(Record.cycle).options(selectinload(Record.entries))
+        sa.select(Record).join(latest, latest.c.id == Record.id).where(latest.c.latest == 1)
     ).all()
+    _load_entries_of([r for r in records if r.is_submitted])
     for record in records:
         if record.owner_id is not None:
             by_owner[record.owner_id] = record
         else:
             by_team[record.team_id] = record
     return by_owner, by_team
+
+
+def _load_entries_of(records: list[Record]) -> None:
+    """Load these records' entries and their evidence: two queries for them all."""
+    if records:
+        db.session.scalars(
+            sa.select(Record)
+            .where(Record.id.in_([record.id for record in records]))
+            .options(selectinload(Record.entries).selectinload(Entry.evidence))
+        ).all()
 
 
 def _lines_for(
@@ -164,6 +183,41 @@ def manager_overview(manager: User) -> ManagerOverview:
     return ManagerOverview(lines=lines, acting_lines=_acting_lines(list(supervisees)))
 
 
+def load_session(session_id: int) -> SupervisionSession | None:
+    """A session with everything its page shows, in a fixed number of queries: the records
+    discussed with their entries, each entry's key point, evidence and decider, and the
+    decisions taken (an entry's key point was a query of its own)."""
+    entries = (
+        selectinload(SupervisionSession.discussed)
+        .joinedload(SessionRecord.record)
+        .selectinload(Record.entries)
+    )
+    return db.session.scalar(
+        sa.select(SupervisionSession)
+        .where(SupervisionSession.id == session_id)
+        .options(
+            joinedload(SupervisionSession.supervisor),
+            joinedload(SupervisionSession.supervisee).joinedload(User.line_manager),
+            joinedload(SupervisionSession.acting_for),
+            joinedload(SupervisionSession.team)
+            .selectinload(Team.memberships)
+            .joinedload(TeamMembership.user),
+            joinedload(SupervisionSession.team).joinedload(Team.manager),
+            selectinload(SupervisionSession.discussed)
+            .joinedload(SessionRecord.record)
+            .joinedload(Record.owner)
+            .joinedload(User.line_manager),
+            selectinload(SupervisionSession.discussed)
+            .joinedload(SessionRecord.record)
+            .joinedload(Record.team),
+            entries.joinedload(Entry.key_point),
+            entries.joinedload(Entry.decided_by),
+            entries.selectinload(Entry.evidence),
+            selectinload(SupervisionSession.decisions),
+        )
+    )
+
+
 def sessions_for(user: User, limit: int = 100) -> list[SupervisionSession]:
     """Sessions a person held or took part in (their own or their teams'), newest first: those
     they may read now (a manager no longer sees sessions with someone they handed on)."""
@@ -194,10 +248,6 @@ def sessions_about_record(record: Record) -> list[SupervisionSession]:
             .order_by(SupervisionSession.held_on.desc())
         )
     )
-
-
-def load_session(session_id: int) -> SupervisionSession | None:
-    return db.session.get(SupervisionSession, session_id)
 
 
 def load_session_entry(session_id: int, entry_id: int) -> tuple[SupervisionSession, Entry] | None:

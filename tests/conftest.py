@@ -13,6 +13,7 @@ import os
 import re
 import socket
 import uuid
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -87,6 +88,27 @@ def app_context(app):
         db.session.rollback()
         _empty_all_tables()
         db.session.remove()
+
+
+@pytest.fixture
+def count_queries():
+    """`with count_queries() as statements:` lists every statement sent to the database inside
+    the block (as indico's fixture of that name counts them)."""
+
+    @contextmanager
+    def counting():
+        statements = []
+
+        def count(connection, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+
+    return counting
 
 
 @pytest.fixture

@@ -6,11 +6,9 @@ import os
 import subprocess
 import sys
 import threading
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 import time_machine
 
@@ -31,27 +29,6 @@ from supervision.operations import approve_all_remaining, start_session
 SIGNED_OFF_ON = date(2026, 5, 20)
 DUE = date(2026, 11, 20)
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def count_queries():
-    """`with count_queries() as statements:` lists every statement sent to the database inside
-    the block (as indico's fixture of that name counts them)."""
-
-    @contextmanager
-    def counting():
-        statements = []
-
-        def count(connection, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
-
-        sa.event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            yield statements
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", count)
-
-    return counting
 
 
 def signed_off(people, make_record, *, team=None, owner=None):

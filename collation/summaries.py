@@ -1,0 +1,208 @@
+"""The dashboard's figures, kept current by the queue worker rather than computed per request.
+
+Computing the figures scans every signed-off record, entry and piece of evidence in the
+selection: over a second for the county. So the queue worker computes them for the county,
+each district and each agency (`refresh_dashboard_summaries`), queued by the scheduler's
+reconcile every `SUMMARY_REFRESH_MINUTES`, and the dashboard reads them back with the time
+they were computed ("figures as of 09:41"). The figures are the same function's
+(`collation.queries.dashboard_figures`), so they answer exactly as a direct computation would
+at that time. A selection the summaries do not cover (a team, dates, a district and an agency
+together), or summaries older than `SUMMARY_MAX_AGE` (the worker has stopped), are computed
+directly, as before.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from markupsafe import Markup
+
+from collation.charts import bar_chart_svg
+from collation.models import DashboardSummary
+from collation.queries import Figures, dashboard_figures
+from collation.selection import Selection
+from core import queue
+from core.clock import today_in_london, utcnow
+from core.database import db
+from people.models import Agency, District
+
+log = logging.getLogger(__name__)
+
+SUMMARY_REFRESH_MINUTES = 5
+# Older than this, the summaries are not used: the worker or the scheduler is not running.
+SUMMARY_MAX_AGE = timedelta(minutes=30)
+COUNTY = "county"
+TASK = "refresh_dashboard_summaries"
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    figures: Figures
+    computed_at: datetime | None  # None: computed for this request
+    scope: str | None = None
+
+
+def scope_of(selection: Selection) -> str | None:
+    """The summary that answers this selection, or None when none does."""
+    if selection.team is not None or selection.signed_off_from or selection.signed_off_to:
+        return None
+    district, agency = selection.effective_district, selection.agency
+    if district is not None and agency is not None:
+        return None
+    if district is not None:
+        return f"district:{district.id}"
+    if agency is not None:
+        return f"agency:{agency.id}"
+    return COUNTY
+
+
+def _selection_for(scope: str) -> Selection:
+    if scope == COUNTY:
+        return Selection()
+    kind, _, number = scope.partition(":")
+    model = District if kind == "district" else Agency
+    found = db.session.get(model, int(number))
+    return Selection(district=found) if kind == "district" else Selection(agency=found)
+
+
+def _scopes() -> list[str]:
+    districts = db.session.scalars(sa.select(District.id).order_by(District.id))
+    agencies = db.session.scalars(sa.select(Agency.id).order_by(Agency.id))
+    return [COUNTY, *(f"district:{n}" for n in districts), *(f"agency:{n}" for n in agencies)]
+
+
+def _to_json(figures: Figures) -> dict:
+    return dataclasses.asdict(figures)
+
+
+def _from_json(data: dict) -> Figures:
+    values = {}
+    for item in dataclasses.fields(Figures):
+        value = data[item.name]
+        values[item.name] = [tuple(pair) for pair in value] if isinstance(value, list) else value
+    return Figures(**values)
+
+
+def refresh_dashboard_summaries(today: date | None = None) -> int:
+    """Compute the figures of every scope again and store them; returns how many scopes."""
+    today = today or today_in_london()
+    computed_at = utcnow()
+    existing = {row.scope: row for row in db.session.scalars(sa.select(DashboardSummary))}
+    scopes = _scopes()
+    for scope in scopes:
+        figures = _to_json(dashboard_figures(_selection_for(scope), today))
+        row = existing.pop(scope, None)
+        if row is None:
+            db.session.add(
+                DashboardSummary(scope=scope, figures=figures, as_of=today, computed_at=computed_at)
+            )
+        else:
+            row.figures, row.as_of, row.computed_at = figures, today, computed_at
+    for gone in existing.values():  # a district or agency removed since
+        db.session.delete(gone)
+    db.session.flush()
+    log.info("dashboard summaries refreshed: %s scopes", len(scopes))
+    return len(scopes)
+
+
+# Summaries already read, by scope and time computed: a county's figures are 100 KB of JSON,
+# about 5 ms to decode, so each worker reads each summary once, not once a request.
+_read: dict[tuple[str, datetime], Figures] = {}
+_READ_KEPT = 64
+
+
+def figures_for(selection: Selection, today: date) -> DashboardFigures:
+    """The dashboard's figures for this selection: from a current summary when one covers it,
+    computed directly otherwise."""
+    scope = scope_of(selection)
+    row = None
+    if scope is not None:
+        row = db.session.execute(
+            sa.select(
+                DashboardSummary.id, DashboardSummary.as_of, DashboardSummary.computed_at
+            ).where(DashboardSummary.scope == scope)
+        ).first()
+    if row is None or row.as_of != today or utcnow() - row.computed_at > SUMMARY_MAX_AGE:
+        return DashboardFigures(dashboard_figures(selection, today), computed_at=None)
+    figures = _read.get((scope, row.computed_at))
+    if figures is None:
+        data = db.session.scalar(
+            sa.select(DashboardSummary.figures).where(DashboardSummary.id == row.id)
+        )
+        figures = _from_json(data)
+        if len(_read) >= _READ_KEPT:
+            _read.clear()
+        _read[(scope, row.computed_at)] = figures
+    if selection.key_point_number:
+        prefix = f"{selection.key_point_number}) "
+        figures = dataclasses.replace(
+            figures,
+            pledges_by_key_point=[
+                item for item in figures.pledges_by_key_point if item[0].startswith(prefix)
+            ],
+        )
+    return DashboardFigures(figures, computed_at=row.computed_at, scope=scope)
+
+
+# The charts of a summary, drawn once per worker: the county's team chart alone has a bar and a
+# table row for each of its 1,350 teams, which took longer to draw than the rest of the page.
+_drawn: dict[tuple, Markup] = {}
+_DRAWN_KEPT = 64
+
+
+def dashboard_charts(current: DashboardFigures) -> Markup:
+    """The dashboard's charts, each with its data as a table."""
+    key = (current.scope, current.computed_at, tuple(current.figures.pledges_by_key_point))
+    if current.computed_at is not None and key in _drawn:
+        return _drawn[key]
+    figures = current.figures
+    charts = [
+        ("status", "Records by status", figures.by_status),
+        ("districts", "Signed-off records by district", figures.by_district),
+        ("agencies", "Signed-off records by agency", figures.by_agency),
+        ("teams", "Signed-off team records by team", figures.by_team),
+        ("key-points", "Pledges per key point", figures.pledges_by_key_point),
+        ("support", "Signed-off reviews by how they are evidenced", figures.review_support),
+        ("sources", "Pieces of evidence by source", figures.evidence_by_source),
+        ("judgements", "Judgements of change", figures.judgements),
+    ]
+    drawn = Markup(
+        render_template(
+            "collation/_charts.html",
+            charts=[
+                (name, title, items, bar_chart_svg(f"chart-{name}", title, items))
+                for name, title, items in charts
+            ],
+        )
+    )
+    if current.computed_at is not None:
+        if len(_drawn) >= _DRAWN_KEPT:
+            _drawn.clear()
+        _drawn[key] = drawn
+    return drawn
+
+
+@queue.task(TASK)
+def refresh_task() -> None:
+    """The worker's task. Two queued close together do the work once."""
+    latest = db.session.scalar(sa.select(sa.func.max(DashboardSummary.computed_at)))
+    if latest is not None and utcnow() - latest < timedelta(minutes=1):
+        return
+    refresh_dashboard_summaries()
+    db.session.commit()
+
+
+@queue.reconciler
+def queue_summary_refresh(now: datetime) -> None:
+    """Every minute (the scheduler's reconcile): queue a refresh when the summaries are due."""
+    every = timedelta(
+        minutes=current_app.config.get("SUMMARY_REFRESH_MINUTES", SUMMARY_REFRESH_MINUTES)
+    )
+    latest = db.session.scalar(sa.select(sa.func.max(DashboardSummary.computed_at)))
+    if latest is None or now - latest >= every:
+        queue.enqueue(TASK)

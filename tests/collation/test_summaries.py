@@ -1,0 +1,140 @@
+"""The dashboard's summaries: the same figures as a direct computation, kept current by the
+queue worker, and not used where they do not answer the selection or are out of date."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from collation.models import DashboardSummary
+from collation.queries import dashboard_figures
+from collation.selection import Selection
+from collation.summaries import (
+    SUMMARY_MAX_AGE,
+    figures_for,
+    queue_summary_refresh,
+    refresh_dashboard_summaries,
+)
+from core.clock import today_in_london, utcnow
+from core.database import db
+from people.models import Agency, District, Team
+from tests.collation import test_collation
+
+county = test_collation.county  # the fixture: two districts, three records, a complete review
+
+
+def _selections() -> list[Selection]:
+    districts = db.session.scalars(sa.select(District)).all()
+    agencies = db.session.scalars(sa.select(Agency)).all()
+    return [
+        Selection(),
+        *(Selection(district=d) for d in districts),
+        *(Selection(locked_district=d) for d in districts),
+        *(Selection(agency=a) for a in agencies),
+        *(Selection(key_point_number=n) for n in (1, 2, 5)),
+        *(Selection(district=d, key_point_number=2) for d in districts),
+    ]
+
+
+def test_the_summaries_answer_as_a_direct_computation_does(county):
+    today = today_in_london()
+    assert (
+        refresh_dashboard_summaries(today) == 1 + 2 + 2
+    )  # the county, two districts, two agencies
+    db.session.commit()
+    for selection in _selections():
+        summarised = figures_for(selection, today)
+        assert summarised.computed_at is not None, selection.describe()
+        assert summarised.figures == dashboard_figures(selection, today), selection.describe()
+    # and the figures are not empty: the comparison means something
+    county_figures = figures_for(Selection(), today).figures
+    assert county_figures.records == 3
+    assert dict(county_figures.evidence_by_source)["SUR – Service user report"] == 1
+
+
+def test_selections_the_summaries_do_not_cover_are_computed_directly(county):
+    today = today_in_london()
+    refresh_dashboard_summaries(today)
+    db.session.commit()
+    district = db.session.scalars(sa.select(District).order_by(District.name)).first()
+    agency = db.session.scalars(sa.select(Agency).order_by(Agency.name)).first()
+    team = db.session.scalars(sa.select(Team)).first()
+    for selection in (
+        Selection(team=team),
+        Selection(district=district, agency=agency),
+        Selection(signed_off_from=today - timedelta(days=400)),
+    ):
+        direct = figures_for(selection, today)
+        assert direct.computed_at is None
+        assert direct.figures == dashboard_figures(selection, today)
+
+
+def test_out_of_date_summaries_are_not_used(county):
+    today = today_in_london()
+    refresh_dashboard_summaries(today - timedelta(days=1))
+    db.session.commit()
+    assert figures_for(Selection(), today).computed_at is None  # yesterday's due dates
+    refresh_dashboard_summaries(today)
+    db.session.execute(
+        sa.update(DashboardSummary).values(
+            computed_at=utcnow() - SUMMARY_MAX_AGE - timedelta(minutes=1)
+        )
+    )
+    db.session.commit()
+    assert figures_for(Selection(), today).computed_at is None  # the worker has stopped
+
+
+def test_a_change_shows_after_the_next_refresh(county, make_user, make_record):
+    today = today_in_london()
+    refresh_dashboard_summaries(today)
+    db.session.commit()
+    before = figures_for(Selection(), today).figures.records
+    make_record(make_user())
+    assert figures_for(Selection(), today).figures.records == before
+    refresh_dashboard_summaries(today)
+    db.session.commit()
+    assert figures_for(Selection(), today).figures.records == before + 1
+
+
+def test_the_reconcile_queues_a_refresh_when_the_summaries_are_due(county):
+    queue_summary_refresh(utcnow())  # none yet: the task runs at once in tests
+    computed = db.session.scalar(sa.select(sa.func.max(DashboardSummary.computed_at)))
+    assert computed is not None
+    queue_summary_refresh(utcnow())  # fresh: nothing queued
+    assert db.session.scalar(sa.select(sa.func.max(DashboardSummary.computed_at))) == computed
+    queue_summary_refresh(utcnow() + timedelta(minutes=6))
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(DashboardSummary.id))) == 5
+
+
+def test_the_dashboard_says_how_current_its_figures_are(client, auth, county):
+    auth.login(county["training"])
+    assert "Figures as of" not in client.get("/collation").get_data(as_text=True)
+    refresh_dashboard_summaries()
+    db.session.commit()
+    html = client.get("/collation").get_data(as_text=True)
+    assert "Figures as of" in html
+    assert "brought up to date every few minutes" in html
+
+
+def test_the_team_filter_lists_the_teams_of_the_district_chosen(client, auth, county):
+    south = db.session.scalar(sa.select(District).where(District.name == "South District"))
+    north = db.session.scalar(sa.select(District).where(District.name == "North District"))
+    db.session.add(Team(name="Northern team", district=north))
+    db.session.commit()
+    auth.login(county["training"])
+
+    def teams_offered(path):
+        html = client.get(path).get_data(as_text=True)
+        return re.findall(r'<option value="\d+"[^>]*>([^<]+ team)</option>', html), html
+
+    offered, county_page = teams_offered("/collation")
+    assert offered == []
+    assert "Choose a district and apply the filters to list its teams." in county_page
+    assert teams_offered(f"/collation?district={south.id}")[0] == ["Tiny team"]
+    tiny = db.session.scalar(sa.select(Team).where(Team.name == "Tiny team"))
+    assert teams_offered(f"/collation?team={tiny.id}")[0] == ["Tiny team"]  # the one chosen
+    auth.login(county["north_team"])
+    assert teams_offered("/collation")[0] == ["Northern team"]

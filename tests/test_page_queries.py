@@ -1,0 +1,314 @@
+"""Queries per page do not grow with the data (issue 14).
+
+Each key page is requested on a small data set, the data grows (more records, cycles, entries,
+evidence, supervisees, history), and the page is requested again: the number of statements sent
+to the database must be the same. A count that grows is an N+1 (one query per entry, per
+supervisee, per cycle...), which is what made the pages slow at county size.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+import time_machine
+
+from core.database import db
+from people.models import Agency, District, Role
+from pledges.models import EvidenceSource
+from pledges.operations import (
+    add_finding,
+    existing_record,
+    save_entry,
+    start_record,
+    submit_record,
+)
+from pledges.review.operations import add_evidence, start_review
+from supervision.operations import approve_all_remaining, start_session
+
+SIGNED_OFF_ON = date(2026, 5, 20)
+SOURCES = [
+    {EvidenceSource.SELF},
+    {EvidenceSource.SERVICE_USER, EvidenceSource.MANAGER},
+    {EvidenceSource.COLLEAGUE},
+]
+
+
+@pytest.fixture
+def page_queries(app, client, count_queries):
+    """The statements one GET of `path` sends (the page must answer 200).
+
+    The request runs in an app context of its own, so its database session starts empty as in
+    production: objects the test made are not there to spare the page a query.
+    """
+
+    def queries(path: str) -> list[str]:
+        db.session.commit()
+        with app.app_context(), count_queries() as statements:
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        return list(statements)
+
+    return queries
+
+
+def _pledge(record, by, positions):
+    for position in positions:
+        entry = record.entries[position]
+        save_entry(entry, by, {"pledge": f"Pledge {position}"}, base_revision=entry.revision)
+
+
+def _session(manager, record):
+    if record.team is not None:
+        return start_session(manager, team=record.team)
+    return start_session(manager, supervisee=record.owner)
+
+
+def signed_off(record, by, manager, *, pledges=(0, 4)):
+    """Pledge, submit and sign off stage 1 (on 20 May 2026, so the review is due)."""
+    _pledge(record, by, pledges)
+    submit_record(record, by)
+    with time_machine.travel(SIGNED_OFF_ON):
+        approve_all_remaining(record, manager, _session(manager, record))
+    db.session.commit()
+    return record
+
+
+def in_review(record, by, manager, *, pledges=(0, 4), evidence=2):
+    """Signed off, review started, `evidence` pieces on each pledge."""
+    signed_off(record, by, manager, pledges=pledges)
+    start_review(record, by, today=record.review_due_on)
+    for position in pledges:
+        for number in range(evidence):
+            add_evidence(
+                record.entries[position],
+                by,
+                description=f"Evidence {number} for pledge {position}",
+                sources=SOURCES[(position + number) % len(SOURCES)],
+            )
+    db.session.commit()
+    return record
+
+
+def completed(record, by, manager, **how):
+    """A whole cycle: stage 1 and the review signed off."""
+    in_review(record, by, manager, **how)
+    submit_record(record, by)
+    approve_all_remaining(record, manager, _session(manager, record))
+    db.session.commit()
+    return record
+
+
+def test_my_records_costs_the_same_however_many_cycles_and_teams(
+    people, auth, make_team, make_record, page_queries
+):
+    pat, morgan = people["practitioner"], people["manager"]
+    make_record(pat)
+    make_record(pat, team=people["team"])
+    auth.login(pat)
+    few = page_queries("/records")
+
+    completed(existing_record(owner=pat), pat, morgan)
+    start_record(pat)
+    for number in range(3):
+        team = make_team(f"More team {number}", manager=morgan, members=[pat])
+        make_record(pat, team=team)
+    db.session.commit()
+    assert len(page_queries("/records")) == len(few)
+
+
+def test_a_record_with_all_its_entries_costs_the_same_however_much_is_in_it(
+    people, auth, make_record, page_queries
+):
+    pat, morgan = people["practitioner"], people["manager"]
+    small = in_review(make_record(pat), pat, morgan, pledges=(0,), evidence=1)
+    auth.login(pat)
+    few = page_queries(f"/records/{small.id}")
+    review_few = page_queries(f"/records/{small.id}/review/{small.entries[0].id}")
+
+    other = people["teammate"]
+    big = make_record(other)
+    for number in range(4):
+        add_finding(big, other, title=f"Finding {number}", source="A local review")
+    db.session.commit()
+    in_review(big, other, morgan, pledges=tuple(range(16)), evidence=3)
+    auth.login(other)
+    many = page_queries(f"/records/{big.id}")
+    assert len(many) == len(few), many
+    review_many = page_queries(f"/records/{big.id}/review/{big.entries[0].id}")
+    assert len(review_many) == len(review_few)
+
+
+def test_the_supervision_overview_costs_the_same_however_many_supervisees_and_cycles(
+    people, auth, make_user, make_team, make_record, page_queries
+):
+    """Entries are loaded for the records awaiting sign-off alone, so both sizes have one."""
+    senior, morgan, pat = people["senior"], people["manager"], people["practitioner"]
+    record = make_record(pat)
+    _pledge(record, pat, (0,))
+    submit_record(record, pat)
+    auth.login(morgan)
+    few = page_queries("/supervision")
+    auth.login(senior)
+    senior_few = page_queries("/supervision")
+
+    for number in range(4):
+        person = make_user(f"Supervisee {number}", line_manager=morgan)
+        completed(make_record(person), person, morgan)
+        record = start_record(person)
+        db.session.commit()
+        _pledge(record, person, (0,))
+        submit_record(record, person)
+    team = make_team("Second team", manager=morgan, members=[people["teammate"]])
+    make_record(people["teammate"], team=team)
+    db.session.commit()
+    auth.login(morgan)
+    assert len(page_queries("/supervision")) == len(few)
+    auth.login(senior)
+    assert len(page_queries("/supervision")) == len(senior_few)
+
+
+def test_a_supervision_session_costs_the_same_however_many_entries(
+    people, auth, make_user, make_record, page_queries
+):
+    morgan = people["manager"]
+
+    def session_with(person, findings: int, pledges):
+        record = make_record(person)
+        for number in range(findings):
+            add_finding(record, person, title=f"Finding {number}")
+        db.session.commit()
+        _pledge(record, person, pledges)
+        submit_record(record, person)
+        session = start_session(morgan, supervisee=person)
+        db.session.commit()
+        return session
+
+    small = session_with(people["practitioner"], 0, (0,))
+    big = session_with(people["teammate"], 4, tuple(range(18)))
+    auth.login(morgan)
+    assert len(page_queries(f"/supervision/sessions/{big.id}")) == len(
+        page_queries(f"/supervision/sessions/{small.id}")
+    )
+
+
+@pytest.fixture
+def county(people):
+    """A second district and agency beside the people fixture's, and the collating roles."""
+    south, health = District(name="South"), Agency(name="Health")
+    db.session.add_all([south, health])
+    db.session.commit()
+    return {"south": south, "health": health}
+
+
+def _grow_the_county(people, county, make_user, make_team, make_record):
+    morgan = people["manager"]
+    for number in range(4):
+        person = make_user(
+            f"County person {number}",
+            line_manager=morgan,
+            district=county["south"] if number % 2 else people["district"],
+            agency=county["health"] if number < 2 else people["agency"],
+        )
+        if number % 2:
+            completed(make_record(person), person, morgan, pledges=(0, 3, 7), evidence=3)
+        else:
+            signed_off(make_record(person), person, morgan)
+        team = make_team(
+            f"County team {number}",
+            manager=morgan,
+            members=[person],
+            district=county["south"],
+            agency=county["health"],
+        )
+        signed_off(make_record(person, team=team), person, morgan)
+
+
+@pytest.mark.parametrize("who", ["training", "district"])
+def test_the_dashboards_cost_the_same_however_large_the_county(
+    people, county, auth, make_user, make_team, make_record, page_queries, who
+):
+    pat, morgan = people["practitioner"], people["manager"]
+    completed(make_record(pat), pat, morgan)
+    viewer = make_user(
+        "Collating person",
+        roles={Role.TRAINING_TEAM if who == "training" else Role.DISTRICT_TEAM},
+        district=people["district"],
+    )
+    auth.login(viewer)
+    few = page_queries("/collation")
+    _grow_the_county(people, county, make_user, make_team, make_record)
+    assert len(page_queries("/collation")) == len(few)
+
+
+def test_the_admin_people_list_costs_the_same_however_many_people(
+    people, auth, make_user, make_team, page_queries
+):
+    auth.login(people["admin"])
+    few = page_queries("/admin/people")
+    for number in range(30):
+        person = make_user(
+            f"Listed {number}",
+            line_manager=people["manager"],
+            agency=people["agency"],
+            district=people["district"],
+            roles={Role.DISTRICT_TEAM} if number % 3 == 0 else set(),
+        )
+        if number % 5 == 0:
+            make_team(f"Listed team {number}", manager=people["manager"], members=[person])
+    assert len(page_queries("/admin/people")) == len(few)
+
+
+def test_the_overview_loads_each_supervisees_latest_cycle_only(people, make_record):
+    """Earlier cycles are left in the database (they were all loaded, with their entries)."""
+    from people.models import User
+    from pledges.models import Record
+    from supervision.queries import manager_overview
+
+    pat, morgan = people["practitioner"], people["manager"]
+    completed(make_record(pat), pat, morgan)
+    start_record(pat)
+    db.session.commit()
+    manager_id, pat_id = morgan.id, pat.id
+    db.session.expunge_all()
+    loaded = []
+
+    def note(record, context):
+        loaded.append((record.owner_id, record.cycle))
+
+    sa.event.listen(Record, "load", note)
+    try:
+        overview = manager_overview(db.session.get(User, manager_id))
+    finally:
+        sa.event.remove(Record, "load", note)
+    line = next(line for line in overview.lines if line.person and line.person.id == pat_id)
+    assert line.record.cycle == 2
+    assert [cycle for owner_id, cycle in loaded if owner_id == pat_id] == [2]
+
+
+def test_the_record_page_shows_the_latest_history_and_links_to_the_whole(
+    people, auth, client, make_record
+):
+    from pledges.queries import RECENT_HISTORY
+
+    pat = people["practitioner"]
+    record = make_record(pat)
+    for number in range(RECENT_HISTORY + 2):
+        entry = record.entries[0]
+        save_entry(entry, pat, {"pledge": f"Version {number}"}, base_revision=entry.revision)
+    db.session.commit()
+    auth.login(pat)
+    page = client.get(f"/records/{record.id}").get_data(as_text=True)
+    history = page.split('id="history-heading"')[1]
+    assert history.count('class="history-when"') == RECENT_HISTORY
+    # newest first; the change shows word by word (issue 15): "Version 10" -> "Version 11"
+    assert re.search(rf"\[added: </span>\s*{RECENT_HISTORY + 1}\b", history)
+    assert "Started the record" not in history
+    assert f'href="/records/{record.id}/history"' in history
+    whole = client.get(f"/records/{record.id}/history").get_data(as_text=True)
+    assert whole.count('class="history-when"') == RECENT_HISTORY + 3
+    assert "Started the record" in whole
+    auth.login(people["outsider"])
+    assert client.get(f"/records/{record.id}/history").status_code == 403
