@@ -75,7 +75,11 @@ def browser_mail():
 def live_server(tmp_path, browser_mail):
     """The app with the demo county, served on a free loopback port for one test."""
     settings = {name: getattr(TestConfig, name) for name in dir(TestConfig) if name.isupper()}
+    # The app's links and redirects are built on BASE_URL (SERVER_NAME comes from it), so it is
+    # the served address: "/admin" -> "/admin/" must stay on this server.
+    port = free_port()
     settings.update(
+        BASE_URL=f"http://127.0.0.1:{port}",
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'browser.sqlite'}",
         WTF_CSRF_ENABLED=True,
         TESTING=False,
@@ -89,7 +93,7 @@ def live_server(tmp_path, browser_mail):
         load_demo_county()
         db.session.commit()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     address = LiveServer(f"http://127.0.0.1:{server.server_port}")
