@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 from core.clock import LONDON
 from core.database import db
@@ -14,32 +13,27 @@ from core.ids import parse_id
 from core.paging import Page, page_in_range
 from library.models import FeaturedEntry
 from library.search import matching_entries
-from people.models import Agency, District, Team, User
+from people.models import Agency, District
 from pledges.models import (
     Entry,
     FrameworkArea,
     FrameworkVersion,
     KeyPoint,
     Record,
-    RecordState,
     Sharing,
+)
+from pledges.record_scope import (
+    AGENCY_ID,
+    DISTRICT_ID,
+    MULTI_AGENCY,
+    NO_DISTRICT,
+    OWNER,
+    TEAM,
+    signed_off_records,
+    with_owner,
 )
 
 PAGE_SIZE = 20
-MULTI_AGENCY = "Multi-agency"
-NO_DISTRICT = "No district"
-OWNER = aliased(User)
-TEAM = aliased(Team)
-DISTRICT_ID = sa.func.coalesce(OWNER.district_id, TEAM.district_id)
-AGENCY_ID = sa.func.coalesce(OWNER.agency_id, TEAM.agency_id)
-
-
-def signed_off_records() -> sa.ColumnElement[bool]:
-    """A condition on `Record`: stage 1 is signed off (whatever the review's progress).
-
-    The one place the library (and the impact report) says what "signed off" means.
-    """
-    return Record.state.in_([state for state in RecordState if state.is_signed_off])
 
 
 def in_library() -> sa.ColumnElement[bool]:
@@ -105,11 +99,9 @@ class LibraryItem:
 
 def _library_query(filters: LibraryFilters, *columns):
     query = (
-        sa.select(*columns)
-        .select_from(Entry)
-        .join(Record, Entry.record_id == Record.id)
-        .outerjoin(OWNER, Record.owner_id == OWNER.id)
-        .outerjoin(TEAM, Record.team_id == TEAM.id)
+        with_owner(
+            sa.select(*columns).select_from(Entry).join(Record, Entry.record_id == Record.id)
+        )
         .outerjoin(KeyPoint, Entry.key_point_id == KeyPoint.id)
         .outerjoin(FeaturedEntry, FeaturedEntry.entry_id == Entry.id)
         .where(in_library(), matching_entries(filters.words))
