@@ -15,11 +15,17 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from admin.history import person_details, record_admin_event, record_changes, team_details
+from admin.history import (
+    person_details,
+    record_admin_event,
+    record_changes,
+    record_person_added,
+    record_team_added,
+    team_details,
+)
 from core.database import db
 from core.errors import ActionRefused, AlreadyDone
 from core.formatting import plural
-from core.history import field_changes
 from core.locks import lock_rows
 from core.notifications import notify
 from people.models import Agency, District, Role, Team, TeamMembership, User, UserRole
@@ -87,12 +93,10 @@ def create_person(
         raise
     if send_link:
         send_password_link(person, LinkPurpose.WELCOME)
-    record_admin_event(
+    record_person_added(
         by,
-        "person_added",
+        person,
         f"Added {person.name}" + (" and emailed a link to set a password" if send_link else ""),
-        person=person,
-        changes=field_changes({}, person_details(person)),
     )
     log.info("user %s created by user %s", person.id, by.id)
     return person
@@ -380,13 +384,7 @@ def create_team(
         db.session.rollback()
         check_team_name_free(name)
         raise
-    record_admin_event(
-        by,
-        "team_added",
-        f"Added the team {team.name}",
-        team=team,
-        changes=field_changes({}, team_details(team)),
-    )
+    record_team_added(by, team, f"Added the team {team.name}")
     log.info("team %s created by user %s", team.id, by.id)
     return team
 
