@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -48,6 +49,18 @@ log = logging.getLogger(__name__)
 # People -------------------------------------------------------------------------------------
 
 
+@contextmanager
+def _refused_if_taken(check: Callable[[], None]):
+    """Around an insert that a unique column guards: when a rival insert won, the failed one
+    spoils the transaction, so roll back, then let `check` say who has it (ActionRefused)."""
+    try:
+        yield
+    except IntegrityError:
+        db.session.rollback()
+        check()
+        raise
+
+
 def check_email_free(email: str, person: User | None = None) -> None:
     other = find_user_by_email(email)
     if other is not None and (person is None or other.id != person.id):
@@ -75,7 +88,8 @@ def create_person(
             f"{line_manager.name} has left, so cannot be a line manager.",
             field="line_manager_email",
         )
-    try:
+    # Someone may add the same address at the same moment: the unique email decides.
+    with _refused_if_taken(lambda: check_email_free(email)):
         person = create_user(
             email=email,
             name=name,
@@ -85,12 +99,6 @@ def create_person(
             line_manager=line_manager,
             roles=set(roles),
         )
-    except IntegrityError:
-        # Someone added the same address at the same moment: the unique email decided. The
-        # failed insert spoils the transaction, so roll back before saying who has it.
-        db.session.rollback()
-        check_email_free(email)
-        raise
     if send_link:
         send_password_link(person, LinkPurpose.WELCOME)
     record_person_added(
@@ -376,14 +384,9 @@ def create_team(
         manager=manager,
     )
     db.session.add(team)
-    try:
+    # Another administrator may add the same name at the same moment: the unique name decides.
+    with _refused_if_taken(lambda: check_team_name_free(name)):
         db.session.flush()
-    except IntegrityError:
-        # Another administrator added the same name at the same moment: the unique name
-        # decided. The failed insert spoils the transaction, so roll back before saying so.
-        db.session.rollback()
-        check_team_name_free(name)
-        raise
     record_team_added(by, team, f"Added the team {team.name}")
     log.info("team %s created by user %s", team.id, by.id)
     return team
