@@ -41,6 +41,22 @@ def _place_choices(items, none_label: str) -> list[SelectChoice]:
     ]
 
 
+def _place_field(label: str) -> SelectField:
+    """An agency or district drop-down; its choices are the places there are (`_set_places`)."""
+    return SelectField(label, choices=[], default="", validate_choice=True)
+
+
+def _set_places(form, agencies, districts, *, no_agency: str) -> None:
+    form.agency.choices = _place_choices(agencies, no_agency)
+    form.district.choices = _place_choices(districts, "Not given")
+
+
+def _show_places(form, holder) -> None:
+    """Show a person's or team's agency and district, chosen by id."""
+    form.agency.data = str(holder.agency_id or "")
+    form.district.data = str(holder.district_id or "")
+
+
 class PersonForm(BaseForm):
     # Once-only key of the "Add person" form (core.submissions): a second click adds nobody.
     submission_key = HiddenField()
@@ -56,8 +72,8 @@ class PersonForm(BaseForm):
         "Job title",
         validators=[Length(max=120, message="The job title must be 120 characters or fewer")],
     )
-    agency = SelectField("Agency", choices=[], default="", validate_choice=True)
-    district = SelectField("District", choices=[], default="", validate_choice=True)
+    agency = _place_field("Agency")
+    district = _place_field("District")
     line_manager_email = _email_field(
         "Line manager's email address", required=False, hint_name="line manager's email address"
     )
@@ -68,13 +84,11 @@ class PersonForm(BaseForm):
     )
 
     def set_places(self, agencies, districts) -> None:
-        self.agency.choices = _place_choices(agencies, "Not given")
-        self.district.choices = _place_choices(districts, "Not given")
+        _set_places(self, agencies, districts, no_agency="Not given")
 
     def show(self, person) -> None:
         """Fill the fields a plain `obj=` cannot: places by id, manager by email, roles."""
-        self.agency.data = str(person.agency_id or "")
-        self.district.data = str(person.district_id or "")
+        _show_places(self, person)
         self.line_manager_email.data = person.line_manager.email if person.line_manager else ""
         self.roles.data = [role.value for role in person.roles]
 
@@ -99,8 +113,8 @@ class TeamForm(BaseForm):
         "What the team is",
         validators=[Length(max=2000, message="The description must be 2,000 characters or fewer")],
     )
-    agency = SelectField("Agency", choices=[], default="", validate_choice=True)
-    district = SelectField("District", choices=[], default="", validate_choice=True)
+    agency = _place_field("Agency")
+    district = _place_field("District")
     manager_email = _email_field(
         "Team manager's email address",
         required=False,
@@ -108,12 +122,10 @@ class TeamForm(BaseForm):
     )
 
     def set_places(self, agencies, districts) -> None:
-        self.agency.choices = _place_choices(agencies, "Multi-agency (no single agency)")
-        self.district.choices = _place_choices(districts, "Not given")
+        _set_places(self, agencies, districts, no_agency="Multi-agency (no single agency)")
 
     def show(self, team) -> None:
-        self.agency.data = str(team.agency_id or "")
-        self.district.data = str(team.district_id or "")
+        _show_places(self, team)
         self.manager_email.data = team.manager.email if team.manager else ""
 
 

@@ -53,6 +53,18 @@ def record_admin_event(
     return event
 
 
+def record_person_added(actor, person, summary: str) -> AdminEvent:
+    """The trail entry for a person just added, holding every detail they were added with."""
+    changes = field_changes({}, person_details(person))
+    return record_admin_event(actor, "person_added", summary, person=person, changes=changes)
+
+
+def record_team_added(actor, team, summary: str) -> AdminEvent:
+    """The trail entry for a team just added, holding every detail it was added with."""
+    changes = field_changes({}, team_details(team))
+    return record_admin_event(actor, "team_added", summary, team=team, changes=changes)
+
+
 def record_changes(actor, action: str, name: str, before: dict, after: dict, **subject) -> None:
     """A trail entry naming the details that differ between `before` and `after`, if any."""
     changes = field_changes(before, after)

@@ -10,16 +10,23 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from admin.history import person_details, record_admin_event, record_changes, team_details
+from admin.history import (
+    person_details,
+    record_admin_event,
+    record_changes,
+    record_person_added,
+    record_team_added,
+    team_details,
+)
 from core.database import db
 from core.errors import ActionRefused, AlreadyDone
 from core.formatting import plural
-from core.history import field_changes
 from core.locks import lock_rows
 from core.notifications import notify
 from people.models import Agency, District, Role, Team, TeamMembership, User, UserRole
@@ -40,6 +47,18 @@ log = logging.getLogger(__name__)
 
 
 # People -------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _refused_if_taken(check: Callable[[], None]):
+    """Around an insert that a unique column guards: when a rival insert won, the failed one
+    spoils the transaction, so roll back, then let `check` say who has it (ActionRefused)."""
+    try:
+        yield
+    except IntegrityError:
+        db.session.rollback()
+        check()
+        raise
 
 
 def check_email_free(email: str, person: User | None = None) -> None:
@@ -69,7 +88,8 @@ def create_person(
             f"{line_manager.name} has left, so cannot be a line manager.",
             field="line_manager_email",
         )
-    try:
+    # Someone may add the same address at the same moment: the unique email decides.
+    with _refused_if_taken(lambda: check_email_free(email)):
         person = create_user(
             email=email,
             name=name,
@@ -79,20 +99,12 @@ def create_person(
             line_manager=line_manager,
             roles=set(roles),
         )
-    except IntegrityError:
-        # Someone added the same address at the same moment: the unique email decided. The
-        # failed insert spoils the transaction, so roll back before saying who has it.
-        db.session.rollback()
-        check_email_free(email)
-        raise
     if send_link:
         send_password_link(person, LinkPurpose.WELCOME)
-    record_admin_event(
+    record_person_added(
         by,
-        "person_added",
+        person,
         f"Added {person.name}" + (" and emailed a link to set a password" if send_link else ""),
-        person=person,
-        changes=field_changes({}, person_details(person)),
     )
     log.info("user %s created by user %s", person.id, by.id)
     return person
@@ -372,21 +384,10 @@ def create_team(
         manager=manager,
     )
     db.session.add(team)
-    try:
+    # Another administrator may add the same name at the same moment: the unique name decides.
+    with _refused_if_taken(lambda: check_team_name_free(name)):
         db.session.flush()
-    except IntegrityError:
-        # Another administrator added the same name at the same moment: the unique name
-        # decided. The failed insert spoils the transaction, so roll back before saying so.
-        db.session.rollback()
-        check_team_name_free(name)
-        raise
-    record_admin_event(
-        by,
-        "team_added",
-        f"Added the team {team.name}",
-        team=team,
-        changes=field_changes({}, team_details(team)),
-    )
+    record_team_added(by, team, f"Added the team {team.name}")
     log.info("team %s created by user %s", team.id, by.id)
     return team
 

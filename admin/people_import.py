@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from admin.history import person_details, record_admin_event, team_details
+from admin.history import person_details, record_admin_event, record_team_added
 from admin.models import PeopleImport
 from admin.operations import change_line_manager, name_key, set_roles
 from core.cells import restore
@@ -471,13 +471,7 @@ def apply_import(
     db.session.flush()
     for team in new_teams:
         teams[name_key(team.name)] = team
-        record_admin_event(
-            by,
-            "team_added",
-            f"Added the team {team.name} by importing {source}",
-            team=team,
-            changes=field_changes({}, team_details(team)),
-        )
+        record_team_added(by, team, f"Added the team {team.name} by importing {source}")
 
     def place(known: dict, cell: str):
         return known[name_key(cell)] if cell else None

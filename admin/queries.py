@@ -12,38 +12,11 @@ from admin.models import AdminEvent, PeopleImport
 from core.database import db
 from core.forms import remove_null_characters
 from core.ids import parse_id
+from core.paging import Page, page_in_range
 from people.models import Agency, District, Role, Team, TeamMembership, User, UserRole
 from pledges.models import Record
 
 PAGE_SIZE = 50
-
-
-@dataclass
-class Page:
-    items: list
-    total: int
-    number: int
-    size: int = PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-    @property
-    def first_shown(self) -> int:
-        return 0 if not self.total else (self.number - 1) * self.size + 1
-
-    @property
-    def last_shown(self) -> int:
-        return min(self.total, self.number * self.size)
 
 
 def _page_of(
@@ -52,7 +25,7 @@ def _page_of(
     """One page of a query: counted, the page number kept in range, ordered and loaded eagerly.
     `whole_rows` keeps every column of each row (an entity with a count, say) as a tuple."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    page = min(max(page, 1), max(1, -(-total // size)))
+    page = page_in_range(page, total, size)
     result = db.session.execute(
         query.order_by(*order_by).limit(size).offset((page - 1) * size).options(*options)
     )

@@ -103,11 +103,9 @@ def platypus_baseline(selection, out) -> None:
 def _body_half(database_url: str, areas: list, first_page: int, path: str) -> dict:
     """In a worker process: the body of some areas, as one part of the parallel build."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
 
     from bench.make_county import bench_app
-    from collation.page_writer import PageWriter
-    from collation.pdf import MARGIN, _decorator, _write_items
+    from collation.pdf import _write_items, body_writer
     from collation.pdf_parts import PartWriter
     from collation.selection import Selection
     from core.pdf_fonts import register_fonts
@@ -118,17 +116,7 @@ def _body_half(database_url: str, areas: list, first_page: int, path: str) -> di
     with app.app_context():
         selection = Selection()
         parts = PartWriter(Path(path), pagesize=A4)
-        writer = PageWriter(
-            parts.canvas,
-            left=MARGIN,
-            top=A4[1] - MARGIN - 6 * mm,
-            bottom=MARGIN,
-            width=A4[0] - 2 * MARGIN,
-            first_page_number=first_page,
-            decorate=_decorator(selection),
-            bookmarks=False,
-            after_page=parts.after_page,
-        )
+        writer = body_writer(parts, selection, first_page)
         _write_items(writer, selection, None, areas=set(areas))
         writer.finish()
         paths = [str(p) for p in parts.finish()]

@@ -28,18 +28,13 @@ def export_filename(selection: Selection, extension: str, on: date, what: str = 
     """The download's file name: what it holds, the selection's filters, the date, the type."""
     district = selection.effective_district
     parts = [what, _slug(district.name, f"district-{district.id}") if district else "county"]
-    if selection.agency is not None:
-        parts.append(_slug(selection.agency.name, f"agency-{selection.agency.id}"))
-    if selection.team is not None:
-        parts.append(_slug(selection.team.name, f"team-{selection.team.id}"))
-    if selection.key_point_number:
-        parts.append(f"key-point-{selection.key_point_number}")
-    if selection.signed_off_from or selection.signed_off_to:
-        start = selection.signed_off_from.isoformat() if selection.signed_off_from else "start"
-        end = selection.signed_off_to.isoformat() if selection.signed_off_to else "now"
-        parts.append(f"signed-off-{start}-to-{end}")
-    if selection.anonymise:
-        parts.append("anonymised")
+    parts += selection.filter_parts(
+        lambda kind, thing: _slug(thing.name, f"{kind}-{thing.id}"),
+        key_point="key-point-{number}",
+        signed_off="signed-off-{start}-to-{end}",
+        open_start="start",
+        open_end="now",
+    )
     parts.append(on.isoformat())
     return "-".join(parts) + "." + extension
 

@@ -355,17 +355,7 @@ def write_collated_pdf(selection: Selection, out: BinaryIO, progress=None) -> No
     )
     with temporary_folder() as folder:
         parts = PartWriter(Path(folder), pagesize=A4)
-        writer = PageWriter(
-            parts.canvas,
-            left=MARGIN,
-            top=A4[1] - MARGIN - 6 * mm,
-            bottom=MARGIN,
-            width=A4[0] - 2 * MARGIN,
-            first_page_number=front_pages + 1,
-            decorate=_decorator(selection),
-            bookmarks=False,
-            after_page=parts.after_page,
-        )
+        writer = body_writer(parts, selection, front_pages + 1)
         _write_items(writer, selection, progress)
         writer.finish()
         paths = parts.finish()
@@ -434,6 +424,22 @@ FIELDS = (
     ("Factors that may hinder", "hinders"),
     ("Anticipated signs of success", "signs_of_success"),
 )
+
+
+def body_writer(parts: PartWriter, selection: Selection, first_page_number: int) -> PageWriter:
+    """The writer that lays out the export's body on A4 into `parts`, its pages numbered on from
+    `first_page_number`: the one set-up the export and the benchmark's parallel build share."""
+    return PageWriter(
+        parts.canvas,
+        left=MARGIN,
+        top=A4[1] - MARGIN - 6 * mm,
+        bottom=MARGIN,
+        width=A4[0] - 2 * MARGIN,
+        first_page_number=first_page_number,
+        decorate=_decorator(selection),
+        bookmarks=False,
+        after_page=parts.after_page,
+    )
 
 
 def _write_items(writer: PageWriter, selection: Selection, progress, areas=None) -> None:

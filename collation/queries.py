@@ -17,7 +17,7 @@ from collation.models import ExportJob
 from collation.selection import Selection
 from core.clock import LONDON
 from core.database import db
-from people.models import Agency, District, Team, User
+from people.models import Agency, District, Team
 from pledges.models import (
     ChangeJudgement,
     Entry,
@@ -27,23 +27,23 @@ from pledges.models import (
     Record,
     RecordState,
 )
+from pledges.record_scope import (
+    AGENCY_ID,
+    DISTRICT_ID,
+    MULTI_AGENCY,
+    signed_off_records,
+    with_owner,
+)
 from pledges.review.rules import OVERDUE_AFTER_DAYS
 
-MULTI_AGENCY = "Multi-agency"
 FINDINGS_AREA = "Other relevant findings / recommendations"
 ADDED_FINDINGS_SECTION = "Findings added by teams and individuals"
-OWNER = aliased(User)
-TEAM = aliased(Team)
-DISTRICT_ID = sa.func.coalesce(OWNER.district_id, TEAM.district_id)
-AGENCY_ID = sa.func.coalesce(OWNER.agency_id, TEAM.agency_id)
-STAGE_ONE_SIGNED_OFF = Record.state.in_([state for state in RecordState if state.is_signed_off])
+STAGE_ONE_SIGNED_OFF = signed_off_records()
 
 
 def _scoped(query, selection: Selection, *, signed_off_only: bool = True):
     """Join a query on Record to its owner or team, and apply the selection's filters."""
-    query = query.outerjoin(OWNER, Record.owner_id == OWNER.id).outerjoin(
-        TEAM, Record.team_id == TEAM.id
-    )
+    query = with_owner(query)
     if signed_off_only:
         query = query.where(STAGE_ONE_SIGNED_OFF)
     if selection.effective_district is not None:

@@ -53,21 +53,35 @@ class Selection:
     def effective_district(self) -> District | None:
         return self.locked_district or self.district
 
+    def filter_parts(
+        self, name, *, key_point: str, signed_off: str, open_start: str, open_end: str
+    ) -> list[str]:
+        """The filters chosen beyond the district, in the one order that both the words and the
+        file name give them. `name(kind, thing)` words an agency or team ("agency", "team");
+        `key_point` and `signed_off` are templates ("{number}", "{start}", "{end}"), and an
+        open end of the sign-off period is worded `open_start` or `open_end`."""
+        parts = [name(kind, thing) for kind, thing in (("agency", self.agency), ("team", self.team))
+                 if thing is not None]  # fmt: skip
+        if self.key_point_number:
+            parts.append(key_point.format(number=self.key_point_number))
+        if self.signed_off_from or self.signed_off_to:
+            start = self.signed_off_from.isoformat() if self.signed_off_from else open_start
+            end = self.signed_off_to.isoformat() if self.signed_off_to else open_end
+            parts.append(signed_off.format(start=start, end=end))
+        if self.anonymise:
+            parts.append("anonymised")
+        return parts
+
     def describe(self) -> str:
         parts = [f"District: {self.effective_district.name}" if self.effective_district
                  else "The whole county"]  # fmt: skip
-        if self.agency:
-            parts.append(f"agency: {self.agency.name}")
-        if self.team:
-            parts.append(f"team: {self.team.name}")
-        if self.key_point_number:
-            parts.append(f"key point {self.key_point_number}")
-        if self.signed_off_from or self.signed_off_to:
-            start = self.signed_off_from.isoformat() if self.signed_off_from else "the start"
-            end = self.signed_off_to.isoformat() if self.signed_off_to else "today"
-            parts.append(f"signed off from {start} to {end}")
-        if self.anonymise:
-            parts.append("anonymised")
+        parts += self.filter_parts(
+            lambda kind, thing: f"{kind}: {thing.name}",
+            key_point="key point {number}",
+            signed_off="signed off from {start} to {end}",
+            open_start="the start",
+            open_end="today",
+        )
         return "; ".join(parts)
 
     def query_args(self) -> dict[str, str]:

@@ -6,13 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 from core.clock import LONDON
 from core.database import db
 from impact.figures import JudgementCount, RecordFacts
-from library.queries import signed_off_records
-from people.models import Agency, District, Team, User
+from people.models import Agency, District
 from pledges.models import (
     Entry,
     Evidence,
@@ -23,20 +21,20 @@ from pledges.models import (
     RecordSnapshot,
     RecordState,
 )
+from pledges.record_scope import (
+    AGENCY_ID,
+    DISTRICT_ID,
+    MULTI_AGENCY,
+    NO_DISTRICT,
+    signed_off_records,
+    with_owner,
+)
 
-MULTI_AGENCY = "Multi-agency"
-NO_DISTRICT = "No district"
 ADDED_FINDINGS = "Findings added by teams and individuals"
-OWNER = aliased(User)
-TEAM = aliased(Team)
-DISTRICT_ID = sa.func.coalesce(OWNER.district_id, TEAM.district_id)
-AGENCY_ID = sa.func.coalesce(OWNER.agency_id, TEAM.agency_id)
 
 
 def _scoped(query, district_id: int | None):
-    query = query.outerjoin(OWNER, Record.owner_id == OWNER.id).outerjoin(
-        TEAM, Record.team_id == TEAM.id
-    )
+    query = with_owner(query)
     if district_id is not None:
         query = query.where(district_id == DISTRICT_ID)
     return query

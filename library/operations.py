@@ -11,10 +11,11 @@ from sqlalchemy.orm import selectinload
 from core.database import db
 from core.errors import ActionRefused
 from library.models import FeaturedEntry
-from library.queries import is_in_library, signed_off_records
+from library.queries import is_in_library
 from people.models import User
 from pledges.models import Entry, Record
 from pledges.operations import screen_shared_text
+from pledges.record_scope import signed_off_records
 
 log = logging.getLogger(__name__)
 

@@ -6,39 +6,34 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 from core.clock import LONDON
 from core.database import db
 from core.ids import parse_id
+from core.paging import Page, page_in_range
 from library.models import FeaturedEntry
 from library.search import matching_entries
-from people.models import Agency, District, Team, User
+from people.models import Agency, District
 from pledges.models import (
     Entry,
     FrameworkArea,
     FrameworkVersion,
     KeyPoint,
     Record,
-    RecordState,
     Sharing,
+)
+from pledges.record_scope import (
+    AGENCY_ID,
+    DISTRICT_ID,
+    MULTI_AGENCY,
+    NO_DISTRICT,
+    OWNER,
+    TEAM,
+    signed_off_records,
+    with_owner,
 )
 
 PAGE_SIZE = 20
-MULTI_AGENCY = "Multi-agency"
-NO_DISTRICT = "No district"
-OWNER = aliased(User)
-TEAM = aliased(Team)
-DISTRICT_ID = sa.func.coalesce(OWNER.district_id, TEAM.district_id)
-AGENCY_ID = sa.func.coalesce(OWNER.agency_id, TEAM.agency_id)
-
-
-def signed_off_records() -> sa.ColumnElement[bool]:
-    """A condition on `Record`: stage 1 is signed off (whatever the review's progress).
-
-    The one place the library (and the impact report) says what "signed off" means.
-    """
-    return Record.state.in_([state for state in RecordState if state.is_signed_off])
 
 
 def in_library() -> sa.ColumnElement[bool]:
@@ -102,41 +97,11 @@ class LibraryItem:
     is_featured: bool
 
 
-@dataclass
-class LibraryPage:
-    items: list[LibraryItem]
-    total: int
-    number: int
-    size: int = PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-    @property
-    def first_shown(self) -> int:
-        return 0 if not self.total else (self.number - 1) * self.size + 1
-
-    @property
-    def last_shown(self) -> int:
-        return min(self.total, self.number * self.size)
-
-
 def _library_query(filters: LibraryFilters, *columns):
     query = (
-        sa.select(*columns)
-        .select_from(Entry)
-        .join(Record, Entry.record_id == Record.id)
-        .outerjoin(OWNER, Record.owner_id == OWNER.id)
-        .outerjoin(TEAM, Record.team_id == TEAM.id)
+        with_owner(
+            sa.select(*columns).select_from(Entry).join(Record, Entry.record_id == Record.id)
+        )
         .outerjoin(KeyPoint, Entry.key_point_id == KeyPoint.id)
         .outerjoin(FeaturedEntry, FeaturedEntry.entry_id == Entry.id)
         .where(in_library(), matching_entries(filters.words))
@@ -158,11 +123,11 @@ def _london_date(value: datetime | None) -> date | None:
     return value.astimezone(LONDON).date() if value is not None else None
 
 
-def library_page(filters: LibraryFilters, page: int = 1) -> LibraryPage:
+def library_page(filters: LibraryFilters, page: int = 1) -> Page:
     """One page of the library: featured entries first (most recently featured first), then the
     newest signed off. Four queries whatever the page or the size of the county."""
     total = db.session.scalar(_library_query(filters, sa.func.count(Entry.id)))
-    page = min(max(page, 1), max(1, -(-total // PAGE_SIZE)))
+    page = page_in_range(page, total, PAGE_SIZE)
     query = _library_query(
         filters,
         Entry.id,
@@ -203,7 +168,7 @@ def library_page(filters: LibraryFilters, page: int = 1) -> LibraryPage:
         )
         for row in rows
     ]
-    return LibraryPage(items=items, total=total, number=page)
+    return Page(items=items, total=total, number=page, size=PAGE_SIZE)
 
 
 def is_in_library(entry: Entry) -> bool:
