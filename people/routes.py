@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     if current_user.is_authenticated:
-        return redirect(url_for("pledges.my_records"))
+        return redirect(url_for("pledges.home"))
     form = SignInForm()
     if request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"][:254]
@@ -53,7 +53,7 @@ def sign_in():
         attempt, signed_in = _try_signing_in(form.email.data, form.password.data)
         if signed_in:
             target = request.args.get("next")
-            return redirect(target if is_safe_next(target) else url_for("pledges.my_records"))
+            return redirect(target if is_safe_next(target) else url_for("pledges.home"))
     locked_until = attempt.locked_until if attempt else None
     sign_in_failed = attempt is not None and locked_until is None
     return render_template(

@@ -19,5 +19,14 @@ def review_timing_today(record):
     return review_timing(record, today_in_london())
 
 
+@bp.app_template_global("next_step")
+def next_step_today(record):
+    """What the owners do next with a record ("Next: submit for sign-off"), as of today."""
+    from core.clock import today_in_london
+    from pledges.next_step import next_step
+
+    return next_step(record, today_in_london())
+
+
 from pledges import cli, history_routes, routes  # noqa: E402, F401  (views and commands)
 from pledges.review import routes as review_routes  # noqa: E402, F401  (stage 2 views)

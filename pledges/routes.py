@@ -25,6 +25,7 @@ from pledges.forms import (
     SubmitForm,
 )
 from pledges.framework import current_framework, load_framework_version
+from pledges.landing import landing_endpoint
 from pledges.models import Sharing
 from pledges.operations import (
     add_addendum,
@@ -104,7 +105,7 @@ def _editable_or_posted(user, record) -> bool:
 @bp.get("/")
 @signed_in_view
 def home():
-    return redirect(url_for("pledges.my_records"))
+    return redirect(url_for(landing_endpoint(me())))
 
 
 @bp.get("/records")

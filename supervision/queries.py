@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -10,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from core.database import db
 from people.models import Team, TeamMembership, User
 from pledges.models import Entry, Record, RecordState
+from pledges.review.rules import OVERDUE_AFTER_DAYS
 from supervision.models import SessionRecord, SupervisionSession
 from supervision.permissions import can_view_session
 
@@ -269,3 +271,54 @@ def load_session_record(
         return None
     record = next((record for record in session.records if record.id == record_id), None)
     return (session, record) if record is not None else None
+
+
+@dataclass
+class WaitingForManager:
+    """What awaits a manager's sign-off, and their supervisees' reviews that are overdue."""
+
+    records: list[Record]
+    reviews: list[Record]
+    overdue_reviews: list[Record]
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.records or self.reviews or self.overdue_reviews)
+
+
+def waiting_for_manager(manager: User, today: date) -> WaitingForManager:
+    """Records and reviews awaiting `manager`'s sign-off and their supervisees' overdue reviews,
+    in one query however many supervisees (the same people and teams as the overview)."""
+    managed_teams = (
+        sa.select(Team.id)
+        .where(Team.manager_id == manager.id)
+        .where(
+            ~sa.exists().where(
+                TeamMembership.team_id == Team.id, TeamMembership.user_id == manager.id
+            )
+        )
+    )
+    supervisees = sa.select(User.id).where(
+        User.line_manager_id == manager.id, User.is_active_account.is_(True)
+    )
+    overdue_by = today - timedelta(days=OVERDUE_AFTER_DAYS)
+    waiting_review = (RecordState.SIGNED_OFF, RecordState.REVIEW_OPEN, RecordState.REVIEW_RETURNED)
+    records = db.session.scalars(
+        sa.select(Record)
+        .where(sa.or_(Record.owner_id.in_(supervisees), Record.team_id.in_(managed_teams)))
+        .where(
+            sa.or_(
+                Record.state.in_([RecordState.SUBMITTED, RecordState.REVIEW_SUBMITTED]),
+                sa.and_(Record.state.in_(waiting_review), Record.review_due_on <= overdue_by),
+            )
+        )
+        .order_by(Record.submitted_at, Record.review_due_on, Record.name, Record.id)
+    ).all()
+    return WaitingForManager(
+        records=[r for r in records if r.state is RecordState.SUBMITTED],
+        reviews=[r for r in records if r.state is RecordState.REVIEW_SUBMITTED],
+        overdue_reviews=sorted(
+            (r for r in records if r.state in waiting_review),
+            key=lambda r: (r.review_due_on, r.name.lower()),
+        ),
+    )

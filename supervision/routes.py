@@ -43,6 +43,7 @@ from supervision.queries import (
     load_session_record,
     manager_overview,
     sessions_for,
+    waiting_for_manager,
 )
 from supervision.session_view import session_view
 
@@ -50,8 +51,12 @@ from supervision.session_view import session_view
 @bp.get("/supervision")
 @signed_in_view
 def overview():
+    today = today_in_london()
     return render_template(
-        "supervision/overview.html", overview=manager_overview(me()), today=today_in_london()
+        "supervision/overview.html",
+        overview=manager_overview(me()),
+        waiting=waiting_for_manager(me(), today),
+        today=today,
     )
 
 

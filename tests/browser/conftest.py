@@ -128,4 +128,6 @@ def sign_in(page, base_url: str, email: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill("demo-password")
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="My records").wait_for()
+    # Each person lands where their work is (My records, supervision, the dashboard).
+    page.wait_for_url(lambda url: "/sign-in" not in url)
+    page.get_by_role("heading", level=1).wait_for()

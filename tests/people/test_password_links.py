@@ -63,7 +63,7 @@ def test_a_reset_link_sets_the_password_once_and_the_person_signs_in(client, peo
         client.post("/sign-in", data={"email": pat.email, "password": PASSWORD}).status_code == 401
     )
     signed_in = client.post("/sign-in", data={"email": pat.email, "password": new})
-    assert signed_in.headers["Location"] == "/records"
+    assert signed_in.headers["Location"] == "/"
 
 
 def test_mismatched_or_short_passwords_are_explained_beside_the_field(client, people):
@@ -119,7 +119,7 @@ def test_a_new_person_without_a_password_sets_one_from_the_welcome_email(
     password = "my first real password"
     client.post(link, data={"new_password": password, "confirm_password": password})
     response = client.post("/sign-in", data={"email": "new@example.org", "password": password})
-    assert response.headers["Location"] == "/records"
+    assert response.headers["Location"] == "/"
 
 
 def test_setting_a_password_ends_other_sessions(client, auth, people):

@@ -17,10 +17,11 @@ def sign_in(client, email, password, next_page=None):
     return client.post(url, data={"email": email, "password": password})
 
 
-def test_signing_in_goes_to_my_records(client, people):
+def test_signing_in_goes_where_the_work_is(client, people):
     response = sign_in(client, people["practitioner"].email, PASSWORD)
     assert response.status_code == 302
-    assert response.headers["Location"] == "/records"
+    assert response.headers["Location"] == "/"
+    assert client.get("/").headers["Location"] == "/records"
     assert client.get("/records").status_code == 200
 
 
@@ -60,10 +61,10 @@ def test_a_deactivated_person_cannot_sign_in_and_loses_their_session(client, aut
     ("next_page", "location"),
     [
         ("/framework", "/framework"),
-        ("https://evil.example/", "/records"),
-        ("//evil.example/", "/records"),
-        ("/\\evil.example", "/records"),
-        ("javascript:alert(1)", "/records"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
     ],
 )
 def test_next_only_ever_leads_within_the_site(client, people, next_page, location):
