@@ -8,7 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
+from sqlalchemy.orm import Mapped, aliased, mapped_column, query_expression, relationship
 
 from core.clock import utcnow
 from core.database import db, enum_column
@@ -145,9 +145,12 @@ class User(UserMixin, db.Model):
 
 
 def manages_anyone_clause(user_id):
-    """True when the user (an id, or a column) has a supervisee or manages a team."""
+    """True when the user (an id, or a column) has a supervisee or manages a team. The
+    supervisees are an alias: with `User.id` as the column, an unaliased EXISTS would correlate
+    to the outer row and ask whether the user manages themselves."""
+    supervisee = aliased(User)
     return sa.or_(
-        sa.exists().where(User.line_manager_id == user_id),
+        sa.exists().where(supervisee.line_manager_id == user_id),
         sa.exists().where(Team.manager_id == user_id),
     )
 

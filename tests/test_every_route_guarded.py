@@ -21,23 +21,13 @@ PUBLIC_PAGES = {
     "people.keep_signed_in",
 }
 
-# Converted by the review package work (pledges/review/): remove each as it moves to the guard.
-REVIEW_PAGES_NOT_YET_GUARDED = {
-    "pledges.start_review_page",
-    "pledges.review_entry",
-    "pledges.add_evidence_page",
-    "pledges.edit_evidence",
-    "pledges.remove_evidence_page",
-    "pledges.next_cycle",
-}
-
 
 def test_every_route_goes_through_the_guard(app):
     unguarded = sorted(
         f"{rule.endpoint} {rule.rule}"
         for rule in app.url_map.iter_rules()
         if not isinstance(getattr(app.view_functions[rule.endpoint], "guarded_by", None), Guard)
-        and rule.endpoint not in PUBLIC_PAGES | REVIEW_PAGES_NOT_YET_GUARDED
+        and rule.endpoint not in PUBLIC_PAGES
     )
     assert unguarded == []
 
@@ -45,13 +35,6 @@ def test_every_route_goes_through_the_guard(app):
 def test_the_lists_name_real_pages_only(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert endpoints >= PUBLIC_PAGES
-    # A review page that has moved to the guard comes off the temporary list.
-    still_unguarded = {
-        endpoint
-        for endpoint in REVIEW_PAGES_NOT_YET_GUARDED & endpoints
-        if not hasattr(app.view_functions[endpoint], "guarded_by")
-    }
-    assert still_unguarded == REVIEW_PAGES_NOT_YET_GUARDED & endpoints
 
 
 def test_routes_with_an_id_load_their_object_through_the_guard(app):
@@ -61,7 +44,6 @@ def test_routes_with_an_id_load_their_object_through_the_guard(app):
         rule.endpoint
         for rule in app.url_map.iter_rules()
         if any(name.endswith("_id") for name in rule.arguments)
-        and rule.endpoint not in REVIEW_PAGES_NOT_YET_GUARDED
         and getattr(app.view_functions[rule.endpoint], "guarded_by", Guard(None)).load is None
     )
     assert without_loader == []
