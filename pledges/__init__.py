@@ -2,11 +2,13 @@
 
 from flask import Blueprint
 
+from pledges.summary import summarise
 from pledges.wording import approve_remaining_label, sign_off_sentence, status_detail
 
 bp = Blueprint("pledges", __name__)
-# The words for a record's state, for any template (supervision's pages show records too).
-for helper in (status_detail, sign_off_sentence, approve_remaining_label):
+# The words for a record's state and its counts, for any template (supervision's pages show
+# records too).
+for helper in (status_detail, sign_off_sentence, approve_remaining_label, summarise):
     bp.add_app_template_global(helper)
 
 

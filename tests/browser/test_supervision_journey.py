@@ -73,6 +73,8 @@ def test_a_manager_returns_one_entry_then_signs_the_record_off(live_server, new_
 
     open_team_record(priya, live_server)
     expect(priya.get_by_text(re.compile("Six-month review due on"))).to_be_visible()
+    # The record page shows the latest changes; the whole history is a page of its own.
+    priya.get_by_role("link", name=re.compile("^Show the whole history")).click()
     history = priya.locator("ol.history")
     for step in (
         "Submitted to Morgan Ellis for sign-off",
