@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from core.clock import today_in_london
 from core.database import db
-from core.formatting import long_date
+from core.formatting import long_date, plural
 from pledges.framework import FrameworkFileError, publish_framework, read_framework_file
 from pledges.review.sweep import prompts_owed, sweep_review_prompts
 
@@ -68,7 +68,7 @@ def sweep_command(as_of, dry_run: bool) -> None:
         click.echo(
             f"{prompt.kind.value:<9} {prompt.recipient:<32} record {prompt.record_id} ({prompt.record_name})"
         )
-    click.echo(f"{len(sent)} prompt(s) sent for {long_date(day)}.")
+    click.echo(f"{plural(len(sent), 'prompt')} sent for {long_date(day)}.")
 
 
 @click.command("scheduler")

@@ -245,9 +245,9 @@ def test_the_sweep_command_prints_what_it_sent(runner, people, make_record):
     assert result.exit_code == 0, result.output
     assert "open" in result.output
     assert people["practitioner"].email in result.output
-    assert "1 prompt(s) sent for 20 November 2026." in result.output
+    assert "1 prompt sent for 20 November 2026." in result.output
     again = runner.invoke(args=["reviews", "sweep", "--as-of", DUE.isoformat()])
-    assert "0 prompt(s) sent" in again.output
+    assert "0 prompts sent" in again.output
     bad = runner.invoke(args=["reviews", "sweep", "--as-of", "20/11/2026"])
     assert bad.exit_code == 2
     assert "Invalid value for '--as-of'" in bad.output
@@ -402,4 +402,4 @@ def test_a_dry_run_lists_what_would_be_sent_and_records_and_sends_nothing(
     # The real sweep afterwards still sends what the dry run listed.
     real = runner.invoke(args=["reviews", "sweep", "--as-of", heads_up_on])
     assert "heads_up" in real.output
-    assert "1 prompt(s) sent" in real.output
+    assert "1 prompt sent" in real.output
