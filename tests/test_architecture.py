@@ -15,9 +15,22 @@ MAY_IMPORT = {
     "supervision": {"core", "people", "pledges", "pledges.review"},
     "collation": {"core", "people", "pledges", "pledges.review"},
     "admin": {"core", "people", "pledges", "pledges.review"},
+    "library": {"core", "people", "pledges", "pledges.review"},
+    "impact": {"core", "people", "pledges", "pledges.review"},
     "demo": {"core", "people", "pledges", "pledges.review", "supervision", "admin"},
 }
-PACKAGES = {"core", "people", "pledges", "supervision", "collation", "admin", "demo", "bench"}
+PACKAGES = {
+    "core",
+    "people",
+    "pledges",
+    "supervision",
+    "collation",
+    "admin",
+    "library",
+    "impact",
+    "demo",
+    "bench",
+}
 
 
 def _package_of(module: str) -> str | None:
