@@ -159,6 +159,8 @@ def prepare_pages(url: str) -> list[Page]:
                 db.session.add(UserRole(user_id=user_id, role=role))
         db.session.commit()
         pages = [
+            # No query and one small template: the floor of what a page of the app costs.
+            Page("sign-in page", "/sign-in", None),
             Page("my records", "/records", owner.id),
             Page("a record, all entries", f"/records/{record.id}", owner.id),
             Page("its review, one pledge", f"/records/{record.id}/review/{entry_id}", owner.id),
@@ -167,6 +169,9 @@ def prepare_pages(url: str) -> list[Page]:
             Page("county dashboard", "/collation", last),
             Page("district dashboard", "/collation", last - 1),
             Page("admin people list", "/admin/people", last - 2),
+            Page("good-practice library", "/library", owner.id),
+            Page("library, a word searched", "/library?q=supervision", owner.id),
+            Page("impact report", "/impact", last),
         ]
         db.engine.dispose()
     return pages
@@ -186,9 +191,11 @@ def refresh_summaries(url: str) -> None:
         db.engine.dispose()
 
 
-def session_cookie(app, user_id: int) -> str:
+def session_cookie(app, user_id: int | None) -> str | None:
     """A signed-in session cookie for `user_id`, as signing in leaves it (Flask-Login's own
-    `login_user` in a request from the address and browser wrk will use)."""
+    `login_user` in a request from the address and browser wrk will use); None for nobody."""
+    if user_id is None:
+        return None
     from flask import session
     from flask_login import login_user
 
@@ -203,6 +210,16 @@ def session_cookie(app, user_id: int) -> str:
     return f"__Host-session={value}"
 
 
+def sign_in_client(app, client, user_id: int | None, domain: str = "localhost") -> None:
+    """The test client signed in as `user_id` (by the cookie wrk sends), or signed out."""
+    name = app.config["SESSION_COOKIE_NAME"]
+    cookie = session_cookie(app, user_id)
+    if cookie is None:
+        client.delete_cookie(name, domain=domain)
+    else:
+        client.set_cookie(name, cookie.split("=", 1)[1], domain=domain)
+
+
 def count_queries(url: str, pages: list[Page]) -> dict[str, int]:
     """Statements each page sends, through the test client (one request, after a warm-up)."""
     from core.database import db
@@ -212,8 +229,7 @@ def count_queries(url: str, pages: list[Page]) -> dict[str, int]:
     with app.app_context():
         client = app.test_client()
         for page in pages:
-            cookie = session_cookie(app, page.user_id).split("=", 1)[1]
-            client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+            sign_in_client(app, client, page.user_id)
             client.get(page.path, headers={"User-Agent": USER_AGENT})
             statements = []
 

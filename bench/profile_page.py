@@ -1,0 +1,113 @@
+"""Where one page's time goes, in one process: CPU per request and a cProfile of the page.
+
+    .venv/bin/python bench/profile_page.py "a record, all entries"      # after bench/pages.py
+    .venv/bin/python bench/profile_page.py --requests 300 --top 40 "supervision overview"
+
+Serves the page through the test client on the production configuration (as gunicorn does) from
+the county `bench/pages.py` built, signed in by cookie, and prints the CPU time of one request
+(process time, so the machine's other work counts less) and the functions that take it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.pages import COUNTY, USER_AGENT, prepare_pages, sign_in_client  # noqa: E402
+
+SECRET = "bench-profile-" + "x" * 40
+
+
+def production_app(url: str):
+    """The app as gunicorn builds it in bench/pages.py: the production configuration."""
+    import importlib
+
+    import config
+
+    os.environ.update(APP_ENV="production", SECRET_KEY=SECRET, DATABASE_URL=url)
+    os.environ.setdefault("BASE_URL", "https://localhost")
+    importlib.reload(config)  # its classes read the environment when imported
+    from app import create_app
+
+    return create_app()
+
+
+def print_statements(app, client, path: str, headers: dict) -> None:
+    """Each statement one request sends, with its time (the median of 20 requests)."""
+    import statistics
+
+    import sqlalchemy as sa
+
+    from core.database import db
+
+    times: dict[int, list[float]] = {}
+    texts: dict[int, str] = {}
+    with app.app_context():
+        engine = db.engine
+    for _ in range(20):
+        order = iter(range(1000))
+
+        def before(connection, cursor, statement, parameters, context, executemany):
+            context._bench_started = time.perf_counter()
+
+        def after(connection, cursor, statement, parameters, context, executemany):
+            number = next(order)  # noqa: B023
+            texts[number] = " ".join(statement.split())
+            times.setdefault(number, []).append(time.perf_counter() - context._bench_started)
+
+        sa.event.listen(engine, "before_cursor_execute", before)
+        sa.event.listen(engine, "after_cursor_execute", after)
+        client.get(path, headers=headers, base_url="https://localhost")
+        sa.event.remove(engine, "before_cursor_execute", before)
+        sa.event.remove(engine, "after_cursor_execute", after)
+    for number, text in texts.items():
+        print(f"  {statistics.median(times[number]) * 1000:7.2f} ms  {text[:220]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pages", nargs="+", help="page names, as bench/pages.py names them")
+    parser.add_argument("--database-url", default=COUNTY)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--sort", default="tottime")
+    parser.add_argument("--statements", action="store_true", help="time each statement instead")
+    options = parser.parse_args()
+    pages = {page.name: page for page in prepare_pages(options.database_url)}
+    app = production_app(options.database_url)
+    client = app.test_client()
+    for name in options.pages:
+        page = pages[name]
+        sign_in_client(app, client, page.user_id)
+        headers = {"User-Agent": USER_AGENT}
+        for _ in range(20):
+            response = client.get(page.path, headers=headers, base_url="https://localhost")
+            assert response.status_code == 200, (name, response.status_code)
+        started, cpu = time.perf_counter(), time.process_time()
+        for _ in range(options.requests):
+            client.get(page.path, headers=headers, base_url="https://localhost")
+        wall = (time.perf_counter() - started) / options.requests * 1000
+        cpu = (time.process_time() - cpu) / options.requests * 1000
+        print(
+            f"{name}: {cpu:.2f} ms CPU, {wall:.2f} ms wall a request ({len(response.data):,} bytes)"
+        )
+        if options.statements:
+            print_statements(app, client, page.path, headers)
+            continue
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(options.requests):
+            client.get(page.path, headers=headers, base_url="https://localhost")
+        profile.disable()
+        pstats.Stats(profile).sort_stats(options.sort).print_stats(options.top)
+
+
+if __name__ == "__main__":
+    main()
