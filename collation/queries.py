@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
 
 from collation.models import ExportJob
-from collation.selection import Selection
+from collation.selection import MULTI_AGENCY_VALUE, Selection
 from core.clock import LONDON
 from core.database import db
 from people.models import Agency, District, Team
@@ -31,6 +31,7 @@ from pledges.record_scope import (
     AGENCY_ID,
     DISTRICT_ID,
     MULTI_AGENCY,
+    NO_DISTRICT,
     signed_off_records,
     with_owner,
 )
@@ -41,14 +42,19 @@ ADDED_FINDINGS_SECTION = "Findings added by teams and individuals"
 STAGE_ONE_SIGNED_OFF = signed_off_records()
 
 
-def _scoped(query, selection: Selection, *, signed_off_only: bool = True):
-    """Join a query on Record to its owner or team, and apply the selection's filters."""
+def scoped(query, selection: Selection, *, signed_off_only: bool = True):
+    """Join a query on Record to its owner or team, and apply the selection's filters.
+
+    With a key point chosen, only the records that made a pledge on it are counted (an entry
+    is unique to its record and key point, so they are as many as the pledges on it)."""
     query = with_owner(query)
     if signed_off_only:
         query = query.where(STAGE_ONE_SIGNED_OFF)
     if selection.effective_district is not None:
         query = query.where(selection.effective_district.id == DISTRICT_ID)
-    if selection.agency is not None:
+    if selection.is_multi_agency:
+        query = query.where(AGENCY_ID.is_(None))
+    elif selection.agency is not None:
         query = query.where(selection.agency.id == AGENCY_ID)
     if selection.team is not None:
         query = query.where(Record.team_id == selection.team.id)
@@ -56,12 +62,88 @@ def _scoped(query, selection: Selection, *, signed_off_only: bool = True):
         query = query.where(sa.func.date(Record.signed_off_at) >= selection.signed_off_from)
     if selection.signed_off_to is not None:
         query = query.where(sa.func.date(Record.signed_off_at) <= selection.signed_off_to)
+    if selection.key_point_number:
+        pledged = aliased(Entry)
+        query = query.where(
+            sa.exists().where(
+                pledged.record_id == Record.id,
+                pledged.pledge != "",
+                pledged.key_point_id.in_(_points_numbered(selection.key_point_number)),
+            )
+        )
     return query
+
+
+def _points_numbered(number: int):
+    return sa.select(KeyPoint.id).where(KeyPoint.number == number).scalar_subquery()
+
+
+def scoped_entries(query, selection: Selection):
+    """`scoped`, for a query that also joins `Entry`: with a key point chosen, only its entries
+    (its evidence, its judgement) are counted."""
+    query = scoped(query, selection)
+    if selection.key_point_number:
+        query = query.where(Entry.key_point_id.in_(_points_numbered(selection.key_point_number)))
+    return query
+
+
+# The reviews that count as handed in: the rest, once due, are due or overdue.
+REVIEW_NOT_HANDED_IN = Record.state.in_(
+    [RecordState.SIGNED_OFF, RecordState.REVIEW_OPEN, RecordState.REVIEW_RETURNED]
+)
+REVIEW_SIGNED_OFF = Record.state == RecordState.COMPLETE
+
+
+def review_due(due: str, today: date) -> sa.ColumnElement[bool]:
+    """Reviews "due" (not yet submitted, due in the last four weeks) or "overdue" (longer)."""
+    overdue_since = today - timedelta(days=OVERDUE_AFTER_DAYS)
+    when = (
+        Record.review_due_on > overdue_since
+        if due == "due"
+        else Record.review_due_on <= overdue_since
+    )
+    return sa.and_(REVIEW_NOT_HANDED_IN, Record.review_due_on <= today, when)
+
+
+def evidenced_reviews(selection: Selection):
+    """Each signed-off review in the selection with evidence, and whether any of its evidence
+    (on the key point chosen, if one is) is beyond self report: (`id`, `independent`)."""
+    from pledges.models import Evidence
+
+    independent = sa.func.max(
+        sa.case(
+            (sa.or_(Evidence.from_service_user, Evidence.from_manager, Evidence.from_colleague), 1),
+            else_=0,
+        )
+    )
+    return (
+        scoped_entries(
+            sa.select(Record.id.label("id"), independent.label("independent"))
+            .select_from(Record)
+            .join(Entry, Entry.record_id == Record.id)
+            .join(Evidence, Evidence.entry_id == Entry.id),
+            selection,
+        )
+        .where(REVIEW_SIGNED_OFF)
+        .group_by(Record.id)
+        .subquery()
+    )
+
+
+# The review support figure's groups: its link's value, its label, and `independent`.
+REVIEW_SUPPORT = (
+    ("self", "Self report only", 0),
+    ("others", "With service user, manager or colleague evidence", 1),
+)
 
 
 @dataclass
 class Figures:
-    """What the dashboard shows. Each list is (label, count), in the order to show it."""
+    """What the dashboard shows. Each list is (label, count), in the order to show it.
+
+    `keys` holds, for each list that the records behind it can be listed for, the value of each
+    item in the records list's address (a state, a district's id, "multi", a judgement), in the
+    same order; None where an item is not listed (drafts are private to their owners)."""
 
     by_status: list[tuple[str, int]] = field(default_factory=list)
     by_district: list[tuple[str, int]] = field(default_factory=list)
@@ -73,19 +155,25 @@ class Figures:
     judgements: list[tuple[str, int]] = field(default_factory=list)
     reviews_due: int = 0
     reviews_overdue: int = 0
+    keys: dict[str, list[str | None]] = field(default_factory=dict)
 
     @property
     def records(self) -> int:
         return sum(count for _, count in self.by_status)
 
+    @property
+    def signed_off_records(self) -> int:
+        return sum(count for _, count in self.by_district)
 
-def _names(model) -> dict[int, str]:
+
+def names_by_id(model) -> dict[int, str]:
     return dict(db.session.execute(sa.select(model.id, model.name)).all())
 
 
 def team_choices(selection: Selection) -> list[tuple[int, str]]:
     """The teams the dashboard's filter offers: those of the district chosen (a county has
-    over a thousand, too many for one list), and the team already chosen if any."""
+    over a thousand, too many for one list; a district team's own district), and the team
+    already chosen if any."""
     district = selection.effective_district
     choices = []
     if district is not None:
@@ -98,49 +186,69 @@ def team_choices(selection: Selection) -> list[tuple[int, str]]:
     return [tuple(choice) for choice in choices]
 
 
+def _keyed(figures: Figures, name: str, rows: list[tuple[str, int, str | None]]) -> None:
+    setattr(figures, name, [(label, count) for label, count, _ in rows])
+    figures.keys[name] = [key for _, _, key in rows]
+
+
+def _by_place(selection: Selection, column, names: dict[int, str], fallback: str, none_key):
+    rows = db.session.execute(
+        scoped(sa.select(column, sa.func.count(Record.id)), selection).group_by(column)
+    )
+    items = [
+        (names.get(key, fallback), n, str(key) if key is not None else none_key) for key, n in rows
+    ]
+    return sorted(items, key=lambda item: (-item[1], item[0]))
+
+
 def dashboard_figures(selection: Selection, today: date) -> Figures:
     figures = Figures()
-    counted = _scoped(
+    counted = scoped(
         sa.select(Record.state, sa.func.count(Record.id)),
         selection,
         signed_off_only=False,
     ).group_by(Record.state)
     counts = dict(db.session.execute(counted).all())
-    figures.by_status = [(state.label, counts[state]) for state in RecordState if counts.get(state)]
+    _keyed(figures, "by_status", [
+        (state.label, counts[state], state.value if state.is_signed_off else None)
+        for state in RecordState if counts.get(state)
+    ])  # fmt: skip
 
-    districts, agencies, teams = _names(District), _names(Agency), _names(Team)
-    for attribute, column, names, fallback in (
-        ("by_district", DISTRICT_ID, districts, "No district"),
-        ("by_agency", AGENCY_ID, agencies, MULTI_AGENCY),
-    ):
-        rows = db.session.execute(
-            _scoped(sa.select(column, sa.func.count(Record.id)), selection).group_by(column)
-        )
-        items = [(names.get(key, fallback), n) for key, n in rows]
-        setattr(figures, attribute, sorted(items, key=lambda item: (-item[1], item[0])))
+    districts, agencies, teams = names_by_id(District), names_by_id(Agency), names_by_id(Team)
+    _keyed(figures, "by_district", _by_place(selection, DISTRICT_ID, districts, NO_DISTRICT, None))
+    _keyed(
+        figures,
+        "by_agency",
+        _by_place(selection, AGENCY_ID, agencies, MULTI_AGENCY, MULTI_AGENCY_VALUE),
+    )
     team_rows = db.session.execute(
-        _scoped(sa.select(Record.team_id, sa.func.count(Record.id)), selection)
+        scoped(sa.select(Record.team_id, sa.func.count(Record.id)), selection)
         .where(Record.team_id.is_not(None))
         .group_by(Record.team_id)
     )
-    figures.by_team = sorted(((teams[t], n) for t, n in team_rows), key=lambda i: (-i[1], i[0]))
+    _keyed(figures, "by_team", sorted(
+        ((teams[t], n, str(t)) for t, n in team_rows), key=lambda i: (-i[1], i[0])
+    ))  # fmt: skip
 
-    pledges = _scoped(
+    pledges = scoped_entries(
         sa.select(KeyPoint.number, KeyPoint.title, sa.func.count(Entry.id))
         .select_from(Record)
         .join(Entry, Entry.record_id == Record.id)
         .join(KeyPoint, Entry.key_point_id == KeyPoint.id),
         selection,
     ).where(Entry.pledge != "")
-    if selection.key_point_number:
-        pledges = pledges.where(KeyPoint.number == selection.key_point_number)
     pledges = pledges.group_by(KeyPoint.number, KeyPoint.title).order_by(KeyPoint.number)
-    figures.pledges_by_key_point = [
-        (f"{number}) {title}", n) for number, title, n in db.session.execute(pledges)
-    ]
+    _keyed(figures, "pledges_by_key_point", [
+        (f"{number}) {title}", n, str(number)) for number, title, n in db.session.execute(pledges)
+    ])  # fmt: skip
 
     _review_figures(figures, selection)
-    _due_figures(figures, selection, today)
+    figures.reviews_due, figures.reviews_overdue = (
+        db.session.scalar(
+            scoped(sa.select(sa.func.count(Record.id)), selection).where(review_due(due, today))
+        )
+        for due in ("due", "overdue")
+    )
     return figures
 
 
@@ -148,73 +256,44 @@ def _review_figures(figures: Figures, selection: Selection) -> None:
     """Evidence and judgements from reviews that have been signed off."""
     from pledges.models import Evidence
 
-    complete = Record.state == RecordState.COMPLETE
     source_sums = [
         sa.func.sum(sa.cast(getattr(Evidence, s.column), sa.Integer)) for s in EvidenceSource
     ]
-    evidence = _scoped(
+    evidence = scoped_entries(
         sa.select(*source_sums)
         .select_from(Record)
         .join(Entry, Entry.record_id == Record.id)
         .join(Evidence, Evidence.entry_id == Entry.id),
         selection,
-    ).where(complete)
+    ).where(REVIEW_SIGNED_OFF)
     totals = db.session.execute(evidence).one()
     figures.evidence_by_source = [
         (f"{source.value} – {source.label}", int(total or 0))
         for source, total in zip(EvidenceSource, totals, strict=True)
     ]
-    independent = sa.func.max(
-        sa.case(
-            (sa.or_(Evidence.from_service_user, Evidence.from_manager, Evidence.from_colleague), 1),
-            else_=0,
-        )
-    )
-    per_review = (
-        _scoped(
-            sa.select(Record.id, independent.label("independent"))
-            .select_from(Record)
-            .join(Entry, Entry.record_id == Record.id)
-            .join(Evidence, Evidence.entry_id == Entry.id),
-            selection,
-        )
-        .where(complete)
-        .group_by(Record.id)
-        .subquery()
-    )
+    per_review = evidenced_reviews(selection)
     rows = dict(
         db.session.execute(
             sa.select(per_review.c.independent, sa.func.count()).group_by(per_review.c.independent)
         ).all()
     )
-    figures.review_support = [
-        ("Self report only", rows.get(0, 0)),
-        ("With service user, manager or colleague evidence", rows.get(1, 0)),
-    ]
+    _keyed(figures, "review_support", [
+        (label, rows.get(independent, 0), key) for key, label, independent in REVIEW_SUPPORT
+    ])  # fmt: skip
     judged = (
-        _scoped(
+        scoped_entries(
             sa.select(Entry.change_judgement, sa.func.count(Entry.id))
             .select_from(Record)
             .join(Entry, Entry.record_id == Record.id),
             selection,
         )
-        .where(complete, Entry.change_judgement.is_not(None))
+        .where(REVIEW_SIGNED_OFF, Entry.change_judgement.is_not(None))
         .group_by(Entry.change_judgement)
     )
     counts = dict(db.session.execute(judged).all())
-    figures.judgements = [(j.label, counts.get(j, 0)) for j in ChangeJudgement]
-
-
-def _due_figures(figures: Figures, selection: Selection, today: date) -> None:
-    not_handed_in = Record.state.in_(
-        [RecordState.SIGNED_OFF, RecordState.REVIEW_OPEN, RecordState.REVIEW_RETURNED]
-    )
-    base = _scoped(sa.select(sa.func.count(Record.id)), selection).where(
-        not_handed_in, Record.review_due_on <= today
-    )
-    overdue_since = today - timedelta(days=OVERDUE_AFTER_DAYS)
-    figures.reviews_due = db.session.scalar(base.where(Record.review_due_on > overdue_since))
-    figures.reviews_overdue = db.session.scalar(base.where(Record.review_due_on <= overdue_since))
+    _keyed(figures, "judgements", [
+        (j.label, counts.get(j, 0), j.value) for j in ChangeJudgement
+    ])  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -257,7 +336,7 @@ class CollatedItem:
 
 def _collated_query(selection: Selection, *columns):
     area = aliased(FrameworkArea)
-    query = _scoped(
+    query = scoped_entries(
         sa.select(*columns)
         .select_from(Record)
         .join(Entry, Entry.record_id == Record.id)
@@ -265,8 +344,6 @@ def _collated_query(selection: Selection, *columns):
         .outerjoin(area, KeyPoint.area_id == area.id),
         selection,
     ).where(sa.or_(Entry.good_practice != "", Entry.pledge != "", Entry.signs_of_success != ""))
-    if selection.key_point_number:
-        query = query.where(KeyPoint.number == selection.key_point_number)
     return query, area
 
 
@@ -289,7 +366,7 @@ def collated_items(
 
     `areas`, when given, keeps only those area numbers (None: the added findings).
     """
-    districts, agencies, teams = _names(District), _names(Agency), _names(Team)
+    districts, agencies, teams = names_by_id(District), names_by_id(Agency), names_by_id(Team)
     query, area = _collated_query(
         selection,
         Entry,

@@ -6,9 +6,9 @@ each district and each agency (`refresh_dashboard_summaries`), queued by the sch
 reconcile every `SUMMARY_REFRESH_MINUTES`, and the dashboard reads them back with the time
 they were computed ("figures as of 09:41"). The figures are the same function's
 (`collation.queries.dashboard_figures`), so they answer exactly as a direct computation would
-at that time. A selection the summaries do not cover (a team, dates, a district and an agency
-together), or summaries older than `SUMMARY_MAX_AGE` (the worker has stopped), are computed
-directly, as before.
+at that time. A selection the summaries do not cover (a team, dates, a key point, a
+district and an agency together), or summaries older than `SUMMARY_MAX_AGE` (the worker has
+stopped), are computed directly, as before.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from markupsafe import Markup
 
 from collation.charts import bar_chart_svg
 from collation.models import DashboardSummary
 from collation.queries import Figures, dashboard_figures
-from collation.selection import Selection
+from collation.selection import MULTI_AGENCY_VALUE, MultiAgency, Selection
 from core import queue
 from core.clock import today_in_london, utcnow
 from core.database import db
@@ -49,7 +49,12 @@ class DashboardFigures:
 
 def scope_of(selection: Selection) -> str | None:
     """The summary that answers this selection, or None when none does."""
-    if selection.team is not None or selection.signed_off_from or selection.signed_off_to:
+    if (
+        selection.team is not None
+        or selection.signed_off_from
+        or selection.signed_off_to
+        or selection.key_point_number
+    ):
         return None
     district, agency = selection.effective_district, selection.agency
     if district is not None and agency is not None:
@@ -57,7 +62,7 @@ def scope_of(selection: Selection) -> str | None:
     if district is not None:
         return f"district:{district.id}"
     if agency is not None:
-        return f"agency:{agency.id}"
+        return f"agency:{agency.id}"  # "agency:multi" for the multi-agency teams
     return COUNTY
 
 
@@ -65,6 +70,8 @@ def _selection_for(scope: str) -> Selection:
     if scope == COUNTY:
         return Selection()
     kind, _, number = scope.partition(":")
+    if number == MULTI_AGENCY_VALUE:
+        return Selection(agency=MultiAgency())
     model = District if kind == "district" else Agency
     found = db.session.get(model, int(number))
     return Selection(district=found) if kind == "district" else Selection(agency=found)
@@ -73,14 +80,23 @@ def _selection_for(scope: str) -> Selection:
 def _scopes() -> list[str]:
     districts = db.session.scalars(sa.select(District.id).order_by(District.id))
     agencies = db.session.scalars(sa.select(Agency.id).order_by(Agency.id))
-    return [COUNTY, *(f"district:{n}" for n in districts), *(f"agency:{n}" for n in agencies)]
+    return [
+        COUNTY,
+        *(f"district:{n}" for n in districts),
+        *(f"agency:{n}" for n in agencies),
+        f"agency:{MULTI_AGENCY_VALUE}",
+    ]
 
 
 def _to_json(figures: Figures) -> dict:
     return dataclasses.asdict(figures)
 
 
-def _from_json(data: dict) -> Figures:
+def _from_json(data: dict) -> Figures | None:
+    """The figures stored, or None when they were stored in an older shape (before an upgrade:
+    they are computed directly until the next refresh)."""
+    if any(item.name not in data for item in dataclasses.fields(Figures)):
+        return None
     values = {}
     for item in dataclasses.fields(Figures):
         value = data[item.name]
@@ -135,17 +151,11 @@ def figures_for(selection: Selection, today: date) -> DashboardFigures:
             sa.select(DashboardSummary.figures).where(DashboardSummary.id == row.id)
         )
         figures = _from_json(data)
+        if figures is None:
+            return DashboardFigures(dashboard_figures(selection, today), computed_at=None)
         if len(_read) >= _READ_KEPT:
             _read.clear()
         _read[(scope, row.computed_at)] = figures
-    if selection.key_point_number:
-        prefix = f"{selection.key_point_number}) "
-        figures = dataclasses.replace(
-            figures,
-            pledges_by_key_point=[
-                item for item in figures.pledges_by_key_point if item[0].startswith(prefix)
-            ],
-        )
     return DashboardFigures(figures, computed_at=row.computed_at, scope=scope)
 
 
@@ -155,31 +165,54 @@ _drawn: dict[tuple, Markup] = {}
 _DRAWN_KEPT = 64
 
 
-def dashboard_charts(current: DashboardFigures) -> Markup:
-    """The dashboard's charts, each with its data as a table."""
-    key = (current.scope, current.computed_at, tuple(current.figures.pledges_by_key_point))
+# Each chart: its name, title, the figure it draws, the records list's argument for its items
+# (None: not listed), what a list of it holds, and what is said under it.
+CHARTS = (
+    ("status", "Records by status", "by_status", "status", "records",
+     "Records not yet signed off are counted but not listed: until sign-off they are private "
+     "to their owners and their managers."),
+    ("districts", "Signed-off records by district", "by_district", "district", "records", ""),
+    ("agencies", "Signed-off records by agency", "by_agency", "agency", "records", ""),
+    ("teams", "Signed-off team records by team", "by_team", "team", "records", ""),
+    ("key-points", "Pledges per key point", "pledges_by_key_point", "key_point", "records", ""),
+    ("support", "Signed-off reviews by how they are evidenced", "review_support", "support",
+     "reviews", ""),
+    ("sources", "Pieces of evidence by source", "evidence_by_source", None, "",
+     "Pieces of evidence are counted here, several to a review: the reviews they support are "
+     "listed from the chart above."),
+    ("judgements", "Judgements of change", "judgements", "judgement", "pledges", ""),
+)  # fmt: skip
+
+
+def records_link(selection: Selection, **chosen) -> str:
+    """The records list behind a figure: the dashboard's filters, and the figure's own."""
+    args = {key: value for key, value in selection.query_args().items() if key != "anonymise"}
+    return url_for("collation.records", **{**args, **chosen})
+
+
+def _rows(selection: Selection, figures: Figures, figure: str, argument: str | None):
+    items = getattr(figures, figure)
+    keys = figures.keys.get(figure) or [None] * len(items)
+    return [
+        (label, value, records_link(selection, **{argument: key}) if argument and key and value
+         else None)
+        for (label, value), key in zip(items, keys, strict=True)
+    ]  # fmt: skip
+
+
+def dashboard_charts(current: DashboardFigures, selection: Selection) -> Markup:
+    """The dashboard's charts, each with its data as a table whose rows link to the records
+    behind them."""
+    key = (current.scope, current.computed_at, tuple(sorted(selection.query_args().items())))
     if current.computed_at is not None and key in _drawn:
         return _drawn[key]
-    figures = current.figures
-    charts = [
-        ("status", "Records by status", figures.by_status),
-        ("districts", "Signed-off records by district", figures.by_district),
-        ("agencies", "Signed-off records by agency", figures.by_agency),
-        ("teams", "Signed-off team records by team", figures.by_team),
-        ("key-points", "Pledges per key point", figures.pledges_by_key_point),
-        ("support", "Signed-off reviews by how they are evidenced", figures.review_support),
-        ("sources", "Pieces of evidence by source", figures.evidence_by_source),
-        ("judgements", "Judgements of change", figures.judgements),
-    ]
-    drawn = Markup(
-        render_template(
-            "collation/_charts.html",
-            charts=[
-                (name, title, items, bar_chart_svg(f"chart-{name}", title, items))
-                for name, title, items in charts
-            ],
-        )
-    )
+    charts = []
+    for name, title, figure, argument, noun, note in CHARTS:
+        items = getattr(current.figures, figure)
+        rows = _rows(selection, current.figures, figure, argument)
+        svg = bar_chart_svg(f"chart-{name}", title, items)
+        charts.append((name, title, rows, svg, noun, note))
+    drawn = Markup(render_template("collation/_charts.html", charts=charts))
     if current.computed_at is not None:
         if len(_drawn) >= _DRAWN_KEPT:
             _drawn.clear()

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from collation.models import DashboardSummary
 from collation.queries import dashboard_figures
-from collation.selection import Selection
+from collation.selection import MultiAgency, Selection
 from collation.summaries import (
     SUMMARY_MAX_AGE,
     figures_for,
@@ -33,16 +33,14 @@ def _selections() -> list[Selection]:
         *(Selection(district=d) for d in districts),
         *(Selection(locked_district=d) for d in districts),
         *(Selection(agency=a) for a in agencies),
-        *(Selection(key_point_number=n) for n in (1, 2, 5)),
-        *(Selection(district=d, key_point_number=2) for d in districts),
+        Selection(agency=MultiAgency()),
     ]
 
 
 def test_the_summaries_answer_as_a_direct_computation_does(county):
     today = today_in_london()
-    assert (
-        refresh_dashboard_summaries(today) == 1 + 2 + 2
-    )  # the county, two districts, two agencies
+    # the county, two districts, two agencies, and the multi-agency teams
+    assert refresh_dashboard_summaries(today) == 1 + 2 + 2 + 1
     db.session.commit()
     for selection in _selections():
         summarised = figures_for(selection, today)
@@ -65,6 +63,8 @@ def test_selections_the_summaries_do_not_cover_are_computed_directly(county):
         Selection(team=team),
         Selection(district=district, agency=agency),
         Selection(signed_off_from=today - timedelta(days=400)),
+        *(Selection(key_point_number=n) for n in (1, 2, 5)),
+        Selection(district=district, key_point_number=2),
     ):
         direct = figures_for(selection, today)
         assert direct.computed_at is None
@@ -106,7 +106,7 @@ def test_the_reconcile_queues_a_refresh_when_the_summaries_are_due(county):
     assert db.session.scalar(sa.select(sa.func.max(DashboardSummary.computed_at))) == computed
     queue_summary_refresh(utcnow() + timedelta(minutes=6))
     db.session.expire_all()
-    assert db.session.scalar(sa.select(sa.func.count(DashboardSummary.id))) == 5
+    assert db.session.scalar(sa.select(sa.func.count(DashboardSummary.id))) == 6
 
 
 def test_the_dashboard_says_how_current_its_figures_are(client, auth, county):
