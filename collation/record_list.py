@@ -21,7 +21,7 @@ from collation.queries import (
     scoped,
     scoped_entries,
 )
-from collation.selection import Selection, selection_from_args
+from collation.selection import DASHBOARD_FILTERS, Selection, selection_from_args
 from core.clock import LONDON
 from core.database import db
 from core.paging import Page, page_in_range
@@ -44,6 +44,8 @@ class RecordsWanted:
     judgement: ChangeJudgement | None = None
     support: str | None = None
     review: str | None = None
+    # The dashboard's filter that the figure chose (a district's bar): not the dashboard's own.
+    figure_filter: str | None = None
     problems: tuple[str, ...] = field(default=())
 
     @property
@@ -70,19 +72,22 @@ class RecordsWanted:
         return "; ".join(parts)
 
     def query_args(self) -> dict[str, str]:
-        args = {key: value for key, value in self.selection.query_args().items()
-                if key != "anonymise"}  # fmt: skip
+        args = self.selection.query_args()  # "anonymise" too: it is kept for the way back
         own = {
             "status": self.status.value if self.status else None,
             "judgement": self.judgement.value if self.judgement else None,
             "support": self.support,
             "review": self.review,
+            "by": self.figure_filter,
         }
         return {**args, **{key: value for key, value in own.items() if value}}
 
     def dashboard_args(self) -> dict[str, str]:
-        """The dashboard's address with the same filters (the figure's own are the list's)."""
-        return self.selection.query_args()
+        """The dashboard's address with its filters as they were (the figure's own are the
+        list's)."""
+        args = self.selection.query_args()
+        args.pop(self.figure_filter or "", None)
+        return args
 
 
 def _choice(args, key: str, choices, what: str, problems: list[str]):
@@ -107,6 +112,7 @@ def records_wanted_from_args(args, user: User) -> RecordsWanted:
         ),
         support=_choice(args, "support", SUPPORT, "kind of evidence", problems) and args["support"],
         review=_choice(args, "review", REVIEW_DUE, "review date", problems) and args["review"],
+        figure_filter=args.get("by") if args.get("by") in DASHBOARD_FILTERS else None,
     )
     return replace(wanted, problems=tuple(problems))
 

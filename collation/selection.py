@@ -12,6 +12,8 @@ from people.models import Agency, District, Role, Team, User
 from pledges.queries import published_key_points
 from pledges.record_scope import MULTI_AGENCY
 
+# The dashboard's filters a figure of it may also choose (a district's bar, a key point's).
+DASHBOARD_FILTERS = ("district", "agency", "team", "key_point")
 # The agency filter's value for records of teams with no one agency (`AGENCY_ID` is null).
 MULTI_AGENCY_VALUE = "multi"
 

@@ -25,7 +25,7 @@ from markupsafe import Markup
 from collation.charts import bar_chart_svg
 from collation.models import DashboardSummary
 from collation.queries import Figures, dashboard_figures
-from collation.selection import MULTI_AGENCY_VALUE, MultiAgency, Selection
+from collation.selection import DASHBOARD_FILTERS, MULTI_AGENCY_VALUE, MultiAgency, Selection
 from core import queue
 from core.clock import today_in_london, utcnow
 from core.database import db
@@ -185,9 +185,13 @@ CHARTS = (
 
 
 def records_link(selection: Selection, **chosen) -> str:
-    """The records list behind a figure: the dashboard's filters, and the figure's own."""
-    args = {key: value for key, value in selection.query_args().items() if key != "anonymise"}
-    return url_for("collation.records", **{**args, **chosen})
+    """The records list behind a figure: the dashboard's filters, and the figure's own. Where
+    the figure's own is one of the dashboard's filters too (a district's bar), `by` names it, so
+    that the list's way back leaves it out and returns to the dashboard as it was."""
+    args = selection.query_args()
+    added = [key for key in chosen if key in DASHBOARD_FILTERS and key not in args]
+    by = {"by": added[0]} if added else {}
+    return url_for("collation.records", **{**args, **chosen, **by})
 
 
 def _rows(selection: Selection, figures: Figures, figure: str, argument: str | None):

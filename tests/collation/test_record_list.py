@@ -219,6 +219,31 @@ def test_the_list_goes_back_to_the_dashboard_with_the_same_filters(client, auth,
     }
 
 
+def test_a_figure_that_chose_a_filter_goes_back_to_the_dashboard_as_it_was(client, auth, county):
+    """From the key point 2 dashboard, a district's bar lists that district's records; the way
+    back is to the key point 2 dashboard, not to one narrowed to the district."""
+    auth.login(county["training"])
+    south = county["south"]
+    dashboard = client.get("/collation?key_point=2").get_data(as_text=True)
+    href = next(h for label, _, h in figure_links(dashboard) if label == "South District")
+    assert parse_qs(urlsplit(href).query) == {
+        "key_point": ["2"],
+        "district": [str(south.id)],
+        "by": ["district"],
+    }
+    _, html = listed(client, href)
+    back = html_module.unescape(
+        re.search(r'<a href="([^"]+)">Back to the dashboard with the same filters', html).group(1)
+    )
+    assert back == "/collation?key_point=2"
+    # A district already chosen on the dashboard stays chosen on the way back.
+    dashboard = client.get(f"/collation?district={south.id}").get_data(as_text=True)
+    href = next(h for label, _, h in figure_links(dashboard) if label == "South District")
+    assert "by=" not in href
+    _, html = listed(client, href)
+    assert f'href="/collation?district={south.id}"' in html
+
+
 def test_the_list_is_paged(client, auth, county, monkeypatch):
     monkeypatch.setattr("collation.record_list.PAGE_SIZE", 2)
     auth.login(county["training"])
