@@ -6,6 +6,7 @@ the review is. Counts of records by status include drafts (a count shows no cont
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -105,9 +106,10 @@ def review_due(due: str, today: date) -> sa.ColumnElement[bool]:
     return sa.and_(REVIEW_NOT_HANDED_IN, Record.review_due_on <= today, when)
 
 
-def evidenced_reviews(selection: Selection):
+def evidenced_reviews(selection: Selection, per_point: bool = False):
     """Each signed-off review in the selection with evidence, and whether any of its evidence
-    (on the key point chosen, if one is) is beyond self report: (`id`, `independent`)."""
+    (on the key point chosen, if one is) is beyond self report: (`id`, `independent`), and
+    with `per_point`, for each key point: (`id`, `independent`, `number`)."""
     from pledges.models import Evidence
 
     independent = sa.func.max(
@@ -116,18 +118,22 @@ def evidenced_reviews(selection: Selection):
             else_=0,
         )
     )
-    return (
-        scoped_entries(
-            sa.select(Record.id.label("id"), independent.label("independent"))
-            .select_from(Record)
-            .join(Entry, Entry.record_id == Record.id)
-            .join(Evidence, Evidence.entry_id == Entry.id),
-            selection,
+    query = scoped_entries(
+        sa.select(Record.id.label("id"), independent.label("independent"))
+        .select_from(Record)
+        .join(Entry, Entry.record_id == Record.id)
+        .join(Evidence, Evidence.entry_id == Entry.id),
+        selection,
+    ).where(REVIEW_SIGNED_OFF)
+    if per_point:
+        point = aliased(KeyPoint)
+        query = (
+            query.join(point, Entry.key_point_id == point.id)
+            .where(Entry.pledge != "")
+            .add_columns(point.number.label("number"))
+            .group_by(point.number)
         )
-        .where(REVIEW_SIGNED_OFF)
-        .group_by(Record.id)
-        .subquery()
-    )
+    return query.group_by(Record.id).subquery()
 
 
 # The review support figure's groups: its link's value, its label, and `independent`.
@@ -191,45 +197,68 @@ def _keyed(figures: Figures, name: str, rows: list[tuple[str, int, str | None]])
     figures.keys[name] = [key for _, _, key in rows]
 
 
-def _by_place(selection: Selection, column, names: dict[int, str], fallback: str, none_key):
-    rows = db.session.execute(
-        scoped(sa.select(column, sa.func.count(Record.id)), selection).group_by(column)
-    )
-    items = [
-        (names.get(key, fallback), n, str(key) if key is not None else none_key) for key, n in rows
-    ]
-    return sorted(items, key=lambda item: (-item[1], item[0]))
+def _per_point(query, per_point: bool, *, own_entry: bool = False):
+    """The query as it is, or grouped by key point as well (the number its rows' last column).
+
+    Per key point, a record counts once under each key point it made a pledge on (`own_entry`:
+    the query's own `Entry` is the pledge): what a direct computation with that key point chosen
+    counts, so one grouped query answers every key point at once."""
+    if not per_point:
+        return query
+    point = aliased(KeyPoint)
+    if own_entry:
+        query = query.join(point, Entry.key_point_id == point.id).where(Entry.pledge != "")
+    else:
+        pledged = aliased(Entry)
+        query = query.join(
+            pledged, sa.and_(pledged.record_id == Record.id, pledged.pledge != "")
+        ).join(point, pledged.key_point_id == point.id)
+    return query.add_columns(point.number).group_by(point.number)
 
 
-def dashboard_figures(selection: Selection, today: date) -> Figures:
-    figures = Figures()
-    counted = scoped(
-        sa.select(Record.state, sa.func.count(Record.id)),
-        selection,
-        signed_off_only=False,
-    ).group_by(Record.state)
-    counts = dict(db.session.execute(counted).all())
-    _keyed(figures, "by_status", [
-        (state.label, counts[state], state.value if state.is_signed_off else None)
-        for state in RecordState if counts.get(state)
-    ])  # fmt: skip
+def _split(rows, per_point: bool, width: int) -> dict:
+    """Rows by key point (None: not grouped), each cut to its first `width` columns."""
+    found: dict = defaultdict(list)
+    for row in rows:
+        found[row[width] if per_point else None].append(tuple(row[:width]))
+    return found
 
-    districts, agencies, teams = names_by_id(District), names_by_id(Agency), names_by_id(Team)
-    _keyed(figures, "by_district", _by_place(selection, DISTRICT_ID, districts, NO_DISTRICT, None))
-    _keyed(
-        figures,
-        "by_agency",
-        _by_place(selection, AGENCY_ID, agencies, MULTI_AGENCY, MULTI_AGENCY_VALUE),
-    )
-    team_rows = db.session.execute(
-        scoped(sa.select(Record.team_id, sa.func.count(Record.id)), selection)
-        .where(Record.team_id.is_not(None))
-        .group_by(Record.team_id)
-    )
-    _keyed(figures, "by_team", sorted(
-        ((teams[t], n, str(t)) for t, n in team_rows), key=lambda i: (-i[1], i[0])
-    ))  # fmt: skip
 
+@dataclass
+class _Counted:
+    """What the database answered for one selection (and one key point): raw rows."""
+
+    states: list = field(default_factory=list)
+    districts: list = field(default_factory=list)
+    agencies: list = field(default_factory=list)
+    teams: list = field(default_factory=list)
+    pledges: list = field(default_factory=list)
+    evidence: list = field(default_factory=list)
+    support: list = field(default_factory=list)
+    judgements: list = field(default_factory=list)
+    due: list = field(default_factory=list)
+    overdue: list = field(default_factory=list)
+
+
+def _count(selection: Selection, today: date, per_point: bool) -> dict[int | None, _Counted]:
+    """Every figure's rows, in one query each: for the selection, or for each key point."""
+    from pledges.models import Evidence
+
+    found: dict[int | None, _Counted] = defaultdict(_Counted)
+
+    def gather(name, query, width, *, own_entry=False):
+        rows = db.session.execute(_per_point(query, per_point, own_entry=own_entry))
+        for point, part in _split(rows, per_point, width).items():
+            setattr(found[point], name, part)
+
+    gather("states", scoped(
+        sa.select(Record.state, sa.func.count(Record.id)), selection, signed_off_only=False
+    ).group_by(Record.state), 2)  # fmt: skip
+    for name, column in (("districts", DISTRICT_ID), ("agencies", AGENCY_ID)):
+        gather(name, scoped(sa.select(column, sa.func.count(Record.id)), selection)
+               .group_by(column), 2)  # fmt: skip
+    gather("teams", scoped(sa.select(Record.team_id, sa.func.count(Record.id)), selection)
+           .where(Record.team_id.is_not(None)).group_by(Record.team_id), 2)  # fmt: skip
     pledges = scoped_entries(
         sa.select(KeyPoint.number, KeyPoint.title, sa.func.count(Entry.id))
         .select_from(Record)
@@ -237,63 +266,100 @@ def dashboard_figures(selection: Selection, today: date) -> Figures:
         .join(KeyPoint, Entry.key_point_id == KeyPoint.id),
         selection,
     ).where(Entry.pledge != "")
-    pledges = pledges.group_by(KeyPoint.number, KeyPoint.title).order_by(KeyPoint.number)
-    _keyed(figures, "pledges_by_key_point", [
-        (f"{number}) {title}", n, str(number)) for number, title, n in db.session.execute(pledges)
-    ])  # fmt: skip
-
-    _review_figures(figures, selection)
-    figures.reviews_due, figures.reviews_overdue = (
-        db.session.scalar(
-            scoped(sa.select(sa.func.count(Record.id)), selection).where(review_due(due, today))
-        )
-        for due in ("due", "overdue")
-    )
-    return figures
-
-
-def _review_figures(figures: Figures, selection: Selection) -> None:
-    """Evidence and judgements from reviews that have been signed off."""
-    from pledges.models import Evidence
-
+    rows = db.session.execute(pledges.group_by(KeyPoint.number, KeyPoint.title))
+    for number, title, n in rows:  # each key point's own row is its pledges
+        for point in (number,) if per_point else (None,):
+            found[point].pledges.append((number, title, n))
     source_sums = [
         sa.func.sum(sa.cast(getattr(Evidence, s.column), sa.Integer)) for s in EvidenceSource
     ]
-    evidence = scoped_entries(
-        sa.select(*source_sums)
-        .select_from(Record)
-        .join(Entry, Entry.record_id == Record.id)
-        .join(Evidence, Evidence.entry_id == Entry.id),
+    gather("evidence", scoped_entries(
+        sa.select(*source_sums).select_from(Record)
+        .join(Entry, Entry.record_id == Record.id).join(Evidence, Evidence.entry_id == Entry.id),
         selection,
-    ).where(REVIEW_SIGNED_OFF)
-    totals = db.session.execute(evidence).one()
+    ).where(REVIEW_SIGNED_OFF), len(source_sums), own_entry=True)  # fmt: skip
+    reviews = evidenced_reviews(selection, per_point)
+    support = sa.select(reviews.c.independent, sa.func.count()).group_by(reviews.c.independent)
+    if per_point:
+        support = support.add_columns(reviews.c.number).group_by(reviews.c.number)
+    for point, part in _split(db.session.execute(support), per_point, 2).items():
+        found[point].support = part
+    gather("judgements", scoped_entries(
+        sa.select(Entry.change_judgement, sa.func.count(Entry.id)).select_from(Record)
+        .join(Entry, Entry.record_id == Record.id), selection,
+    ).where(REVIEW_SIGNED_OFF, Entry.change_judgement.is_not(None))
+     .group_by(Entry.change_judgement), 2, own_entry=True)  # fmt: skip
+    for due in ("due", "overdue"):
+        gather(due, scoped(sa.select(sa.func.count(Record.id)), selection)
+               .where(review_due(due, today)), 1)  # fmt: skip
+    return found
+
+
+def _by_place(rows, names: dict[int, str], fallback: str, none_key) -> list:
+    items = [
+        (names.get(key, fallback), n, str(key) if key is not None else none_key) for key, n in rows
+    ]
+    return sorted(items, key=lambda item: (-item[1], item[0]))
+
+
+def _figures(counted: _Counted, names: dict) -> Figures:
+    """The dashboard's figures from the rows counted, in the order and words it shows them."""
+    figures = Figures()
+    counts = dict(counted.states)
+    _keyed(figures, "by_status", [
+        (state.label, counts[state], state.value if state.is_signed_off else None)
+        for state in RecordState if counts.get(state)
+    ])  # fmt: skip
+    _keyed(figures, "by_district",
+           _by_place(counted.districts, names["districts"], NO_DISTRICT, None))  # fmt: skip
+    _keyed(figures, "by_agency",
+           _by_place(counted.agencies, names["agencies"], MULTI_AGENCY, MULTI_AGENCY_VALUE))  # fmt: skip
+    teams = names["teams"]
+    _keyed(figures, "by_team", sorted(
+        ((teams[t], n, str(t)) for t, n in counted.teams), key=lambda i: (-i[1], i[0])
+    ))  # fmt: skip
+    _keyed(figures, "pledges_by_key_point", [
+        (f"{number}) {title}", n, str(number)) for number, title, n in sorted(counted.pledges)
+    ])  # fmt: skip
+    totals = counted.evidence[0] if counted.evidence else (None,) * len(EvidenceSource)
     figures.evidence_by_source = [
         (f"{source.value} – {source.label}", int(total or 0))
         for source, total in zip(EvidenceSource, totals, strict=True)
     ]
-    per_review = evidenced_reviews(selection)
-    rows = dict(
-        db.session.execute(
-            sa.select(per_review.c.independent, sa.func.count()).group_by(per_review.c.independent)
-        ).all()
-    )
+    support = dict(counted.support)
     _keyed(figures, "review_support", [
-        (label, rows.get(independent, 0), key) for key, label, independent in REVIEW_SUPPORT
+        (label, support.get(independent, 0), key) for key, label, independent in REVIEW_SUPPORT
     ])  # fmt: skip
-    judged = (
-        scoped_entries(
-            sa.select(Entry.change_judgement, sa.func.count(Entry.id))
-            .select_from(Record)
-            .join(Entry, Entry.record_id == Record.id),
-            selection,
-        )
-        .where(REVIEW_SIGNED_OFF, Entry.change_judgement.is_not(None))
-        .group_by(Entry.change_judgement)
-    )
-    counts = dict(db.session.execute(judged).all())
+    judged = dict(counted.judgements)
     _keyed(figures, "judgements", [
-        (j.label, counts.get(j, 0), j.value) for j in ChangeJudgement
+        (j.label, judged.get(j, 0), j.value) for j in ChangeJudgement
     ])  # fmt: skip
+    figures.reviews_due = counted.due[0][0] if counted.due else 0
+    figures.reviews_overdue = counted.overdue[0][0] if counted.overdue else 0
+    return figures
+
+
+def _all_names() -> dict:
+    return {
+        "districts": names_by_id(District),
+        "agencies": names_by_id(Agency),
+        "teams": names_by_id(Team),
+    }
+
+
+def dashboard_figures(selection: Selection, today: date) -> Figures:
+    """The dashboard's figures for a selection, computed now."""
+    return _figures(_count(selection, today, per_point=False)[None], _all_names())
+
+
+def figures_per_key_point(
+    selection: Selection, today: date, numbers: list[int]
+) -> dict[int, Figures]:
+    """The figures of `selection` with each key point of `numbers` chosen, as
+    `dashboard_figures` would compute them one by one, in one grouped query per figure."""
+    counted = _count(selection, today, per_point=True)
+    names = _all_names()
+    return {number: _figures(counted.get(number, _Counted()), names) for number in numbers}
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,15 @@
 
 Computing the figures scans every signed-off record, entry and piece of evidence in the
 selection: over a second for the county. So the queue worker computes them for the county,
-each district and each agency (`refresh_dashboard_summaries`), queued by the scheduler's
-reconcile every `SUMMARY_REFRESH_MINUTES`, and the dashboard reads them back with the time
-they were computed ("figures as of 09:41"). The figures are the same function's
-(`collation.queries.dashboard_figures`), so they answer exactly as a direct computation would
-at that time. A selection the summaries do not cover (a team, dates, a key point, a
-district and an agency together), or summaries older than `SUMMARY_MAX_AGE` (the worker has
-stopped), are computed directly, as before.
+each district and each agency, and each of those with each key point chosen
+(`refresh_dashboard_summaries`), queued by the scheduler's reconcile every
+`SUMMARY_REFRESH_MINUTES`, and the dashboard reads them back with the time they were computed
+("figures as of 09:41"). The figures are counted and put together by the same code as a direct
+computation (`collation.queries`), so they answer exactly as it would at that time; the key
+points' are counted in one grouped query per figure (`figures_per_key_point`), not one set of
+queries per key point. A selection the summaries do not cover (a team, dates, a district and an
+agency together), or summaries older than `SUMMARY_MAX_AGE` (the worker has stopped), are
+computed directly, as before.
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ from markupsafe import Markup
 
 from collation.charts import bar_chart_svg
 from collation.models import DashboardSummary
-from collation.queries import Figures, dashboard_figures
+from collation.queries import Figures, dashboard_figures, figures_per_key_point
 from collation.selection import DASHBOARD_FILTERS, MULTI_AGENCY_VALUE, MultiAgency, Selection
 from core import queue
 from core.clock import today_in_london, utcnow
 from core.database import db
 from people.models import Agency, District
+from pledges.queries import published_key_points
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,8 @@ SUMMARY_REFRESH_MINUTES = 5
 # Older than this, the summaries are not used: the worker or the scheduler is not running.
 SUMMARY_MAX_AGE = timedelta(minutes=30)
 COUNTY = "county"
+# A scope's summary with a key point chosen: "district:3|key_point:7".
+KEY_POINT = "|key_point:"
 TASK = "refresh_dashboard_summaries"
 
 
@@ -49,21 +54,20 @@ class DashboardFigures:
 
 def scope_of(selection: Selection) -> str | None:
     """The summary that answers this selection, or None when none does."""
-    if (
-        selection.team is not None
-        or selection.signed_off_from
-        or selection.signed_off_to
-        or selection.key_point_number
-    ):
+    if selection.team is not None or selection.signed_off_from or selection.signed_off_to:
         return None
     district, agency = selection.effective_district, selection.agency
     if district is not None and agency is not None:
         return None
     if district is not None:
-        return f"district:{district.id}"
-    if agency is not None:
-        return f"agency:{agency.id}"  # "agency:multi" for the multi-agency teams
-    return COUNTY
+        scope = f"district:{district.id}"
+    elif agency is not None:
+        scope = f"agency:{agency.id}"  # "agency:multi" for the multi-agency teams
+    else:
+        scope = COUNTY
+    if selection.key_point_number:
+        scope += f"{KEY_POINT}{selection.key_point_number}"
+    return scope
 
 
 def _selection_for(scope: str) -> Selection:
@@ -104,26 +108,38 @@ def _from_json(data: dict) -> Figures | None:
     return Figures(**values)
 
 
+def _figures_of(scope: str, today: date, numbers: list[int]) -> dict[str, Figures]:
+    """A scope's figures, and each key point's within it (one grouped query per figure)."""
+    selection = _selection_for(scope)
+    per_point = figures_per_key_point(selection, today, numbers)
+    return {
+        scope: dashboard_figures(selection, today),
+        **{f"{scope}{KEY_POINT}{number}": figures for number, figures in per_point.items()},
+    }
+
+
 def refresh_dashboard_summaries(today: date | None = None) -> int:
-    """Compute the figures of every scope again and store them; returns how many scopes."""
+    """Compute the figures of every scope (the county, each district and agency, and each of
+    those with each key point of the published framework chosen) again and store them; returns
+    how many summaries were stored."""
     today = today or today_in_london()
     computed_at = utcnow()
     existing = {row.scope: row for row in db.session.scalars(sa.select(DashboardSummary))}
-    scopes = _scopes()
-    for scope in scopes:
-        figures = _to_json(dashboard_figures(_selection_for(scope), today))
-        row = existing.pop(scope, None)
-        if row is None:
-            db.session.add(
-                DashboardSummary(scope=scope, figures=figures, as_of=today, computed_at=computed_at)
-            )
-        else:
-            row.figures, row.as_of, row.computed_at = figures, today, computed_at
-    for gone in existing.values():  # a district or agency removed since
+    numbers = [number for number, _ in published_key_points()]
+    stored = 0
+    for base in _scopes():
+        for scope, figures in _figures_of(base, today, numbers).items():
+            row = existing.pop(scope, None)
+            if row is None:
+                row = DashboardSummary(scope=scope)
+                db.session.add(row)
+            row.figures, row.as_of, row.computed_at = _to_json(figures), today, computed_at
+            stored += 1
+    for gone in existing.values():  # a district, agency or key point removed since
         db.session.delete(gone)
     db.session.flush()
-    log.info("dashboard summaries refreshed: %s scopes", len(scopes))
-    return len(scopes)
+    log.info("dashboard summaries refreshed: %s", stored)
+    return stored
 
 
 # Summaries already read, by scope and time computed: a county's figures are 100 KB of JSON,
