@@ -166,10 +166,6 @@ def prepare_pages(url: str) -> list[Page]:
             Page("a supervision session", f"/supervision/sessions/{session.id}", manager.id),
             Page("county dashboard", "/collation", last),
             Page("district dashboard", "/collation", last - 1),
-            Page("county dashboard, one key point", "/collation?key_point=7", last),
-            Page(
-                "the county's records behind a figure", "/collation/records?status=complete", last
-            ),
             Page("admin people list", "/admin/people", last - 2),
         ]
         db.engine.dispose()
