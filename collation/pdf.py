@@ -23,7 +23,6 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
@@ -48,25 +47,16 @@ from collation.selection import Selection
 from core.clock import today_in_london
 from core.database import db
 from core.formatting import long_date, shorten
-from core.pdf_fonts import BOLD, REGULAR, register_fonts
+from core.pdf_fonts import BOLD, REGULAR
+from core.pdf_layout import GREY, MARGIN, figure_table, text_paragraph
+from core.pdf_layout import styles as paragraph_styles
+from core.small_numbers import SMALLEST_SHOWN, is_small, shown_count
 from people.models import Agency, District, User
 
 log = logging.getLogger(__name__)
 
-SMALLEST_GROUP = 5
-MARGIN = 18 * mm
-GREY = colors.HexColor("#505a5f")
 TITLE = "Practice improvement pledges: collated good practice, pledges and evidence"
 AUTHOR = "Practice improvement pledge tracker"
-
-
-def _count(value: int, anonymise: bool) -> str:
-    return "fewer than 5" if anonymise and 0 < value < SMALLEST_GROUP else f"{value:,}"
-
-
-def _paragraph(text: str, style) -> Paragraph:
-    """User text as a paragraph: escaped, so <, & and the like never break the layout."""
-    return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
 
 
 @dataclass(frozen=True)
@@ -120,7 +110,7 @@ def _bar_chart(chart: Chart, anonymise: bool) -> Drawing:
     bars = [
         (shorten(label, 24), value)
         for label, (_, value) in zip(labels, chart.rows, strict=True)
-        if not (anonymise and 0 < value < SMALLEST_GROUP)
+        if not (anonymise and is_small(value))
     ][:MOST_BARS] or [("No data", 0)]
     height = 16 + 15 * len(bars)
     drawing = Drawing(CHART_WIDTH, height + 14)
@@ -152,30 +142,6 @@ def _bar_chart(chart: Chart, anonymise: bool) -> Drawing:
     return drawing
 
 
-def _figure_table(rows: list[tuple[str, str]], width: float, styles, heading=None) -> Table:
-    data = [[_paragraph(label, styles["cell"]), value] for label, value in rows]
-    if heading:
-        data.insert(0, [Paragraph(escape(heading[0]), styles["cellhead"]), heading[1]])
-    table = Table(
-        data or [["No data", ""]],
-        colWidths=[width - 22 * mm, 22 * mm],
-        repeatRows=1 if heading else 0,
-    )
-    style = [
-        ("FONTNAME", (0, 0), (-1, -1), REGULAR),
-        ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#b1b4b6")),
-        ("ALIGN", (1, 0), (1, -1), "RIGHT"),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]
-    if heading:
-        style += [("FONTNAME", (1, 0), (1, 0), BOLD), ("LINEBELOW", (0, 0), (-1, 0), 0.8, GREY)]
-    table.setStyle(TableStyle(style))
-    return table
-
-
 class _Marker(Flowable):
     """Takes no room: records the page and height where the heading after it is drawn."""
 
@@ -204,16 +170,16 @@ def _summary(figures: Figures, selection: Selection, styles, found) -> list:
         ("Reviews overdue by four weeks or more", figures.reviews_overdue),
     ]
     width = A4[0] - 2 * MARGIN
-    numbers = [(label, _count(n, anonymise)) for label, n in headline]
+    numbers = [(label, shown_count(n, anonymised=anonymise)) for label, n in headline]
     story: list = [
         KeepTogether(
-            [*_heading("Summary", styles["h1"], 0, found), _figure_table(numbers, width, styles)]
+            [*_heading("Summary", styles["h1"], 0, found), figure_table(numbers, width, styles)]
         ),
         Spacer(1, 3 * mm),
     ]
     for chart in _summary_charts(figures):
-        numbers = [(label, _count(value, anonymise)) for label, value in chart.rows]
-        table = _figure_table(numbers, TABLE_WIDTH, styles, heading=("", chart.column))
+        numbers = [(label, shown_count(value, anonymised=anonymise)) for label, value in chart.rows]
+        table = figure_table(numbers, TABLE_WIDTH, styles, heading=("", chart.column))
         drawing = _bar_chart(chart, anonymise)
         if len(chart.rows) <= MOST_BARS:
             pair = Table([[drawing, table]], colWidths=[CHART_WIDTH + 4 * mm, TABLE_WIDTH])
@@ -223,7 +189,7 @@ def _summary(figures: Figures, selection: Selection, styles, found) -> list:
             story.append(KeepTogether([*_heading(chart.title, styles["h2"], 1, found), pair]))
         else:  # a long list: the chart, then its table below it, running over pages if need be
             story.append(KeepTogether([*_heading(chart.title, styles["h2"], 1, found), drawing]))
-            story.append(_figure_table(numbers, width, styles, heading=("", chart.column)))
+            story.append(figure_table(numbers, width, styles, heading=("", chart.column)))
     return story
 
 
@@ -254,9 +220,9 @@ def _contents(entries: list[tuple[int, str]], numbers: list[str], styles) -> Tab
 def _cover(selection, styles) -> list:
     return [
         Paragraph(TITLE, styles["cover"]),
-        _paragraph(f"Selection: {selection.describe()}.", styles["text"]),
-        _paragraph(f"Produced on {long_date(today_in_london())}.", styles["text"]),
-        _paragraph(
+        text_paragraph(f"Selection: {selection.describe()}.", styles["text"]),
+        text_paragraph(f"Produced on {long_date(today_in_london())}.", styles["text"]),
+        text_paragraph(
             "Only signed-off content is included: stage 1 once signed off in supervision, and "
             "review evidence once the six-month review is signed off. Items are attributed to "
             "team, agency and district, never to a person"
@@ -316,28 +282,6 @@ def _front_matter(selection, figures, entries, numbers, styles) -> tuple[bytes, 
     return buffer.getvalue(), found, document.page
 
 
-def _styles():
-    register_fonts()
-    base = {"fontName": REGULAR, "fontSize": 9.5, "leading": 12.5}
-    return {
-        "cover": ParagraphStyle("cover", fontName=BOLD, fontSize=22, leading=27, spaceAfter=12),
-        "h1": ParagraphStyle(
-            "h1", fontName=BOLD, fontSize=15, leading=19, spaceBefore=6, spaceAfter=6
-        ),
-        "h2": ParagraphStyle(
-            "h2", fontName=BOLD, fontSize=11, leading=14, spaceBefore=10, spaceAfter=4
-        ),
-        "contents": ParagraphStyle(
-            "contents", fontName=BOLD, fontSize=11.5, leading=14.5, spaceAfter=4
-        ),
-        "text": ParagraphStyle("text", **base),
-        "cell": ParagraphStyle("cell", fontName=REGULAR, fontSize=8.5, leading=10.5),
-        "cellhead": ParagraphStyle("cellhead", fontName=BOLD, fontSize=8.5, leading=10.5),
-        "toc1": ParagraphStyle("toc1", fontName=BOLD, fontSize=10, leading=13),
-        "toc2": ParagraphStyle("toc2", fontName=REGULAR, fontSize=9, leading=11.5, leftIndent=12),
-    }
-
-
 def write_collated_pdf(selection: Selection, out: BinaryIO, progress=None) -> None:
     """The collation for a selection, as a PDF written to `out`. `progress(n)` is told after
     every item.
@@ -346,7 +290,7 @@ def write_collated_pdf(selection: Selection, out: BinaryIO, progress=None) -> No
     after it, page numbers following on, in parts of bounded size; the front matter is laid
     out again with the body's page numbers in its contents, and the parts are joined as a stream.
     """
-    styles = _styles()
+    styles = paragraph_styles()
     figures = dashboard_figures(selection, today_in_london())
     front_titles = [(0, "Summary")] + [(1, chart.title) for chart in _summary_charts(figures)]
     entries = front_titles + section_titles(selection)
@@ -403,7 +347,7 @@ def _attribution(item, selection: Selection, sizes, ids) -> str:
     if not selection.anonymise:
         return f"{item.team} · {item.agency} · {item.district}"
     agency_id, district_id = ids["agency"].get(item.agency), ids["district"].get(item.district)
-    if sizes.get((agency_id, district_id), 0) < SMALLEST_GROUP:
+    if sizes.get((agency_id, district_id), 0) < SMALLEST_SHOWN:
         return "Attribution withheld (a group of fewer than five people)"
     return f"{item.agency} · {item.district}"
 
