@@ -34,6 +34,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from collation.featured import FeaturedItem, featured_items
 from collation.page_writer import PageWriter, TextStyle
 from collation.pdf_parts import OutlineEntry, PartWriter, join_parts, temporary_folder
 from collation.queries import (
@@ -51,7 +52,11 @@ from core.pdf_fonts import BOLD, REGULAR
 from core.pdf_layout import GREY, MARGIN, figure_table, text_paragraph
 from core.pdf_layout import styles as paragraph_styles
 from core.small_numbers import SMALLEST_SHOWN, is_small, shown_count
+from impact.pdf import HEADINGS as IMPACT_HEADINGS
+from impact.pdf import impact_story
+from impact.report import ImpactReport, impact_report
 from people.models import Agency, District, User
+from pledges.models import Sharing
 
 log = logging.getLogger(__name__)
 
@@ -217,6 +222,108 @@ def _contents(entries: list[tuple[int, str]], numbers: list[str], styles) -> Tab
     return table
 
 
+FEATURED = "Featured good practice"
+WITHHELD = "Attribution withheld (a group of fewer than five people)"
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What the front matter shows before the body: read once, laid out twice."""
+
+    figures: Figures
+    featured: list[FeaturedItem]
+    impact: ImpactReport
+    sizes: dict  # people per (agency, district), for attribution when anonymised
+
+    @property
+    def titles(self) -> list[tuple[int, str]]:
+        """The front matter's headings, for the contents."""
+        charts = [(1, chart.title) for chart in _summary_charts(self.figures)]
+        return [(0, FEATURED), *IMPACT_HEADINGS, (0, "Summary"), *charts]
+
+
+def _opening(selection: Selection) -> Opening:
+    district = selection.effective_district
+    today = today_in_london()
+    return Opening(
+        figures=dashboard_figures(selection, today),
+        featured=featured_items(selection),
+        impact=impact_report(district.id if district else None, today),
+        sizes=_group_sizes(),
+    )
+
+
+def _featured_attribution(item: FeaturedItem, selection: Selection, sizes) -> str:
+    """As its owners chose to share it (name and team, or agency and district); in an anonymised
+    export always anonymised, and withheld for a group of fewer than five, as in the body."""
+    if selection.anonymise and _small_group(sizes, item.agency_id, item.district_id):
+        return WITHHELD
+    if item.sharing is Sharing.NAMED and item.shared_by and not selection.anonymise:
+        return f"{item.shared_by} · {item.agency} · {item.district}"
+    return f"{item.agency} · {item.district}"
+
+
+def _featured(opening: Opening, selection: Selection, styles, found) -> list:
+    """The entries the training team featured, newest featured first."""
+    story = _heading(FEATURED, styles["h1"], 0, found)
+    if not opening.featured:
+        text = "The training team has featured no entries in this selection."
+        return [*story, text_paragraph(text, styles["body"])]
+    shared = (
+        "anonymised in this export: agency and district only"
+        if selection.anonymise
+        else "as their owners chose to share them: with their name or their team's, or "
+        "anonymised (agency and district only)"
+    )
+    intro = (
+        "Entries the training team has featured to celebrate good practice, most recently "
+        f"featured first, {shared}."
+    )
+    story.append(text_paragraph(intro, styles["body"]))
+    for item in opening.featured:
+        attribution = _featured_attribution(item, selection, opening.sizes)
+        block = [
+            text_paragraph(item.title, styles["h3"]),
+            text_paragraph(
+                f"{attribution}. Featured on {long_date(item.featured_on)}.", styles["meta"]
+            ),
+        ]
+        for label, text in (
+            ("Examples of current good practice", item.good_practice),
+            ("Pledge", item.pledge),
+        ):
+            if text.strip():
+                block += [
+                    text_paragraph(label, styles["label"]),
+                    text_paragraph(text, styles["body"]),
+                ]
+        story.append(KeepTogether(block))
+    return story
+
+
+def _impact(opening: Opening, selection: Selection, styles, found) -> list:
+    """The impact report for the selection's district (or the county): it answers for the whole
+    of that, so a narrower selection is told so."""
+    district = selection.effective_district
+    place = district.name if district else "the whole county"
+    narrower = any(
+        (selection.agency, selection.team, selection.key_point_number,
+         selection.signed_off_from, selection.signed_off_to)
+    )  # fmt: skip
+    heading_styles = {0: styles["h1"], 1: styles["h2"]}
+    return impact_story(
+        opening.impact,
+        place,
+        anonymised=selection.anonymise,
+        paragraph_styles=styles,
+        heading=lambda text, level: _heading(text, heading_styles[level], level, found),
+        note=f"It covers every agency, team, key point and period of {place}: the selection's "
+        "other filters apply to the sections after it."
+        if narrower
+        else "",
+    )
+
+
 def _cover(selection, styles) -> list:
     return [
         Paragraph(TITLE, styles["cover"]),
@@ -225,7 +332,8 @@ def _cover(selection, styles) -> list:
         text_paragraph(
             "Only signed-off content is included: stage 1 once signed off in supervision, and "
             "review evidence once the six-month review is signed off. Items are attributed to "
-            "team, agency and district, never to a person"
+            "team, agency and district, never to a person (featured good practice as its owners "
+            "chose to share it)"
             + (
                 ", and anonymised: groups of fewer than five people are not shown."
                 if selection.anonymise
@@ -250,11 +358,12 @@ def _decorator(selection: Selection):
     return decorate
 
 
-def _front_matter(selection, figures, entries, numbers, styles) -> tuple[bytes, list, int]:
-    """The cover, contents and summary as a PDF: its bytes, its headings and its page count.
+def _front_matter(selection, opening: Opening, entries, numbers, styles) -> tuple[bytes, list, int]:
+    """The cover, contents, featured good practice, impact report and summary as a PDF: its
+    bytes, its headings and its page count.
 
-    Laid out by platypus, so headings keep with their charts and the summary follows the
-    contents on the same page. The contents' page numbers sit in a column of fixed width, so
+    Laid out by platypus, so headings keep with their charts and the featured entries follow
+    the contents on the same page. The contents' page numbers sit in a column of fixed width, so
     the layout, and the page count, do not depend on them.
     """
     found: list[OutlineEntry] = []
@@ -277,7 +386,11 @@ def _front_matter(selection, figures, entries, numbers, styles) -> tuple[bytes, 
     story = _cover(selection, styles)
     story.append(_contents(entries, numbers, styles))
     story.append(Spacer(1, 6 * mm))
-    story += _summary(figures, selection, styles, found)
+    story += _featured(opening, selection, styles, found)
+    story.append(Spacer(1, 6 * mm))
+    story += _impact(opening, selection, styles, found)
+    story.append(Spacer(1, 6 * mm))
+    story += _summary(opening.figures, selection, styles, found)
     document.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue(), found, document.page
 
@@ -286,16 +399,16 @@ def write_collated_pdf(selection: Selection, out: BinaryIO, progress=None) -> No
     """The collation for a selection, as a PDF written to `out`. `progress(n)` is told after
     every item.
 
-    The front matter is laid out once to count its pages (it is short); the body is drawn
+    The front matter (featured good practice, the impact report and the summary: short, and
+    read once) is laid out once to count its pages; the body is drawn
     after it, page numbers following on, in parts of bounded size; the front matter is laid
     out again with the body's page numbers in its contents, and the parts are joined as a stream.
     """
     styles = paragraph_styles()
-    figures = dashboard_figures(selection, today_in_london())
-    front_titles = [(0, "Summary")] + [(1, chart.title) for chart in _summary_charts(figures)]
-    entries = front_titles + section_titles(selection)
+    opening = _opening(selection)
+    entries = opening.titles + section_titles(selection)
     _, front_found, front_pages = _front_matter(
-        selection, figures, entries, ["00000"] * len(entries), styles
+        selection, opening, entries, ["00000"] * len(entries), styles
     )
     with temporary_folder() as folder:
         parts = PartWriter(Path(folder), pagesize=A4)
@@ -308,7 +421,7 @@ def write_collated_pdf(selection: Selection, out: BinaryIO, progress=None) -> No
             for (level, text, page), top in zip(writer.headings, writer.heading_tops, strict=True)
         ]
         numbers = _contents_numbers(entries, front_found + body)
-        front, found, pages_again = _front_matter(selection, figures, entries, numbers, styles)
+        front, found, pages_again = _front_matter(selection, opening, entries, numbers, styles)
         if pages_again != front_pages:  # cannot happen: the numbers' column is of fixed width
             log.error("collated PDF: front matter was %s pages, then %s", front_pages, pages_again)
         join_parts([BytesIO(front), *paths], out, found + body, title=TITLE, author=AUTHOR)
@@ -347,9 +460,14 @@ def _attribution(item, selection: Selection, sizes, ids) -> str:
     if not selection.anonymise:
         return f"{item.team} · {item.agency} · {item.district}"
     agency_id, district_id = ids["agency"].get(item.agency), ids["district"].get(item.district)
-    if sizes.get((agency_id, district_id), 0) < SMALLEST_SHOWN:
-        return "Attribution withheld (a group of fewer than five people)"
+    if _small_group(sizes, agency_id, district_id):
+        return WITHHELD
     return f"{item.agency} · {item.district}"
+
+
+def _small_group(sizes, agency_id: int | None, district_id: int | None) -> bool:
+    """Whether the agency's people in the district are too few to attribute anything to."""
+    return sizes.get((agency_id, district_id), 0) < SMALLEST_SHOWN
 
 
 BODY = {

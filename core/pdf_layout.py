@@ -63,11 +63,13 @@ def figure_table(
     width: float,
     paragraph_styles: dict[str, ParagraphStyle],
     heading: tuple[str, ...] | None = None,
-    value_width: float = VALUE_WIDTH,
+    value_width: float | list[float] = VALUE_WIDTH,
 ) -> Table:
     """Figures in a table: a label that wraps, then one or more values right-aligned in columns
-    `value_width` wide. `heading` names the columns, and repeats on each page the table runs to."""
+    `value_width` wide (or each as wide as its own in a list). `heading` names the columns, and
+    repeats on each page the table runs to."""
     values = len(heading) - 1 if heading else max((len(row) - 1 for row in rows), default=1)
+    widths = value_width if isinstance(value_width, list) else [value_width] * values
     data = [[text_paragraph(label, paragraph_styles["cell"]), *rest] for label, *rest in rows]
     if heading:
         first, *others = heading
@@ -81,7 +83,7 @@ def figure_table(
         )
     table = Table(
         data or [["No data", *[""] * values]],
-        colWidths=[width - values * value_width] + [value_width] * values,
+        colWidths=[width - sum(widths), *widths],
         repeatRows=1 if heading else 0,
     )
     style = [

@@ -29,17 +29,24 @@ BETTER_OFF = "Is anyone better off?"
 HEADINGS = [(0, TITLE), (1, HOW_MUCH), (1, HOW_WELL), (1, BETTER_OFF)]
 WIDTH = A4[0] - 2 * MARGIN
 SHARE_WIDTH = 62 * mm
-CHANGE_WIDTH = 25 * mm
+CHANGE_WIDTH = 27.5 * mm  # "Deterioration" and "improvement" on a line of their own
+CYCLE_WIDTH = 14 * mm
 
 # A heading as flowables: `heading(text, level)`. The collated PDF's also marks its page.
 Heading = Callable[[str, int], list]
 
 
 def impact_story(
-    report: ImpactReport, scope: str, *, anonymised: bool, paragraph_styles, heading: Heading
+    report: ImpactReport,
+    scope: str,
+    *,
+    anonymised: bool,
+    paragraph_styles,
+    heading: Heading,
+    note: str = "",
 ) -> list:
     """The report's flowables: the three questions for `scope` ("Chesterfield", "the whole
-    county"), each figure worded as the page words it."""
+    county"), each figure worded as the page words it; `note` is said after the introduction."""
     shown = Shown(anonymised)
     text, caption = paragraph_styles["body"], paragraph_styles["h3"]
     intro = (
@@ -52,6 +59,8 @@ def impact_story(
             "than five are not shown."
         )
     story = [*heading(TITLE, 0), text_paragraph(intro, text)]
+    if note:
+        story.append(text_paragraph(note, text))
 
     story += [*heading(HOW_MUCH, 1), text_paragraph(shown.how_much(report.total), text)]
     for title, lines, column in (
@@ -127,7 +136,13 @@ def _changes(report: ImpactReport, shown: Shown, paragraph_styles) -> list:
     )
     return [
         text_paragraph(lead, paragraph_styles["body"]),
-        figure_table(rows, WIDTH, paragraph_styles, heading=heading, value_width=CHANGE_WIDTH),
+        figure_table(
+            rows,
+            WIDTH,
+            paragraph_styles,
+            heading=heading,
+            value_width=[CYCLE_WIDTH] * cycles + [CHANGE_WIDTH] * 4,
+        ),
     ]
 
 
