@@ -28,13 +28,12 @@ from reportlab.platypus import (
     Flowable,
     KeepTogether,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
-from collation.featured import FeaturedItem, featured_items
+from collation.featured import featured_items
 from collation.page_writer import PageWriter, TextStyle
 from collation.pdf_parts import OutlineEntry, PartWriter, join_parts, temporary_folder
 from collation.queries import (
@@ -49,19 +48,18 @@ from core.clock import today_in_london
 from core.database import db
 from core.formatting import long_date, shorten
 from core.pdf_fonts import BOLD, REGULAR
-from core.pdf_layout import GREY, MARGIN, figure_table, text_paragraph
+from core.pdf_layout import AUTHOR, GREY, MARGIN, a4_document, figure_table, text_paragraph
 from core.pdf_layout import styles as paragraph_styles
 from core.small_numbers import SMALLEST_SHOWN, is_small, shown_count
 from impact.pdf import HEADINGS as IMPACT_HEADINGS
 from impact.pdf import impact_story
 from impact.report import ImpactReport, impact_report
+from library.queries import LibraryItem
 from people.models import Agency, District, User
-from pledges.models import Sharing
 
 log = logging.getLogger(__name__)
 
 TITLE = "Practice improvement pledges: collated good practice, pledges and evidence"
-AUTHOR = "Practice improvement pledge tracker"
 
 
 @dataclass(frozen=True)
@@ -231,7 +229,7 @@ class Opening:
     """What the front matter shows before the body: read once, laid out twice."""
 
     figures: Figures
-    featured: list[FeaturedItem]
+    featured: list[LibraryItem]
     impact: ImpactReport
     sizes: dict  # people per (agency, district), for attribution when anonymised
 
@@ -253,12 +251,12 @@ def _opening(selection: Selection) -> Opening:
     )
 
 
-def _featured_attribution(item: FeaturedItem, selection: Selection, sizes) -> str:
+def _featured_attribution(item: LibraryItem, selection: Selection, sizes) -> str:
     """As its owners chose to share it (name and team, or agency and district); in an anonymised
     export always anonymised, and withheld for a group of fewer than five, as in the body."""
     if selection.anonymise and _small_group(sizes, item.agency_id, item.district_id):
         return WITHHELD
-    if item.sharing is Sharing.NAMED and item.shared_by and not selection.anonymise:
+    if item.shared_by and not selection.anonymise:  # named: the owners chose so
         return f"{item.shared_by} · {item.agency} · {item.district}"
     return f"{item.agency} · {item.district}"
 
@@ -368,16 +366,7 @@ def _front_matter(selection, opening: Opening, entries, numbers, styles) -> tupl
     """
     found: list[OutlineEntry] = []
     buffer = BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN + 6 * mm,
-        bottomMargin=MARGIN,
-        title=TITLE,
-        author=AUTHOR,
-    )
+    document = a4_document(buffer, title=TITLE, top_margin=MARGIN + 6 * mm)
     decorate = _decorator(selection)
 
     def on_page(canvas, _document):

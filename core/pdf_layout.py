@@ -7,9 +7,10 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from core.pdf_fonts import BOLD, REGULAR, register_fonts
 
@@ -17,6 +18,15 @@ MARGIN = 18 * mm
 GREY = colors.HexColor("#505a5f")
 RULE = colors.HexColor("#b1b4b6")
 VALUE_WIDTH = 22 * mm
+AUTHOR = "Practice improvement pledge tracker"
+
+
+def a4_document(out, *, title: str, top_margin: float = MARGIN) -> SimpleDocTemplate:
+    """A document for platypus to lay out on A4 with the house margins, titled `title`."""
+    margins = {"leftMargin": MARGIN, "rightMargin": MARGIN, "bottomMargin": MARGIN}
+    return SimpleDocTemplate(
+        out, pagesize=A4, topMargin=top_margin, **margins, title=title, author=AUTHOR
+    )
 
 
 def styles() -> dict[str, ParagraphStyle]:

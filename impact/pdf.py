@@ -12,12 +12,12 @@ from io import BytesIO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, SimpleDocTemplate
+from reportlab.platypus import KeepTogether
 
 from core.clock import today_in_london
 from core.formatting import long_date
 from core.pdf_fonts import REGULAR
-from core.pdf_layout import GREY, MARGIN, figure_table, styles, text_paragraph
+from core.pdf_layout import GREY, MARGIN, a4_document, figure_table, styles, text_paragraph
 from impact.figures import Shown
 from impact.report import ImpactReport
 
@@ -151,16 +151,7 @@ def impact_pdf(report: ImpactReport, scope: str, *, anonymised: bool) -> bytes:
     paragraph_styles = styles()
     buffer = BytesIO()
     title = f"{TITLE}: {scope}"
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=title,
-        author="Practice improvement pledge tracker",
-    )
+    document = a4_document(buffer, title=title)
     produced = f"Produced on {long_date(today_in_london())}."
 
     def footer(canvas, _document) -> None:
