@@ -28,8 +28,6 @@ from dateutil.relativedelta import relativedelta
 from core.small_numbers import SMALLEST_SHOWN, is_small, shown_count
 from pledges.models import ChangeJudgement
 
-ONE_MONTH = relativedelta(months=1)
-
 
 @dataclass(frozen=True)
 class RecordFacts:
@@ -38,11 +36,10 @@ class RecordFacts:
     record_id: int
     district: str
     agency: str
-    cycle: int = 1
-    pledges: int = 0
     first_submitted_on: date | None = None  # stage 1, first time
     signed_off_on: date | None = None  # stage 1, now (None once reopened, until signed again)
     first_signed_off_on: date | None = None  # stage 1, first time
+    pledges: int = 0  # counted once stage 1 is signed off
     review_due_on: date | None = None
     review_submitted_on: date | None = None  # the review, first time
     review_signed_off_on: date | None = None
@@ -135,6 +132,9 @@ def total_activity(lines: list[Activity]) -> Activity:
         sum(line.pledges for line in lines),
         sum(line.reviews for line in lines),
     )
+
+
+ONE_MONTH = relativedelta(months=1)
 
 
 def signed_off_within_a_month(records: Iterable[RecordFacts], today: date) -> Share:
