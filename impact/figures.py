@@ -239,7 +239,8 @@ class Shown:
         signed off." """
 
         def counted(count: int, noun: str) -> str:
-            return f"{self.count(count)} {noun}{'' if count == 1 else 's'}"
+            shown = self.count(count)  # "fewer than 5" takes the plural, as 0 does
+            return f"{shown} {noun}{'' if shown == '1' else 's'}"
 
         return (
             f"{counted(total.records, 'signed-off record')}, with "

@@ -40,7 +40,10 @@ def report():
         anonymised=anonymised,
         districts=db.session.scalars(sa.select(District).order_by(District.name)).all(),
         shown=shown,
-        pdf_args={"district": district.id if district else None, "anonymise": anonymised or None},
+        pdf_args={
+            "district": district.id if district else None,
+            "anonymise": "1" if anonymised else None,
+        },
     )
 
 

@@ -12,6 +12,7 @@ from impact.figures import (
     JudgementCount,
     RecordFacts,
     Share,
+    Shown,
     activity_by,
     changes_by_key_point,
     review_evidence,
@@ -127,3 +128,12 @@ def test_small_numbers_are_suppressed_in_the_anonymised_view_only():
     assert shown_share(Share(3, 4), anonymised=False) == "75% (3 of 4)"
     assert shown_share(Share(0, 0), anonymised=False) == "none yet"
     assert shown_share(Share(1200, 2400), anonymised=True) == "50% (1,200 of 2,400)"
+
+
+def test_the_totals_read_as_a_sentence_with_the_right_plurals():
+    assert Shown(anonymised=False).how_much(Activity("All", 1, 1234, 1)) == (
+        "1 signed-off record, with 1,234 pledges; 1 six-month review signed off."
+    )
+    assert Shown(anonymised=True).how_much(Activity("All", 1, 7, 0)) == (
+        "fewer than 5 signed-off records, with 7 pledges; 0 six-month reviews signed off."
+    )
