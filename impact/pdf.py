@@ -62,7 +62,8 @@ def impact_story(
     if note:
         story.append(text_paragraph(note, text))
 
-    story += [*heading(HOW_MUCH, 1), text_paragraph(shown.how_much(report.total), text)]
+    # Each heading is kept with what follows it (KeepTogether): never alone at a page's foot.
+    how_much = [*heading(HOW_MUCH, 1), text_paragraph(shown.how_much(report.total), text)]
     for title, lines, column in (
         ("By district", report.by_district, "District"),
         ("By agency", report.by_agency, "Agency"),
@@ -78,7 +79,8 @@ def impact_story(
             paragraph_styles,
             heading=(column, "Signed-off records", "Pledges", "Reviews signed off"),
         )
-        story.append(KeepTogether([text_paragraph(title, caption), table]))
+        story.append(KeepTogether([*how_much, text_paragraph(title, caption), table]))
+        how_much = []
 
     shares = [
         ("Records signed off within a month of first being submitted",
@@ -93,8 +95,12 @@ def impact_story(
         ("No evidence recorded", shown.count(report.evidence.no_evidence)),
     ]  # fmt: skip
     story += [
-        *heading(HOW_WELL, 1),
-        figure_table(shares, WIDTH, paragraph_styles, value_width=SHARE_WIDTH),
+        KeepTogether(
+            [
+                *heading(HOW_WELL, 1),
+                figure_table(shares, WIDTH, paragraph_styles, value_width=SHARE_WIDTH),
+            ]
+        ),
         KeepTogether(
             [
                 text_paragraph("Signed-off reviews by how they are evidenced", caption),
@@ -102,7 +108,9 @@ def impact_story(
             ]
         ),
     ]
-    story += [*heading(BETTER_OFF, 1), *_changes(report, shown, paragraph_styles)]
+    story.append(
+        KeepTogether([*heading(BETTER_OFF, 1), *_changes(report, shown, paragraph_styles)])
+    )
     return story
 
 
