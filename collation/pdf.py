@@ -330,12 +330,12 @@ def _cover(selection, styles) -> list:
         text_paragraph(
             "Only signed-off content is included: stage 1 once signed off in supervision, and "
             "review evidence once the six-month review is signed off. Items are attributed to "
-            "team, agency and district, never to a person (featured good practice as its owners "
-            "chose to share it)"
+            "team, agency and district, never to a person"
             + (
-                ", and anonymised: groups of fewer than five people are not shown."
+                ", and anonymised (featured good practice too): groups of fewer than five people "
+                "are not shown."
                 if selection.anonymise
-                else "."
+                else " (featured good practice as its owners chose to share it)."
             ),
             styles["text"],
         ),

@@ -108,3 +108,16 @@ def test_the_collated_pdf_holds_the_impact_report_as_the_page_shows_it(
         assert figure in section
     assert ("fewer than 5" in section) is anonymise
     assert ("50% (1 of 2)" in section) is not anonymise
+
+
+def test_the_collated_pdf_reports_on_the_selection_s_district_and_says_what_it_covers(
+    county, elsewhere
+):
+    text = _text(collated_pdf(Selection(district=elsewhere["district"], key_point_number=4)))
+    start = text.index("For High Peak: the three questions")
+    section = text[start : text.index("Summary Records (all statuses)")]
+    assert "It covers every agency, team, key point and period of High Peak" in section
+    assert "1 signed-off record, with 1 pledge; 0 six-month reviews signed off." in section
+    assert "Chesterfield" not in section
+    whole = _impact_section(_text(collated_pdf(Selection())))
+    assert "It covers every" not in whole
