@@ -95,6 +95,56 @@ class LibraryItem:
     shared_by: str
     signed_off_on: date | None
     is_featured: bool
+    agency_id: int | None = None
+    district_id: int | None = None
+    featured_on: date | None = None
+
+
+def shared_entry_columns() -> tuple:
+    """What a shared entry is shown from (`shared_entries`), on a query from `Entry` joined to
+    its `Record`, the record's owner or team (`with_owner`), its `KeyPoint` and `FeaturedEntry`
+    (outer joins: either may be missing)."""
+    return (
+        Entry.id,
+        Entry.record_id,
+        Entry.finding_title,
+        Entry.good_practice,
+        Entry.pledge,
+        KeyPoint.number,
+        KeyPoint.title,
+        Record.sharing,
+        Record.signed_off_at,
+        OWNER.name,
+        TEAM.name,
+        DISTRICT_ID,
+        AGENCY_ID,
+        FeaturedEntry.featured_at,
+    )
+
+
+def shared_entries(rows) -> list[LibraryItem]:
+    """Rows of `shared_entry_columns` as the library shows them: named with the owner's or the
+    team's name only when the owners chose so, else by agency and district alone."""
+    agencies, districts = _names(Agency), _names(District)
+    return [
+        LibraryItem(
+            entry_id=entry_id,
+            record_id=record_id,
+            title=f"{number}) {point}" if number is not None else finding,
+            good_practice=good_practice,
+            pledge=pledge,
+            agency=agencies.get(agency_id, MULTI_AGENCY),
+            district=districts.get(district_id, NO_DISTRICT),
+            shared_by=(team or owner or "") if sharing is Sharing.NAMED else "",
+            signed_off_on=_london_date(signed_off_at),
+            is_featured=featured_at is not None,
+            agency_id=agency_id,
+            district_id=district_id,
+            featured_on=_london_date(featured_at),
+        )
+        for (entry_id, record_id, finding, good_practice, pledge, number, point, sharing,
+             signed_off_at, owner, team, district_id, agency_id, featured_at) in rows
+    ]  # fmt: skip
 
 
 def _library_query(filters: LibraryFilters, *columns):
@@ -128,46 +178,15 @@ def library_page(filters: LibraryFilters, page: int = 1) -> Page:
     newest signed off. Four queries whatever the page or the size of the county."""
     total = db.session.scalar(_library_query(filters, sa.func.count(Entry.id)))
     page = page_in_range(page, total, PAGE_SIZE)
-    query = _library_query(
-        filters,
-        Entry.id,
-        Entry.record_id,
-        Entry.finding_title,
-        Entry.good_practice,
-        Entry.pledge,
-        KeyPoint.number,
-        KeyPoint.title,
-        Record.sharing,
-        Record.signed_off_at,
-        OWNER.name,
-        TEAM.name,
-        DISTRICT_ID,
-        AGENCY_ID,
-        FeaturedEntry.featured_at,
-    ).order_by(
+    query = _library_query(filters, *shared_entry_columns()).order_by(
         FeaturedEntry.featured_at.is_(None),
         FeaturedEntry.featured_at.desc(),
         Record.signed_off_at.desc(),
         Entry.record_id.desc(),
         Entry.position,
     )
-    rows = db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    agencies, districts = _names(Agency), _names(District)
-    items = [
-        LibraryItem(
-            entry_id=row[0],
-            record_id=row[1],
-            title=f"{row[5]}) {row[6]}" if row[5] is not None else row[2],
-            good_practice=row[3],
-            pledge=row[4],
-            agency=agencies.get(row[12], MULTI_AGENCY),
-            district=districts.get(row[11], NO_DISTRICT),
-            shared_by=(row[10] or row[9] or "") if row[7] is Sharing.NAMED else "",
-            signed_off_on=_london_date(row[8]),
-            is_featured=row[13] is not None,
-        )
-        for row in rows
-    ]
+    rows = db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+    items = shared_entries(rows)
     return Page(items=items, total=total, number=page, size=PAGE_SIZE)
 
 
