@@ -200,6 +200,18 @@ CHARTS = (
 )  # fmt: skip
 
 
+# A county has 1,350 teams: a chart of them all was 400 KB that nobody could read. The largest
+# are drawn; the rest are one choice away in the filters (a district, then its team).
+TEAMS_SHOWN = 25
+
+
+def _largest_teams_note(count: int) -> str:
+    return (
+        f"The {TEAMS_SHOWN} teams with the most signed-off records are shown, of {count:,}. "
+        "For any other team, choose its district and then the team in the filters above."
+    )
+
+
 def records_link(selection: Selection, **chosen) -> str:
     """The records list behind a figure: the dashboard's filters, and the figure's own. Where
     the figure's own is one of the dashboard's filters too (a district's bar), `by` names it, so
@@ -228,9 +240,12 @@ def dashboard_charts(current: DashboardFigures, selection: Selection) -> Markup:
         return _drawn[key]
     charts = []
     for name, title, figure, argument, noun, note in CHARTS:
-        items = getattr(current.figures, figure)
-        rows = _rows(selection, current.figures, figure, argument)
+        shown = TEAMS_SHOWN if figure == "by_team" else None
+        items = getattr(current.figures, figure)[:shown]
+        rows = _rows(selection, current.figures, figure, argument)[:shown]
         svg = bar_chart_svg(f"chart-{name}", title, items)
+        if shown is not None and len(getattr(current.figures, figure)) > shown:
+            note = _largest_teams_note(len(getattr(current.figures, figure)))
         charts.append((name, title, rows, svg, noun, note))
     drawn = Markup(render_template("collation/_charts.html", charts=charts))
     if current.computed_at is not None:

@@ -199,3 +199,19 @@ def test_the_refresh_costs_the_same_however_many_key_points_have_pledges(
     # dozen reads each, where a set of queries per key point would be over two hundred.
     assert len(reads) < 6 * 40
     assert figures_for(Selection(key_point_number=9), today).figures.signed_off_records == 1
+
+
+def test_the_team_chart_draws_the_largest_teams_and_says_where_the_rest_are(app):
+    """A county's 1,350 teams made a 400 KB chart nobody could read: the largest 25 are drawn."""
+    from collation.queries import Figures, _keyed
+    from collation.summaries import TEAMS_SHOWN, DashboardFigures, dashboard_charts
+
+    figures = Figures()
+    _keyed(figures, "by_team", [(f"Team {n:02}", 100 - n, str(n)) for n in range(40)])
+    with app.test_request_context("/collation"):
+        html = str(dashboard_charts(DashboardFigures(figures, computed_at=None), Selection()))
+    teams = html.split('id="teams-heading"')[1].split("</section>")[0]
+    assert teams.count("<rect") == TEAMS_SHOWN == 25
+    assert "Team 24" in teams and "Team 25" not in teams
+    assert len(re.findall(r'href="[^"]*team=', teams)) == TEAMS_SHOWN
+    assert "The 25 teams with the most signed-off records are shown, of 40." in teams
