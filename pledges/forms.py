@@ -214,3 +214,5 @@ class SubmitForm(BaseForm):
         # Left out (an older page, a script), the record keeps the choice it has.
         validators=[Optional()],
     )
+    # "None of this identifies a child or family", asked when some text looks as if it might.
+    not_identifying = BooleanField(false_values=("", "false", "no"))

@@ -394,11 +394,9 @@ def submit_record(
         raise ActionRefused("The record cannot be submitted yet.", problems)
     if personal_data_findings(record) and not personal_data_confirmed:
         raise ActionRefused(
-            "Some text looks like a child's or family's identifying details.",
-            [
-                "Change the text listed below, or confirm that none of it identifies a child or "
-                "family."
-            ],
+            "Change the text listed below, or confirm that none of it identifies a child or "
+            "family.",
+            field="not_identifying",
         )
     resubmitting = record.is_returned
     if sharing is not None and sharing is not record.sharing:
