@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import datetime
 
@@ -47,18 +46,11 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class EmailChoice(enum.Enum):
+class EmailChoice(LabelledEnum):
     """How a person wants their notifications by email; the app shows every one either way."""
 
-    EVERYTHING = "everything"
-    DAILY_DIGEST = "daily_digest"
-
-    @property
-    def label(self) -> str:
-        return {
-            EmailChoice.EVERYTHING: "An email for each notification",
-            EmailChoice.DAILY_DIGEST: "One email a day listing the day's notifications",
-        }[self]
+    EVERYTHING = "everything", "An email for each notification"
+    DAILY_DIGEST = "daily_digest", "One email a day listing the day's notifications"
 
 
 class User(UserMixin, db.Model):

@@ -147,7 +147,7 @@ def profile():
             return redirect(url_for("people.profile"))
     failed = details.errors or password.errors or password.form_errors
     return render_template(
-        "people/profile.html", details=details, password=password
+        "people/profile.html", details=details, password=password, email_choices=EmailChoice
     ), 422 if failed else 200
 
 
