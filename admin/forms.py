@@ -35,6 +35,12 @@ def _email_field(label: str, *, required: bool, hint_name: str = "email address"
     return EmailField(label, validators=validators, render_kw={"spellcheck": "false"})
 
 
+def _name_field(label: str, missing: str, limit: int) -> StringField:
+    """A name that must be given, at most `limit` characters."""
+    too_long = Length(max=limit, message=f"The name must be {limit} characters or fewer")
+    return StringField(label, validators=[DataRequired(missing), too_long])
+
+
 def _place_choices(items, none_label: str) -> list[SelectChoice]:
     return [SelectChoice("", none_label)] + [
         SelectChoice(str(item.id), item.name) for item in items
@@ -60,13 +66,7 @@ def _show_places(form, holder) -> None:
 class PersonForm(BaseForm):
     # Once-only key of the "Add person" form (core.submissions): a second click adds nobody.
     submission_key = HiddenField()
-    name = StringField(
-        "Full name",
-        validators=[
-            DataRequired("Enter their full name"),
-            Length(max=120, message="The name must be 120 characters or fewer"),
-        ],
-    )
+    name = _name_field("Full name", "Enter their full name", 120)
     email = _email_field("Email address", required=True)
     job_title = StringField(
         "Job title",
@@ -102,13 +102,7 @@ class DeactivateForm(BaseForm):
 
 
 class TeamForm(BaseForm):
-    name = StringField(
-        "Team name",
-        validators=[
-            DataRequired("Enter the team's name"),
-            Length(max=160, message="The name must be 160 characters or fewer"),
-        ],
-    )
+    name = _name_field("Team name", "Enter the team's name", 160)
     description = TextAreaField(
         "What the team is",
         validators=[Length(max=2000, message="The description must be 2,000 characters or fewer")],
@@ -134,13 +128,7 @@ class AddMemberForm(BaseForm):
 
 
 class PlaceForm(BaseForm):
-    name = StringField(
-        "Name",
-        validators=[
-            DataRequired("Enter a name"),
-            Length(max=120, message="The name must be 120 characters or fewer"),
-        ],
-    )
+    name = _name_field("Name", "Enter a name", 120)
 
 
 class UploadForm(BaseForm):
