@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.emails import ValidEmail
-from core.forms import BaseForm
+from core.forms import BaseForm, at_most
 from people.models import Role
 
 
@@ -37,8 +37,7 @@ def _email_field(label: str, *, required: bool, hint_name: str = "email address"
 
 def _name_field(label: str, missing: str, limit: int) -> StringField:
     """A name that must be given, at most `limit` characters."""
-    too_long = Length(max=limit, message=f"The name must be {limit} characters or fewer")
-    return StringField(label, validators=[DataRequired(missing), too_long])
+    return StringField(label, validators=[DataRequired(missing), at_most(limit, "The name")])
 
 
 def _place_choices(items, none_label: str) -> list[SelectChoice]:
@@ -68,10 +67,7 @@ class PersonForm(BaseForm):
     submission_key = HiddenField()
     name = _name_field("Full name", "Enter their full name", 120)
     email = _email_field("Email address", required=True)
-    job_title = StringField(
-        "Job title",
-        validators=[Length(max=120, message="The job title must be 120 characters or fewer")],
-    )
+    job_title = StringField("Job title", validators=[at_most(120, "The job title")])
     agency = _place_field("Agency")
     district = _place_field("District")
     line_manager_email = _email_field(
@@ -103,10 +99,7 @@ class DeactivateForm(BaseForm):
 
 class TeamForm(BaseForm):
     name = _name_field("Team name", "Enter the team's name", 160)
-    description = TextAreaField(
-        "What the team is",
-        validators=[Length(max=2000, message="The description must be 2,000 characters or fewer")],
-    )
+    description = TextAreaField("What the team is", validators=[at_most(2000, "The description")])
     agency = _place_field("Agency")
     district = _place_field("District")
     manager_email = _email_field(

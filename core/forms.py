@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
 
 
 def remove_null_characters(value):
@@ -23,6 +23,12 @@ class OneLine:
         value = field.data or ""
         if len(value.splitlines()) > 1 or value.endswith(("\n", "\r")):
             raise ValidationError(self.message)
+
+
+def at_most(limit: int, what: str) -> Length:
+    """A length limit whose message names the field: "The name must be 120 characters or
+    fewer"."""
+    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
 
 
 class BaseForm(FlaskForm):

@@ -6,7 +6,7 @@ from wtforms import EmailField, PasswordField, RadioField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from core.forms import BaseForm
+from core.forms import BaseForm, at_most
 from people.models import EmailChoice
 from people.passwords import MINIMUM_PASSWORD_LENGTH
 
@@ -38,11 +38,11 @@ class SignInForm(BaseForm):
 class ProfileForm(BaseForm):
     work_base_address = TextAreaField(
         "Full address of work base",
-        validators=[Length(max=1000, message="The address must be 1,000 characters or fewer")],
+        validators=[at_most(1000, "The address")],
     )
     telephone = StringField(
         "Telephone",
-        validators=[Length(max=40, message="The telephone number must be 40 characters or fewer")],
+        validators=[at_most(40, "The telephone number")],
         render_kw={"autocomplete": "tel"},
     )
 

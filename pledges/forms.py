@@ -17,7 +17,7 @@ from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, Val
 from wtforms.widgets import HiddenInput
 
 from core.date_input import DateInputField
-from core.forms import BaseForm, OneLine
+from core.forms import BaseForm, OneLine, at_most
 from pledges.models import ENTRY_TEXT_FIELDS, ChangeJudgement, EvidenceSource, Sharing
 from pledges.operations import FINDING_FIELDS
 from pledges.wording import (
@@ -110,11 +110,11 @@ class RecordDetailsForm(BaseForm):
     )
     work_base_address = TextAreaField(
         RECORD_DETAIL_LABELS["work_base_address"],
-        validators=[Length(max=1000, message="The address must be 1,000 characters or fewer")],
+        validators=[at_most(1000, "The address")],
     )
     telephone = StringField(
         RECORD_DETAIL_LABELS["telephone"],
-        validators=[Length(max=40, message="The telephone number must be 40 characters or fewer")],
+        validators=[at_most(40, "The telephone number")],
     )
     email = EmailField(
         RECORD_DETAIL_LABELS["email"],

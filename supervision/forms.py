@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from core.date_input import DateInputField
-from core.forms import BaseForm
+from core.forms import BaseForm, at_most
 
 NOTES_LIMIT = 20_000
 COMMENT_LIMIT = 5_000
@@ -18,18 +18,14 @@ class SessionForm(BaseForm):
     )
     notes = TextAreaField(
         "Notes (optional)",
-        validators=[
-            Length(max=NOTES_LIMIT, message=f"Notes must be {NOTES_LIMIT:,} characters or fewer")
-        ],
+        validators=[at_most(NOTES_LIMIT, "Notes")],
     )
 
 
 class NotesForm(BaseForm):
     notes = TextAreaField(
         "Notes of the session",
-        validators=[
-            Length(max=NOTES_LIMIT, message=f"Notes must be {NOTES_LIMIT:,} characters or fewer")
-        ],
+        validators=[at_most(NOTES_LIMIT, "Notes")],
     )
 
 
@@ -38,10 +34,7 @@ class ReturnForm(BaseForm):
         "What should change",
         validators=[
             DataRequired("Write a comment saying what should change before returning it"),
-            Length(
-                max=COMMENT_LIMIT,
-                message=f"The comment must be {COMMENT_LIMIT:,} characters or fewer",
-            ),
+            at_most(COMMENT_LIMIT, "The comment"),
         ],
     )
 
@@ -53,10 +46,7 @@ class ManagerReportForm(BaseForm):
         "What you have seen of this practice",
         validators=[
             DataRequired("Describe what you have seen of this practice"),
-            Length(
-                max=COMMENT_LIMIT,
-                message=f"The report must be {COMMENT_LIMIT:,} characters or fewer",
-            ),
+            at_most(COMMENT_LIMIT, "The report"),
         ],
     )
     occurred_on = DateInputField("When (optional)", name_in_errors="Date", validators=[Optional()])
