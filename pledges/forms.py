@@ -17,7 +17,7 @@ from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, Val
 from wtforms.widgets import HiddenInput
 
 from core.date_input import DateInputField
-from core.forms import BaseForm, OneLine, at_most
+from core.forms import BaseForm, OneLine, at_most, required_text
 from pledges.models import ENTRY_TEXT_FIELDS, ChangeJudgement, EvidenceSource, Sharing
 from pledges.operations import FINDING_FIELDS
 from pledges.wording import (
@@ -48,12 +48,6 @@ def _text_area(name: str, label: str) -> TextAreaField:
     return TextAreaField(label, validators=[MaximumCharacters(ENTRY_FIELD_SHORT_NAMES[name])])
 
 
-def _required_text(label: str, *, missing: str, name: str) -> TextAreaField:
-    """A text that must be written, up to the configured length: `missing` says what to write,
-    `name` is how the length message names it."""
-    return TextAreaField(label, validators=[DataRequired(missing), MaximumCharacters(name)])
-
-
 class EntryForm(BaseForm):
     """The five stage 1 columns, with what the editor's page was loaded with for merging."""
 
@@ -80,10 +74,10 @@ for _name in ENTRY_TEXT_FIELDS + FINDING_FIELDS:
 class NewFindingForm(BaseForm):
     """A finding of the owners' own: what it is and where it came from."""
 
-    finding_title = _required_text(
+    finding_title = required_text(
         FINDING_FIELD_LABELS["finding_title"],
-        missing="Enter the finding or recommendation",
-        name=ENTRY_FIELD_SHORT_NAMES["finding_title"],
+        "Enter the finding or recommendation",
+        MaximumCharacters(ENTRY_FIELD_SHORT_NAMES["finding_title"]),
     )
     finding_source = StringField(
         FINDING_FIELD_LABELS["finding_source"],
@@ -134,7 +128,7 @@ class StartRecordForm(BaseForm):
 
 
 class AddendumForm(BaseForm):
-    text = _required_text("Addendum", missing="Write the addendum", name="The addendum")
+    text = required_text("Addendum", "Write the addendum", MaximumCharacters("The addendum"))
 
 
 class EvidenceForm(BaseForm):
@@ -143,10 +137,10 @@ class EvidenceForm(BaseForm):
     revision = IntegerField(widget=HiddenInput(), validators=[Optional()])
     # Once-only key of "Add the evidence" (core.submissions): a second click adds nothing.
     submission_key = HiddenField()
-    description = _required_text(
+    description = required_text(
         "What happened, and what does it show?",
-        missing="Describe the evidence: what happened, and what it shows",
-        name="The evidence",
+        "Describe the evidence: what happened, and what it shows",
+        MaximumCharacters("The evidence"),
     )
     occurred_on = DateInputField(
         "When did it happen? (optional)", name_in_errors="Date", validators=[Optional()]
@@ -163,8 +157,10 @@ class EvidenceForm(BaseForm):
 class ReplyForm(BaseForm):
     """The owners' reply to their manager's return comment."""
 
-    reply = _required_text(
-        "Your reply to the comment", missing="Write your reply to the comment", name="The reply"
+    reply = required_text(
+        "Your reply to the comment",
+        "Write your reply to the comment",
+        MaximumCharacters("The reply"),
     )
 
 
