@@ -22,24 +22,22 @@ class Role(LabelledEnum):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
-class Agency(db.Model):
+class _Place:
+    """An agency or a district: a name unique among its kind, which administrators keep."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"
+
+
+class Agency(_Place, db.Model):
     __tablename__ = "agencies"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
 
-    def __repr__(self) -> str:
-        return f"<Agency {self.name}>"
-
-
-class District(db.Model):
+class District(_Place, db.Model):
     __tablename__ = "districts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
-
-    def __repr__(self) -> str:
-        return f"<District {self.name}>"
 
 
 def new_session_token() -> str:
