@@ -76,7 +76,6 @@ from pledges.view_helpers import (
 from pledges.wording import (
     ENTRY_FIELD_HINTS,
     ENTRY_FIELD_LABELS,
-    ENTRY_FIELD_SHORT_NAMES,
     FINDING_FIELD_HINTS,
 )
 
@@ -147,7 +146,6 @@ def view_record(record):
         record=record,
         groups=entries_by_area(record),
         labels=ENTRY_FIELD_LABELS,
-        short_names=ENTRY_FIELD_SHORT_NAMES,
         can_edit=can_edit_record(current_user, record),
         can_edit_review=can_edit_review(current_user, record),
         can_note_evidence=can_note_evidence(current_user, record),
