@@ -156,13 +156,12 @@ def profile():
 def choose_email_page():
     """Email for each notification, or a daily digest."""
     form = EmailChoiceForm()
-    if not form.validate_on_submit():
-        flash("Choose how you would like your notifications by email.", "error")
-    else:
+    if form.validate_on_submit():
         choice = EmailChoice(form.choice.data)
-        choose_email(me(), choice, utcnow())
-        db.session.commit()
+        carry_out(lambda: choose_email(me(), choice, utcnow()))
         flash(f"Saved: {choice.label.lower()}. Notifications in the app are unchanged.", "success")
+    else:
+        flash("Choose how you would like your notifications by email.", "error")
     return redirect(url_for("people.profile", _anchor="email"))
 
 
