@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.emails import ValidEmail
-from core.forms import BaseForm
+from core.forms import BaseForm, at_most
 from people.models import Role
 
 
@@ -33,6 +33,11 @@ def _email_field(label: str, *, required: bool, hint_name: str = "email address"
         ValidEmail(f"Enter the {hint_name} in the right form, like name@example.org"),
     ]
     return EmailField(label, validators=validators, render_kw={"spellcheck": "false"})
+
+
+def _name_field(label: str, missing: str, limit: int) -> StringField:
+    """A name that must be given, at most `limit` characters."""
+    return StringField(label, validators=[DataRequired(missing), at_most(limit, "The name")])
 
 
 def _place_choices(items, none_label: str) -> list[SelectChoice]:
@@ -60,18 +65,9 @@ def _show_places(form, holder) -> None:
 class PersonForm(BaseForm):
     # Once-only key of the "Add person" form (core.submissions): a second click adds nobody.
     submission_key = HiddenField()
-    name = StringField(
-        "Full name",
-        validators=[
-            DataRequired("Enter their full name"),
-            Length(max=120, message="The name must be 120 characters or fewer"),
-        ],
-    )
+    name = _name_field("Full name", "Enter their full name", 120)
     email = _email_field("Email address", required=True)
-    job_title = StringField(
-        "Job title",
-        validators=[Length(max=120, message="The job title must be 120 characters or fewer")],
-    )
+    job_title = StringField("Job title", validators=[at_most(120, "The job title")])
     agency = _place_field("Agency")
     district = _place_field("District")
     line_manager_email = _email_field(
@@ -102,17 +98,8 @@ class DeactivateForm(BaseForm):
 
 
 class TeamForm(BaseForm):
-    name = StringField(
-        "Team name",
-        validators=[
-            DataRequired("Enter the team's name"),
-            Length(max=160, message="The name must be 160 characters or fewer"),
-        ],
-    )
-    description = TextAreaField(
-        "What the team is",
-        validators=[Length(max=2000, message="The description must be 2,000 characters or fewer")],
-    )
+    name = _name_field("Team name", "Enter the team's name", 160)
+    description = TextAreaField("What the team is", validators=[at_most(2000, "The description")])
     agency = _place_field("Agency")
     district = _place_field("District")
     manager_email = _email_field(
@@ -134,13 +121,7 @@ class AddMemberForm(BaseForm):
 
 
 class PlaceForm(BaseForm):
-    name = StringField(
-        "Name",
-        validators=[
-            DataRequired("Enter a name"),
-            Length(max=120, message="The name must be 120 characters or fewer"),
-        ],
-    )
+    name = _name_field("Name", "Enter a name", 120)
 
 
 class UploadForm(BaseForm):

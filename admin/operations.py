@@ -61,6 +61,16 @@ def _refused_if_taken(check: Callable[[], None]):
         raise
 
 
+def _refuse_leaver(person: User | None, to: str, *, field: str) -> None:
+    """Someone who has left cannot take on a part: "Sam Hill has left, so cannot manage a team"."""
+    if person is not None and not person.is_active:
+        raise ActionRefused(f"{person.name} has left, so cannot {to}.", field=field)
+
+
+def _id_of(person: User | None) -> int | None:
+    return person.id if person is not None else None
+
+
 def check_email_free(email: str, person: User | None = None) -> None:
     other = find_user_by_email(email)
     if other is not None and (person is None or other.id != person.id):
@@ -83,11 +93,7 @@ def create_person(
 ) -> User:
     """Add a person; they get an emailed link to set their password. Refuses an email in use."""
     check_email_free(email)
-    if line_manager is not None and not line_manager.is_active:
-        raise ActionRefused(
-            f"{line_manager.name} has left, so cannot be a line manager.",
-            field="line_manager_email",
-        )
+    _refuse_leaver(line_manager, "be a line manager", field="line_manager_email")
     # Someone may add the same address at the same moment: the unique email decides.
     with _refused_if_taken(lambda: check_email_free(email)):
         person = create_user(
@@ -126,7 +132,7 @@ def update_person(
     check_email_free(email, person)
     before = person_details(person)
     set_roles(person, roles, by)
-    if (line_manager.id if line_manager else None) != person.line_manager_id:
+    if _id_of(line_manager) != person.line_manager_id:
         change_line_manager(person, line_manager, by)
     person.email = normalise_email(email)
     person.name = name.strip()
@@ -188,10 +194,7 @@ def _check_manager_for(person: User, manager: User) -> None:
         raise ActionRefused(
             f"{person.name} cannot be their own line manager.", field="line_manager_email"
         )
-    if not manager.is_active:
-        raise ActionRefused(
-            f"{manager.name} has left, so cannot be a line manager.", field="line_manager_email"
-        )
+    _refuse_leaver(manager, "be a line manager", field="line_manager_email")
     above, seen = manager.line_manager, {manager.id}
     while above is not None and above.id not in seen:
         if above.id == person.id:
@@ -243,7 +246,7 @@ def change_line_manager(person: User, new_manager: User | None, by: User) -> lis
     """Give a person a new line manager (or none). Their records awaiting sign-off move with it,
     and the old and new managers are told. Returns the records that moved."""
     old = person.line_manager
-    if (new_manager.id if new_manager else None) == (old.id if old else None):
+    if _id_of(new_manager) == _id_of(old):
         return []
     if new_manager is not None:
         _check_manager_for(person, new_manager)
@@ -372,10 +375,7 @@ def create_team(
 ) -> Team:
     name = name.strip()
     check_team_name_free(name)
-    if manager is not None and not manager.is_active:
-        raise ActionRefused(
-            f"{manager.name} has left, so cannot manage a team.", field="manager_email"
-        )
+    _refuse_leaver(manager, "manage a team", field="manager_email")
     team = Team(
         name=name,
         description=description.strip(),
@@ -405,7 +405,7 @@ def update_team(
     name = name.strip()
     check_team_name_free(name, team)
     before = team_details(team)
-    if (manager.id if manager else None) != team.manager_id:
+    if _id_of(manager) != team.manager_id:
         change_team_manager(team, manager, by)
     team.name = name
     team.description = description.strip()
@@ -419,13 +419,10 @@ def update_team(
 def change_team_manager(team: Team, new_manager: User | None, by: User) -> list[Record]:
     """A team's new manager takes on its record awaiting sign-off; both managers are told."""
     old = team.manager
-    if (new_manager.id if new_manager else None) == (old.id if old else None):
+    if _id_of(new_manager) == _id_of(old):
         return []
     if new_manager is not None:
-        if not new_manager.is_active:
-            raise ActionRefused(
-                f"{new_manager.name} has left, so cannot manage a team.", field="manager_email"
-            )
+        _refuse_leaver(new_manager, "manage a team", field="manager_email")
         if team.has_member(new_manager):
             raise ActionRefused(
                 f"{new_manager.name} is a member of {team.name}, and nobody signs off a record "
@@ -445,8 +442,7 @@ def change_team_manager(team: Team, new_manager: User | None, by: User) -> list[
 
 
 def add_member(team: Team, person: User, by: User) -> TeamMembership:
-    if not person.is_active:
-        raise ActionRefused(f"{person.name} has left, so cannot join a team.", field="email")
+    _refuse_leaver(person, "join a team", field="email")
     if team.manager_id == person.id:
         raise ActionRefused(
             f"{person.name} manages {team.name} and signs off its record, so cannot also be a "

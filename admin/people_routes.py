@@ -32,7 +32,7 @@ from admin.queries import (
     records_owned_by,
     search_people,
 )
-from admin.view_helpers import administrator_required, person_in, place_from, status_for
+from admin.view_helpers import administrator_required, form_page, person_in, place_from
 from core.clock import today_in_london
 from core.forms import ConfirmForm
 from core.guard import carry_out, me, object_view
@@ -105,9 +105,7 @@ def new_person():
                 f"{person.name} has been added and emailed a link to set their password.", "success"
             )
             return redirect(url_for("admin.person", person_id=person.id))
-    return render_template(
-        "admin/person_form.html", form=form, person=None, problems=problems
-    ), status_for(form, problems)
+    return form_page("admin/person_form.html", form, problems, person=None)
 
 
 def _add_person(form, manager: User | None, claim) -> User:
@@ -128,15 +126,14 @@ def person(person):
     if form.validate_on_submit() and _save_person(form, person, problems):
         flash(f"{person.name}'s details have been saved.", "success")
         return redirect(url_for("admin.person", person_id=person.id))
-    return render_template(
+    return form_page(
         "admin/person_form.html",
-        form=form,
+        form,
+        problems,
         person=person,
-        problems=problems,
         records=records_owned_by(person),
         history=admin_history(person_id=person.id, size=10),
-        action_form=ConfirmForm(),
-    ), status_for(form, problems)
+    )
 
 
 def _save_person(form, person: User, problems: list[str]) -> bool:
@@ -172,9 +169,7 @@ def deactivate(person):
                 "success",
             )
             return redirect(url_for("admin.person", person_id=person.id))
-    return render_template(
-        "admin/deactivate.html", form=form, person=person, problems=problems
-    ), status_for(form, problems)
+    return form_page("admin/deactivate.html", form, problems, person=person)
 
 
 @bp.post("/people/<id:person_id>/reactivate")

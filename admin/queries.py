@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from admin.models import AdminEvent, PeopleImport
-from core.database import db
+from core.database import db, load_by_id
 from core.forms import remove_null_characters
 from core.ids import parse_id
 from core.paging import Page, page_in_range
@@ -110,14 +110,12 @@ def search_people(filters: PeopleFilter = PeopleFilter(), *, page: int = 1) -> P
 
 
 def load_person(person_id: int) -> User | None:
-    return db.session.scalar(
-        sa.select(User)
-        .where(User.id == person_id)
-        .options(
-            selectinload(User.supervisees),
-            selectinload(User.managed_teams),
-            selectinload(User.memberships).joinedload(TeamMembership.team),
-        )
+    return load_by_id(
+        User,
+        person_id,
+        selectinload(User.supervisees),
+        selectinload(User.managed_teams),
+        selectinload(User.memberships).joinedload(TeamMembership.team),
     )
 
 
@@ -154,11 +152,7 @@ def search_teams(text: str = "", *, page: int = 1) -> Page:
 
 
 def load_team(team_id: int) -> Team | None:
-    return db.session.scalar(
-        sa.select(Team)
-        .where(Team.id == team_id)
-        .options(selectinload(Team.memberships).joinedload(TeamMembership.user))
-    )
+    return load_by_id(Team, team_id, selectinload(Team.memberships).joinedload(TeamMembership.user))
 
 
 def agencies() -> list[Agency]:

@@ -9,7 +9,7 @@ from admin.forms import AddMemberForm, PlaceForm, TeamForm
 from admin.operations import add_member, create_team, remove_member, save_place, update_team
 from admin.permissions import can_administer_this
 from admin.queries import agencies, districts, load_team, people_counts_by, search_teams
-from admin.view_helpers import administrator_required, person_in, place_from, status_for
+from admin.view_helpers import administrator_required, form_page, person_in, place_from
 from core.database import db
 from core.forms import ConfirmForm, remove_null_characters
 from core.guard import carry_out, me, object_view
@@ -55,14 +55,13 @@ def _team_page(team):
         if done:
             flash(f"{saved.name} has been saved.", "success")
             return redirect(url_for("admin.team", team_id=saved.id))
-    return render_template(
+    return form_page(
         "admin/team.html",
-        form=form,
+        form,
+        problems,
         team=team,
-        problems=problems,
         member_form=AddMemberForm(prefix="member"),
-        action_form=ConfirmForm(),
-    ), status_for(form, problems)
+    )
 
 
 def _save_team(form, team, problems: list[str]):

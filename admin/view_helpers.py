@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from flask import render_template
+
 from admin.permissions import can_administer, can_publish_frameworks
 from core.database import db
+from core.forms import ConfirmForm
 from core.guard import page_view
 from people.models import User
 from people.operations import find_user_by_email
@@ -33,3 +36,12 @@ def place_from(model, value: str):
 
 def status_for(form, problems) -> int:
     return 422 if problems or any(field.errors for field in form) else 200
+
+
+def form_page(template: str, form, problems: list[str], **context):
+    """A page with a form (and `action_form` for its buttons that post, such as removing a
+    member), answered 422 while the form or `problems` say what is wrong."""
+    page = render_template(
+        template, form=form, problems=problems, action_form=ConfirmForm(), **context
+    )
+    return page, status_for(form, problems)

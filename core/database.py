@@ -54,6 +54,12 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
+def load_by_id(model, row_id: int, *options):
+    """The row of `model` with this id, or None, loaded with `options` (what its page reads, so
+    that the page runs a fixed number of queries)."""
+    return db.session.scalar(sa.select(model).where(model.id == row_id).options(*options))
+
+
 def enum_column(enum_class: type[enum.Enum], name: str) -> sa.Enum:
     """A string column holding an enum's values, with a check constraint the database enforces."""
     return sa.Enum(

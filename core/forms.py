@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms.validators import ValidationError
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
 
 
 def remove_null_characters(value):
@@ -23,6 +24,18 @@ class OneLine:
         value = field.data or ""
         if len(value.splitlines()) > 1 or value.endswith(("\n", "\r")):
             raise ValidationError(self.message)
+
+
+def at_most(limit: int, what: str) -> Length:
+    """A length limit whose message names the field: "The name must be 120 characters or
+    fewer"."""
+    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
+
+
+def required_text(label: str, missing: str, limit) -> TextAreaField:
+    """A text area that must be written in (`missing` says what to write), within `limit` (a
+    length check such as `at_most`)."""
+    return TextAreaField(label, validators=[DataRequired(missing), limit])
 
 
 class BaseForm(FlaskForm):

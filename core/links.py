@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from flask import current_app
+
 
 def init_app(app) -> None:
     base = urlsplit(app.config["BASE_URL"])
@@ -23,3 +25,15 @@ def init_app(app) -> None:
 def base_url_host(app) -> str:
     """The host name of `BASE_URL`, without its port."""
     return urlsplit(app.config["BASE_URL"]).hostname or ""
+
+
+def path_of(address: str) -> str:
+    """The path (and query) of a full address: what a notification in the app links to, so that
+    it works on whichever host the person uses."""
+    return urlsplit(address)._replace(scheme="", netloc="").geturl()
+
+
+def address_of(path: str) -> str:
+    """The full address of a path `url_for` made (a notification's link), for an email."""
+    config = current_app.config
+    return f"{config['PREFERRED_URL_SCHEME']}://{config['SERVER_NAME']}{path}"

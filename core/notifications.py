@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import utcnow
 from core.database import db
+from core.links import path_of
 from core.mail import OutgoingEmail, queue_email
 
 
@@ -37,7 +37,7 @@ def notify(recipients: Iterable, subject: str, message: str, address: str) -> No
     email carries it; the notification in the app links to its path, which works on whichever
     host the person uses. The email goes out only when the surrounding transaction commits.
     """
-    link = urlsplit(address)._replace(scheme="", netloc="").geturl()
+    link = path_of(address)
     seen: set[int] = set()
     for person in recipients:
         # Leavers (deactivated accounts) are not told: nobody reads their mail for them.

@@ -152,6 +152,26 @@ DEMO_SIGN_INS = [
 ]
 
 
+CSC = "Children's social care"
+
+# The people of the demo sign-ins, each made before those they manage: who (their email before
+# @demo.test), name, job title, agency, district, line manager (who).
+KEY_PEOPLE = [
+    ("senior", "Sam Hargreaves", "Head of service", CSC, "Chesterfield", None),
+    ("manager", "Morgan Ellis", "Team manager", CSC, "Chesterfield", "senior"),
+    ("practitioner", "Priya Shah", "Social worker", CSC, "Chesterfield", "manager"),
+    ("teammate", "Tom Whitworth", "Health visitor", "Health", "Chesterfield", "manager"),
+    ("district", "Dana Okafor", "District safeguarding lead", CSC, "Chesterfield", "senior"),
+    ("training", "Terry Booth", "Safeguarding training officer", CSC, "Amber Valley", None),
+    ("admin", "Alex Nowak", "Systems administrator", CSC, "Amber Valley", None),
+]
+KEY_PEOPLE_ROLES = {
+    "district": {Role.DISTRICT_TEAM},
+    "training": {Role.TRAINING_TEAM},
+    "admin": {Role.ADMINISTRATOR},
+}
+
+
 def demo_county_loaded() -> bool:
     return db.session.scalar(sa.select(User.id).where(User.email == "admin@demo.test")) is not None
 
@@ -230,68 +250,18 @@ class DemoCountyBuilder:
         return user
 
     def _key_people(self) -> dict[str, User]:
-        csc = "Children's social care"
-        senior = self._person(
-            "senior@demo.test", "Head of service", csc, "Chesterfield", name="Sam Hargreaves"
-        )
-        manager = self._person(
-            "manager@demo.test",
-            "Team manager",
-            csc,
-            "Chesterfield",
-            line_manager=senior,
-            name="Morgan Ellis",
-        )
-        practitioner = self._person(
-            "practitioner@demo.test",
-            "Social worker",
-            csc,
-            "Chesterfield",
-            line_manager=manager,
-            name="Priya Shah",
-        )
-        teammate = self._person(
-            "teammate@demo.test",
-            "Health visitor",
-            "Health",
-            "Chesterfield",
-            line_manager=manager,
-            name="Tom Whitworth",
-        )
-        district = self._person(
-            "district@demo.test",
-            "District safeguarding lead",
-            csc,
-            "Chesterfield",
-            line_manager=senior,
-            roles={Role.DISTRICT_TEAM},
-            name="Dana Okafor",
-        )
-        training = self._person(
-            "training@demo.test",
-            "Safeguarding training officer",
-            csc,
-            "Amber Valley",
-            roles={Role.TRAINING_TEAM},
-            name="Terry Booth",
-        )
-        admin = self._person(
-            "admin@demo.test",
-            "Systems administrator",
-            csc,
-            "Amber Valley",
-            roles={Role.ADMINISTRATOR},
-            name="Alex Nowak",
-        )
-        return {
-            "senior": senior,
-            "manager": manager,
-            "practitioner": practitioner,
-            "teammate": teammate,
-            "district": district,
-            "training": training,
-            "admin": admin,
-        }
+        key: dict[str, User] = {}
+        for who, name, job_title, agency, district, line_manager in KEY_PEOPLE:
+            key[who] = self._person(
+                f"{who}@demo.test",
+                job_title,
+                agency,
+                district,
+                line_manager=key.get(line_manager),
+                roles=KEY_PEOPLE_ROLES.get(who, frozenset()),
+                name=name,
+            )
+        return key
 
     def _teams(self, key: dict[str, User]) -> list[Team]:
         """About twelve teams under three senior managers: a three-level line-management tree."""

@@ -7,10 +7,10 @@ import logging
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
 from core.database import db
 from core.formatting import date_and_time
+from core.links import address_of
 from core.mail import OutgoingEmail, queue_email
 from core.notifications import Notification
 from people.models import EmailChoice, User
@@ -31,12 +31,12 @@ def choose_email(user: User, choice: EmailChoice, now: datetime) -> None:
     db.session.flush()
 
 
-def digest_body(user: User, notifications: list[Notification], base_url: str) -> str:
+def digest_body(user: User, notifications: list[Notification]) -> str:
     lines = [f"Hello {user.name},", "", "Since your last digest:", ""]
     for note in notifications:
         lines.append(f"- {date_and_time(note.created_at)}: {note.message}")
         if note.link:
-            lines.append(f"  {base_url}{note.link}")
+            lines.append(f"  {address_of(note.link)}")
     lines += [
         "",
         "This daily digest was sent by the practice improvement pledge tracker. "
@@ -50,7 +50,6 @@ def send_daily_digests(now: datetime) -> int:
     """One email to each active person on the daily digest who has notifications since their
     last one, through the outbox. Each person is claimed with a conditional UPDATE of
     `digest_covers_from`, so two runs at once send one digest. Returns how many were queued."""
-    base_url = current_app.config["BASE_URL"].rstrip("/")
     people = db.session.scalars(
         sa.select(User).where(
             User.email_choice == EmailChoice.DAILY_DIGEST,
@@ -92,7 +91,7 @@ def send_daily_digests(now: datetime) -> int:
         subject = f"Your daily digest: {len(notes)} notification{'s' if len(notes) != 1 else ''}"
         queue_email(
             db.session,
-            OutgoingEmail(to=user.email, subject=subject, body=digest_body(user, notes, base_url)),
+            OutgoingEmail(to=user.email, subject=subject, body=digest_body(user, notes)),
         )
         db.session.commit()
         sent += 1

@@ -6,79 +6,78 @@ from wtforms import EmailField, PasswordField, RadioField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from core.forms import BaseForm
+from core.forms import BaseForm, at_most
 from people.models import EmailChoice
 from people.passwords import MINIMUM_PASSWORD_LENGTH
 
 
-class SignInForm(BaseForm):
-    email = EmailField(
+def _password_field(label: str, missing: str, *checks, autocomplete: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[DataRequired(missing), *checks],
+        render_kw={"autocomplete": autocomplete},
+    )
+
+
+def _own_email_field() -> EmailField:
+    """The email address someone signs in with."""
+    return EmailField(
         "Email address",
         validators=[DataRequired("Enter your email address"), Length(max=254)],
         render_kw={"autocomplete": "username", "spellcheck": "false"},
     )
-    password = PasswordField(
-        "Password",
-        validators=[DataRequired("Enter your password"), Length(max=1000)],
-        render_kw={"autocomplete": "current-password"},
+
+
+class SignInForm(BaseForm):
+    email = _own_email_field()
+    password = _password_field(
+        "Password", "Enter your password", Length(max=1000), autocomplete="current-password"
     )
 
 
 class ProfileForm(BaseForm):
     work_base_address = TextAreaField(
         "Full address of work base",
-        validators=[Length(max=1000, message="The address must be 1,000 characters or fewer")],
+        validators=[at_most(1000, "The address")],
     )
     telephone = StringField(
         "Telephone",
-        validators=[Length(max=40, message="The telephone number must be 40 characters or fewer")],
+        validators=[at_most(40, "The telephone number")],
         render_kw={"autocomplete": "tel"},
     )
 
 
 def _new_password_field() -> PasswordField:
-    return PasswordField(
-        "New password",
-        validators=[
-            DataRequired("Enter a new password"),
-            Length(
-                min=MINIMUM_PASSWORD_LENGTH,
-                max=1000,
-                message=f"Use at least {MINIMUM_PASSWORD_LENGTH} characters: a few unrelated "
-                "words make a strong password that is easy to remember",
-            ),
-        ],
-        render_kw={"autocomplete": "new-password"},
+    long_enough = Length(
+        min=MINIMUM_PASSWORD_LENGTH,
+        max=1000,
+        message=f"Use at least {MINIMUM_PASSWORD_LENGTH} characters: a few unrelated "
+        "words make a strong password that is easy to remember",
+    )
+    return _password_field(
+        "New password", "Enter a new password", long_enough, autocomplete="new-password"
     )
 
 
 def _confirm_password_field() -> PasswordField:
-    return PasswordField(
+    return _password_field(
         "Type the new password again",
-        validators=[
-            DataRequired("Type the new password again"),
-            EqualTo("new_password", message="The two new passwords are not the same"),
-        ],
-        render_kw={"autocomplete": "new-password"},
+        "Type the new password again",
+        EqualTo("new_password", message="The two new passwords are not the same"),
+        autocomplete="new-password",
     )
 
 
 class PasswordForm(BaseForm):
-    current_password = PasswordField(
-        "Current password",
-        validators=[DataRequired("Enter your current password")],
-        render_kw={"autocomplete": "current-password"},
+    current_password = _password_field(
+        "Current password", "Enter your current password", autocomplete="current-password"
     )
     new_password = _new_password_field()
     confirm_password = _confirm_password_field()
 
 
 class ForgotPasswordForm(BaseForm):
-    email = EmailField(
-        "Email address",
-        validators=[DataRequired("Enter your email address"), Length(max=254)],
-        render_kw={"autocomplete": "username", "spellcheck": "false"},
-    )
+    email = _own_email_field()
 
 
 class SetPasswordForm(BaseForm):

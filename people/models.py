@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import datetime
 
@@ -23,42 +22,33 @@ class Role(LabelledEnum):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
-class Agency(db.Model):
+class _Place:
+    """An agency or a district: a name unique among its kind, which administrators keep."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"
+
+
+class Agency(_Place, db.Model):
     __tablename__ = "agencies"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
 
-    def __repr__(self) -> str:
-        return f"<Agency {self.name}>"
-
-
-class District(db.Model):
+class District(_Place, db.Model):
     __tablename__ = "districts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
-
-    def __repr__(self) -> str:
-        return f"<District {self.name}>"
 
 
 def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class EmailChoice(enum.Enum):
+class EmailChoice(LabelledEnum):
     """How a person wants their notifications by email; the app shows every one either way."""
 
-    EVERYTHING = "everything"
-    DAILY_DIGEST = "daily_digest"
-
-    @property
-    def label(self) -> str:
-        return {
-            EmailChoice.EVERYTHING: "An email for each notification",
-            EmailChoice.DAILY_DIGEST: "One email a day listing the day's notifications",
-        }[self]
+    EVERYTHING = "everything", "An email for each notification"
+    DAILY_DIGEST = "daily_digest", "One email a day listing the day's notifications"
 
 
 class User(UserMixin, db.Model):

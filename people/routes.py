@@ -147,7 +147,7 @@ def profile():
             return redirect(url_for("people.profile"))
     failed = details.errors or password.errors or password.form_errors
     return render_template(
-        "people/profile.html", details=details, password=password
+        "people/profile.html", details=details, password=password, email_choices=EmailChoice
     ), 422 if failed else 200
 
 
@@ -156,13 +156,12 @@ def profile():
 def choose_email_page():
     """Email for each notification, or a daily digest."""
     form = EmailChoiceForm()
-    if not form.validate_on_submit():
-        flash("Choose how you would like your notifications by email.", "error")
-    else:
+    if form.validate_on_submit():
         choice = EmailChoice(form.choice.data)
-        choose_email(me(), choice, utcnow())
-        db.session.commit()
+        carry_out(lambda: choose_email(me(), choice, utcnow()))
         flash(f"Saved: {choice.label.lower()}. Notifications in the app are unchanged.", "success")
+    else:
+        flash("Choose how you would like your notifications by email.", "error")
     return redirect(url_for("people.profile", _anchor="email"))
 
 

@@ -3,13 +3,20 @@
 from flask import Blueprint
 
 from pledges.summary import summarise
-from pledges.wording import approve_remaining_label, sign_off_sentence, status_detail
+from pledges.wording import (
+    ENTRY_FIELD_SHORT_NAMES,
+    approve_remaining_label,
+    sign_off_sentence,
+    status_detail,
+)
 
 bp = Blueprint("pledges", __name__)
 # The words for a record's state and its counts, for any template (supervision's pages show
 # records too).
 for helper in (status_detail, sign_off_sentence, approve_remaining_label, summarise):
     bp.add_app_template_global(helper)
+# The columns' short names, as the history names what changed.
+bp.add_app_template_global(ENTRY_FIELD_SHORT_NAMES, "entry_field_short_names")
 
 
 @bp.app_template_global("review_timing")

@@ -17,7 +17,7 @@ from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, Val
 from wtforms.widgets import HiddenInput
 
 from core.date_input import DateInputField
-from core.forms import BaseForm, OneLine
+from core.forms import BaseForm, OneLine, at_most, required_text
 from pledges.models import ENTRY_TEXT_FIELDS, ChangeJudgement, EvidenceSource, Sharing
 from pledges.operations import FINDING_FIELDS
 from pledges.wording import (
@@ -74,12 +74,10 @@ for _name in ENTRY_TEXT_FIELDS + FINDING_FIELDS:
 class NewFindingForm(BaseForm):
     """A finding of the owners' own: what it is and where it came from."""
 
-    finding_title = TextAreaField(
+    finding_title = required_text(
         FINDING_FIELD_LABELS["finding_title"],
-        validators=[
-            DataRequired("Enter the finding or recommendation"),
-            MaximumCharacters(ENTRY_FIELD_SHORT_NAMES["finding_title"]),
-        ],
+        "Enter the finding or recommendation",
+        MaximumCharacters(ENTRY_FIELD_SHORT_NAMES["finding_title"]),
     )
     finding_source = StringField(
         FINDING_FIELD_LABELS["finding_source"],
@@ -106,11 +104,11 @@ class RecordDetailsForm(BaseForm):
     )
     work_base_address = TextAreaField(
         RECORD_DETAIL_LABELS["work_base_address"],
-        validators=[Length(max=1000, message="The address must be 1,000 characters or fewer")],
+        validators=[at_most(1000, "The address")],
     )
     telephone = StringField(
         RECORD_DETAIL_LABELS["telephone"],
-        validators=[Length(max=40, message="The telephone number must be 40 characters or fewer")],
+        validators=[at_most(40, "The telephone number")],
     )
     email = EmailField(
         RECORD_DETAIL_LABELS["email"],
@@ -130,13 +128,7 @@ class StartRecordForm(BaseForm):
 
 
 class AddendumForm(BaseForm):
-    text = TextAreaField(
-        "Addendum",
-        validators=[
-            DataRequired("Write the addendum"),
-            MaximumCharacters("The addendum"),
-        ],
-    )
+    text = required_text("Addendum", "Write the addendum", MaximumCharacters("The addendum"))
 
 
 class EvidenceForm(BaseForm):
@@ -145,12 +137,10 @@ class EvidenceForm(BaseForm):
     revision = IntegerField(widget=HiddenInput(), validators=[Optional()])
     # Once-only key of "Add the evidence" (core.submissions): a second click adds nothing.
     submission_key = HiddenField()
-    description = TextAreaField(
+    description = required_text(
         "What happened, and what does it show?",
-        validators=[
-            DataRequired("Describe the evidence: what happened, and what it shows"),
-            MaximumCharacters("The evidence"),
-        ],
+        "Describe the evidence: what happened, and what it shows",
+        MaximumCharacters("The evidence"),
     )
     occurred_on = DateInputField(
         "When did it happen? (optional)", name_in_errors="Date", validators=[Optional()]
@@ -167,12 +157,10 @@ class EvidenceForm(BaseForm):
 class ReplyForm(BaseForm):
     """The owners' reply to their manager's return comment."""
 
-    reply = TextAreaField(
+    reply = required_text(
         "Your reply to the comment",
-        validators=[
-            DataRequired("Write your reply to the comment"),
-            MaximumCharacters("The reply"),
-        ],
+        "Write your reply to the comment",
+        MaximumCharacters("The reply"),
     )
 
 
@@ -214,3 +202,5 @@ class SubmitForm(BaseForm):
         # Left out (an older page, a script), the record keeps the choice it has.
         validators=[Optional()],
     )
+    # "None of this identifies a child or family", asked when some text looks as if it might.
+    not_identifying = BooleanField(false_values=("", "false", "no"))

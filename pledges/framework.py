@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from core.database import db
+from core.database import db, load_by_id
 from pledges.models import FrameworkArea, FrameworkVersion, KeyPoint
 
 log = logging.getLogger(__name__)
@@ -221,10 +221,10 @@ def current_framework() -> FrameworkVersion | None:
 
 def load_framework_version(version_id: int) -> FrameworkVersion | None:
     """A published framework version with its areas and key points, or None."""
-    return db.session.scalar(
-        sa.select(FrameworkVersion)
-        .where(FrameworkVersion.id == version_id)
-        .options(selectinload(FrameworkVersion.areas).selectinload(FrameworkArea.key_points))
+    return load_by_id(
+        FrameworkVersion,
+        version_id,
+        selectinload(FrameworkVersion.areas).selectinload(FrameworkArea.key_points),
     )
 
 

@@ -8,7 +8,6 @@ from core.guard import object_view
 from pledges import bp
 from pledges.permissions import can_view_history
 from pledges.queries import load_record_alone, recent_events
-from pledges.wording import ENTRY_FIELD_SHORT_NAMES
 
 
 @bp.get("/records/<id:record_id>/history")
@@ -18,5 +17,4 @@ def record_history(record):
         "pledges/history.html",
         record=record,
         history=recent_events(record, limit=None),
-        short_names=ENTRY_FIELD_SHORT_NAMES,
     )

@@ -225,12 +225,8 @@ class EvidenceSource(LabelledEnum):
 
     @property
     def column(self) -> str:
-        return {
-            EvidenceSource.SELF: "from_self",
-            EvidenceSource.SERVICE_USER: "from_service_user",
-            EvidenceSource.MANAGER: "from_manager",
-            EvidenceSource.COLLEAGUE: "from_colleague",
-        }[self]
+        """The column that says whether a piece of evidence came from here: "from_self"."""
+        return f"from_{self.name.lower()}"
 
 
 class Sharing(LabelledEnum):
@@ -250,6 +246,22 @@ class Approval(LabelledEnum):
     UNDECIDED = "undecided", "Awaiting sign-off"
     APPROVED = "approved", "Approved"
     RETURNED = "returned", "Returned with a comment"
+
+
+class _AskTheState:
+    """A question about a record that its state answers: `record.is_draft` is
+    `record.state.is_draft` (or the state's `question`, when it is named differently)."""
+
+    def __init__(self, question: str | None = None):
+        self.question = question
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.question = self.question or name
+
+    def __get__(self, record, owner=None) -> bool:
+        if record is None:
+            return self
+        return getattr(record.state, self.question)
 
 
 class Record(db.Model):
@@ -359,38 +371,15 @@ class Record(db.Model):
         return [entry for entry in self.entries if entry.key_point_id is None]
 
     # The state's questions, asked of the record (templates and operations call these).
-    @property
-    def is_editable(self) -> bool:
-        return self.state.is_editable
-
-    @property
-    def is_draft(self) -> bool:
-        return self.state.is_draft
-
-    @property
-    def is_submitted(self) -> bool:
-        return self.state.is_submitted
-
-    @property
-    def is_returned(self) -> bool:
-        return self.state.is_returned
-
-    @property
-    def is_signed_off(self) -> bool:
-        """Stage 1 is signed off (and so locked), whatever the review's progress."""
-        return self.state.is_signed_off
-
-    @property
-    def is_waiting_for_review(self) -> bool:
-        return self.state.is_waiting_for_review
-
-    @property
-    def in_review_stage(self) -> bool:
-        return self.state.is_in_review
-
-    @property
-    def is_complete(self) -> bool:
-        return self.state.is_complete
+    is_editable = _AskTheState()
+    is_draft = _AskTheState()
+    is_submitted = _AskTheState()
+    is_returned = _AskTheState()
+    # Stage 1 is signed off (and so locked), whatever the review's progress:
+    is_signed_off = _AskTheState()
+    is_waiting_for_review = _AskTheState()
+    in_review_stage = _AskTheState("is_in_review")
+    is_complete = _AskTheState()
 
     @property
     def pledged_entries(self) -> list[Entry]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Required, TypedDict, Unpack
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -169,34 +170,29 @@ def _editable_fields(entry: Entry) -> tuple[str, ...]:
     return ENTRY_TEXT_FIELDS + FINDING_FIELDS if entry.is_added_finding else ENTRY_TEXT_FIELDS
 
 
+class EditorsPage(TypedDict, total=False):
+    """What the editor's page was loaded with, sent back with their save: `base_revision`, the
+    entry's revision then; `originals`, the texts it showed them; `keep_theirs`, fields where
+    they chose the text saved since."""
+
+    base_revision: Required[int]
+    originals: dict[str, str] | None
+    keep_theirs: set[str] | frozenset[str]
+
+
 def save_entry(
-    entry: Entry,
-    by: User,
-    submitted: dict[str, str],
-    *,
-    base_revision: int,
-    originals: dict[str, str] | None = None,
-    keep_theirs: set[str] | frozenset[str] = frozenset(),
+    entry: Entry, by: User, submitted: dict[str, str], **page: Unpack[EditorsPage]
 ) -> SaveOutcome:
     """Save what an editor typed into an entry's stage 1 columns, never overwriting silently.
 
-    `base_revision` is the revision the editor's page was loaded at, `originals` the texts it
-    showed them. When someone else has saved since, a field only one of them changed takes that
-    change; a field both changed differently is left as saved and reported as a conflict, with
-    both texts, for the editor to choose. `keep_theirs` names fields where the editor chose the
-    saved text. Fields missing from `submitted` (for example, invalid ones) are left alone.
+    When someone else has saved since the editor's `page` was loaded, a field only one of them
+    changed takes that change; a field both changed differently is left as saved and reported
+    as a conflict, with both texts, for the editor to choose (or kept as saved where `page`
+    says they chose so). Fields missing from `submitted` (for example, invalid ones) are left
+    alone.
     """
     _require_stage_one_editable(entry.record)
-    outcome = merge_and_save(
-        entry,
-        by,
-        _editable_fields(entry),
-        submitted,
-        base_revision=base_revision,
-        originals=originals or {},
-        keep_theirs=keep_theirs,
-    )
-    return outcome
+    return merge_and_save(entry, by, _editable_fields(entry), submitted, **page)
 
 
 # Saves that lost the race to another writer are merged again with what that writer saved; a
@@ -209,10 +205,7 @@ def merge_and_save(
     by: User,
     fields: tuple[str, ...],
     submitted: dict[str, str],
-    *,
-    base_revision: int,
-    originals: dict[str, str],
-    keep_theirs: set[str] | frozenset[str],
+    **page: Unpack[EditorsPage],
 ) -> SaveOutcome:
     """The merge behind every entry save (stage 1 columns, or the review's own fields).
 
@@ -223,15 +216,7 @@ def merge_and_save(
     for _ in range(SAVE_ATTEMPTS):
         try:
             with db.session.begin_nested():
-                return _merge_once(
-                    entry,
-                    by,
-                    fields,
-                    submitted,
-                    base_revision=base_revision,
-                    originals=originals,
-                    keep_theirs=keep_theirs,
-                )
+                return _merge_once(entry, by, fields, submitted, page)
         except StaleDataError:
             db.session.refresh(entry)
             log.info("entry %s: saved by someone else meanwhile; merging again", entry.id)
@@ -239,22 +224,16 @@ def merge_and_save(
 
 
 def _merge_once(
-    entry: Entry,
-    by: User,
-    fields: tuple[str, ...],
-    submitted: dict[str, str],
-    *,
-    base_revision: int,
-    originals: dict[str, str],
-    keep_theirs: set[str] | frozenset[str],
+    entry: Entry, by: User, fields: tuple[str, ...], submitted: dict[str, str], page: EditorsPage
 ) -> SaveOutcome:
     before = {name: getattr(entry, name) for name in fields}
-    if base_revision == entry.revision:
+    if page["base_revision"] == entry.revision:
         base = dict(before)  # nobody saved since the page was loaded
     else:
+        originals = page.get("originals") or {}
         base = {name: normalise_text(text) for name, text in originals.items()}
     mine = {name: normalise_text(submitted[name]) for name in fields if name in submitted}
-    merge = merge_fields(base, before, mine, keep_theirs=keep_theirs)
+    merge = merge_fields(base, before, mine, keep_theirs=page.get("keep_theirs", frozenset()))
     after = merge.values
     outcome = SaveOutcome()
     for name in merge.conflicts:
@@ -394,11 +373,9 @@ def submit_record(
         raise ActionRefused("The record cannot be submitted yet.", problems)
     if personal_data_findings(record) and not personal_data_confirmed:
         raise ActionRefused(
-            "Some text looks like a child's or family's identifying details.",
-            [
-                "Change the text listed below, or confirm that none of it identifies a child or "
-                "family."
-            ],
+            "Change the text listed below, or confirm that none of it identifies a child or "
+            "family.",
+            field="not_identifying",
         )
     resubmitting = record.is_returned
     if sharing is not None and sharing is not record.sharing:

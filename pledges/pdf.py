@@ -403,14 +403,10 @@ def record_pdf(record: Record, *, include_review: bool = True) -> bytes:
             table.add_row(_entry_row(entry, label, styles, review=include_review))
     else:
         table.add_blank_findings()
-    story = [
-        paragraph(TOOL_TITLE, styles["title"]),
-        *_record_details(record, styles),
-        Spacer(1, 3 * mm),
-        table.flowable(),
-    ]
-    return _build(
-        story,
+    return _tool_document(
+        styles,
+        _record_details(record, styles),
+        table,
         title=f"{record.name}: practice improvement pledges",
         footer=f"{record.name}, cycle {record.cycle}",
     )
@@ -446,19 +442,17 @@ def blank_tool_pdf(framework: FrameworkVersion) -> bytes:
             table.add_row([label, "", "", "", "", ""], for_handwriting=True)
     table.add_findings_header()
     table.add_blank_findings()
-    story = [
-        paragraph(TOOL_TITLE, styles["title"]),
-        _blank_details(styles),
-        Spacer(1, 2 * mm),
-        paragraph(
-            BLANK_TOOL_NOTE.format(title=framework.title, version=framework.version),
-            styles["small"],
-        ),
-        Spacer(1, 3 * mm),
-        table.flowable(),
-    ]
-    return _build(
-        story,
+    note = BLANK_TOOL_NOTE.format(title=framework.title, version=framework.version)
+    return _tool_document(
+        styles,
+        [_blank_details(styles), Spacer(1, 2 * mm), paragraph(note, styles["small"])],
+        table,
         title=f"{TOOL_TITLE} (blank)",
         footer=f"{framework.title}, version {framework.version}",
     )
+
+
+def _tool_document(styles, heading: list, table: _ToolTable, *, title: str, footer: str) -> bytes:
+    """The paper tool: its title, what heads this copy of it (`heading`), then its table."""
+    story = [paragraph(TOOL_TITLE, styles["title"]), *heading, Spacer(1, 3 * mm), table.flowable()]
+    return _build(story, title=title, footer=footer)

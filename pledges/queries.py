@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.database import db
+from core.database import db, load_by_id
 from people.models import Team, TeamMembership, User
 from pledges.models import (
     Entry,
@@ -21,39 +21,32 @@ from pledges.models import (
     RecordSnapshot,
 )
 
+# Whose record it is and who signs it off: read by every page about a record, and by the guard.
+_WHO_IT_IS_FOR = (
+    joinedload(Record.owner).joinedload(User.line_manager),
+    joinedload(Record.team).selectinload(Team.memberships).joinedload(TeamMembership.user),
+    joinedload(Record.team).joinedload(Team.manager),
+)
+
 
 def load_record(record_id: int) -> Record | None:
-    return db.session.scalar(
-        sa.select(Record)
-        .where(Record.id == record_id)
-        .options(
-            joinedload(Record.owner).joinedload(User.line_manager),
-            joinedload(Record.team).selectinload(Team.memberships).joinedload(TeamMembership.user),
-            joinedload(Record.team).joinedload(Team.manager),
-            selectinload(Record.entries).joinedload(Entry.key_point).joinedload(KeyPoint.area),
-            selectinload(Record.entries).joinedload(Entry.updated_by),
-            selectinload(Record.entries).joinedload(Entry.decided_by),
-            selectinload(Record.entries).selectinload(Entry.evidence),
-            selectinload(Record.entries)
-            .selectinload(Entry.addenda)
-            .joinedload(EntryAddendum.author),
-            selectinload(Record.snapshots).joinedload(RecordSnapshot.signed_off_by),
-            joinedload(Record.signed_off_by),
-        )
+    return load_by_id(
+        Record,
+        record_id,
+        *_WHO_IT_IS_FOR,
+        selectinload(Record.entries).joinedload(Entry.key_point).joinedload(KeyPoint.area),
+        selectinload(Record.entries).joinedload(Entry.updated_by),
+        selectinload(Record.entries).joinedload(Entry.decided_by),
+        selectinload(Record.entries).selectinload(Entry.evidence),
+        selectinload(Record.entries).selectinload(Entry.addenda).joinedload(EntryAddendum.author),
+        selectinload(Record.snapshots).joinedload(RecordSnapshot.signed_off_by),
+        joinedload(Record.signed_off_by),
     )
 
 
 def load_record_alone(record_id: int) -> Record | None:
     """The record without its entries, for pages about the record as a whole (its history)."""
-    return db.session.scalar(
-        sa.select(Record)
-        .where(Record.id == record_id)
-        .options(
-            joinedload(Record.owner).joinedload(User.line_manager),
-            joinedload(Record.team).selectinload(Team.memberships),
-            joinedload(Record.team).joinedload(Team.manager),
-        )
-    )
+    return load_by_id(Record, record_id, *_WHO_IT_IS_FOR)
 
 
 # The record page shows the latest events; the whole history is a page of its own.

@@ -9,7 +9,6 @@ from core.auth import csrf
 from core.clock import today_in_london
 from core.database import db
 from core.downloads import pdf_download
-from core.errors import ActionRefused, AlreadyDone
 from core.forms import ConfirmForm
 from core.guard import carry_out, me, object_view, signed_in_view
 from core.ids import parse_id
@@ -68,7 +67,6 @@ from pledges.review.operations import can_start_review
 from pledges.review.rules import rests_on_self_report_only
 from pledges.smart import smart_prompts
 from pledges.view_helpers import (
-    already_done,
     flash_identifying_hint,
     form_status,
     remember_what_page_showed,
@@ -79,7 +77,6 @@ from pledges.view_helpers import (
 from pledges.wording import (
     ENTRY_FIELD_HINTS,
     ENTRY_FIELD_LABELS,
-    ENTRY_FIELD_SHORT_NAMES,
     FINDING_FIELD_HINTS,
 )
 
@@ -150,7 +147,6 @@ def view_record(record):
         record=record,
         groups=entries_by_area(record),
         labels=ENTRY_FIELD_LABELS,
-        short_names=ENTRY_FIELD_SHORT_NAMES,
         can_edit=can_edit_record(current_user, record),
         can_edit_review=can_edit_review(current_user, record),
         can_note_evidence=can_note_evidence(current_user, record),
@@ -301,30 +297,30 @@ def submit(record):
     form = SubmitForm(sharing=record.sharing.value)
     if not form.validate_on_submit():
         return _submit_page(record, form, submission_problems(record))
-    confirmed = request.form.get("not_identifying") == "yes"
-    try:
-        submit_record(
-            record, me(), personal_data_confirmed=confirmed, sharing=_sharing_chosen(form, record)
-        )
-    except AlreadyDone as done:
-        return already_done(done, record)
-    except ActionRefused as refusal:
-        # Refused for the personal-data warning alone: the form stays, with the question.
-        blocking = submission_problems(record) or ([] if refusal.problems else [refusal.message])
-        return _submit_page(record, form, blocking, "" if blocking else refusal.problems[0])
-    db.session.commit()
+    problems: list[str] = []
+    sent, _ = carry_out(
+        lambda: submit_record(
+            record,
+            me(),
+            personal_data_confirmed=form.not_identifying.data,
+            sharing=_sharing_chosen(form, record),
+        ),
+        form=form,
+        problems=problems,
+    )
+    if not sent:  # refused for the personal-data warning alone, the form keeps the question
+        return _submit_page(record, form, submission_problems(record) or problems)
     what = "review" if record.in_review_stage else "record"
     flash(f"Your {what} has been sent to {record.signing_manager.name} for sign-off.", "success")
     return redirect(url_for("pledges.view_record", record_id=record.id))
 
 
-def _submit_page(record, form, problems: list[str], unconfirmed: str = ""):
+def _submit_page(record, form, problems: list[str]):
     return render_template(
         "pledges/submit.html",
         record=record,
         form=form,
         problems=problems,
-        unconfirmed=unconfirmed,
         smart_prompts=smart_prompts,
         self_report_only=rests_on_self_report_only(record),
         personal_data=personal_data_findings(record),

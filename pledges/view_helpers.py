@@ -3,10 +3,8 @@ signed in, the save-and-merge form round trip, and saying that a repeat changed 
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import flash
 
-from core.database import db
-from core.errors import ActionRefused
 from core.guard import me  # noqa: F401  (the review pages import it from here)
 from pledges.personal_data import hint_after_saving
 
@@ -64,15 +62,6 @@ def flash_identifying_hint(entry) -> None:
     never stops the save; submission asks again."""
     if (hint := hint_after_saving(entry)) is not None:
         flash(hint, "info")
-
-
-def already_done(refusal: ActionRefused, record=None):
-    """A repeat (a second click, or a teammate first), or a change the state no longer allows:
-    nothing was done; say so and show the record as it stands."""
-    db.session.rollback()
-    flash(refusal.message, "info")
-    path = getattr(refusal, "path", None)
-    return redirect(path or url_for("pledges.view_record", record_id=record.id))
 
 
 def form_status(form) -> int:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
 from core.date_input import DateInputField
-from core.forms import BaseForm
+from core.forms import BaseForm, at_most, required_text
 
 NOTES_LIMIT = 20_000
 COMMENT_LIMIT = 5_000
@@ -16,47 +16,27 @@ class SessionForm(BaseForm):
     held_on = DateInputField(
         "Date of the session", validators=[InputRequired("Enter the date of the session")]
     )
-    notes = TextAreaField(
-        "Notes (optional)",
-        validators=[
-            Length(max=NOTES_LIMIT, message=f"Notes must be {NOTES_LIMIT:,} characters or fewer")
-        ],
-    )
+    notes = TextAreaField("Notes (optional)", validators=[at_most(NOTES_LIMIT, "Notes")])
 
 
 class NotesForm(BaseForm):
-    notes = TextAreaField(
-        "Notes of the session",
-        validators=[
-            Length(max=NOTES_LIMIT, message=f"Notes must be {NOTES_LIMIT:,} characters or fewer")
-        ],
-    )
+    notes = TextAreaField("Notes of the session", validators=[at_most(NOTES_LIMIT, "Notes")])
 
 
 class ReturnForm(BaseForm):
-    comment = TextAreaField(
+    comment = required_text(
         "What should change",
-        validators=[
-            DataRequired("Write a comment saying what should change before returning it"),
-            Length(
-                max=COMMENT_LIMIT,
-                message=f"The comment must be {COMMENT_LIMIT:,} characters or fewer",
-            ),
-        ],
+        "Write a comment saying what should change before returning it",
+        at_most(COMMENT_LIMIT, "The comment"),
     )
 
 
 class ManagerReportForm(BaseForm):
     """A manager report (MR): what the manager has seen of the practice, noted in the session."""
 
-    description = TextAreaField(
+    description = required_text(
         "What you have seen of this practice",
-        validators=[
-            DataRequired("Describe what you have seen of this practice"),
-            Length(
-                max=COMMENT_LIMIT,
-                message=f"The report must be {COMMENT_LIMIT:,} characters or fewer",
-            ),
-        ],
+        "Describe what you have seen of this practice",
+        at_most(COMMENT_LIMIT, "The report"),
     )
     occurred_on = DateInputField("When (optional)", name_in_errors="Date", validators=[Optional()])

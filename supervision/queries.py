@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
-from core.database import db
+from core.database import db, load_by_id
 from people.models import Team, TeamMembership, User
 from pledges.models import Entry, Record, RecordState
 from pledges.review.rules import OVERDUE_AFTER_DAYS
@@ -217,29 +217,27 @@ def load_session(session_id: int) -> SupervisionSession | None:
         .joinedload(SessionRecord.record)
         .selectinload(Record.entries)
     )
-    return db.session.scalar(
-        sa.select(SupervisionSession)
-        .where(SupervisionSession.id == session_id)
-        .options(
-            joinedload(SupervisionSession.supervisor),
-            joinedload(SupervisionSession.supervisee).joinedload(User.line_manager),
-            joinedload(SupervisionSession.acting_for),
-            joinedload(SupervisionSession.team)
-            .selectinload(Team.memberships)
-            .joinedload(TeamMembership.user),
-            joinedload(SupervisionSession.team).joinedload(Team.manager),
-            selectinload(SupervisionSession.discussed)
-            .joinedload(SessionRecord.record)
-            .joinedload(Record.owner)
-            .joinedload(User.line_manager),
-            selectinload(SupervisionSession.discussed)
-            .joinedload(SessionRecord.record)
-            .joinedload(Record.team),
-            entries.joinedload(Entry.key_point),
-            entries.joinedload(Entry.decided_by),
-            entries.selectinload(Entry.evidence),
-            selectinload(SupervisionSession.decisions),
-        )
+    return load_by_id(
+        SupervisionSession,
+        session_id,
+        joinedload(SupervisionSession.supervisor),
+        joinedload(SupervisionSession.supervisee).joinedload(User.line_manager),
+        joinedload(SupervisionSession.acting_for),
+        joinedload(SupervisionSession.team)
+        .selectinload(Team.memberships)
+        .joinedload(TeamMembership.user),
+        joinedload(SupervisionSession.team).joinedload(Team.manager),
+        selectinload(SupervisionSession.discussed)
+        .joinedload(SessionRecord.record)
+        .joinedload(Record.owner)
+        .joinedload(User.line_manager),
+        selectinload(SupervisionSession.discussed)
+        .joinedload(SessionRecord.record)
+        .joinedload(Record.team),
+        entries.joinedload(Entry.key_point),
+        entries.joinedload(Entry.decided_by),
+        entries.selectinload(Entry.evidence),
+        selectinload(SupervisionSession.decisions),
     )
 
 

@@ -156,9 +156,7 @@ def _at_entry(session, entry) -> str:
 @bp.post("/supervision/sessions/<id:session_id>/entries/<id:entry_id>/approve")
 @object_view(load_session_entry, permission=can_view_session)
 def approve(session, entry):
-    if not ConfirmForm().validate_on_submit():
-        return redirect(_at_entry(session, entry))
-    return _decide(
+    return _decide_confirmed(
         lambda: approve_entry(entry, me(), session),
         f"Approved: {entry.title}",
         _at_entry(session, entry),
@@ -169,25 +167,23 @@ def approve(session, entry):
 @object_view(load_session_entry, permission=can_view_session)
 def return_(session, entry):
     form = ReturnForm()
-    if not form.validate_on_submit():
-        return _render_session(session, return_forms={entry.id: form}, status=422)
-    return _decide(
+    return _decide_on_entry(
+        session,
+        entry,
+        "return_forms",
+        form,
         lambda: return_entry(entry, me(), session, form.comment.data),
-        f"Returned with your comment: {entry.title}",
-        _at_entry(session, entry),
+        "Returned with your comment",
     )
 
 
 @bp.post("/supervision/sessions/<id:session_id>/records/<id:record_id>/approve-all")
 @object_view(load_session_record, permission=can_view_session)
 def approve_all(session, record):
-    back = url_for("supervision.view_session", session_id=session.id)
-    if not ConfirmForm().validate_on_submit():
-        return redirect(back)
-    return _decide(
+    return _decide_confirmed(
         lambda: approve_all_remaining(record, me(), session),
         "Every remaining entry has been approved.",
-        back,
+        url_for("supervision.view_session", session_id=session.id),
     )
 
 
@@ -195,13 +191,10 @@ def approve_all(session, record):
 @object_view(load_session, permission=can_view_session)
 def finish(session):
     """The manager has finished: each owner gets one message with this session's decisions."""
-    back = url_for("supervision.view_session", session_id=session.id)
-    if not ConfirmForm().validate_on_submit():
-        return redirect(back)
-    return _decide(
+    return _decide_confirmed(
         lambda: finish_session(session, me()),
         "The session is finished: the owners have been sent what you decided.",
-        back,
+        url_for("supervision.view_session", session_id=session.id),
     )
 
 
@@ -210,9 +203,11 @@ def finish(session):
 def add_manager_report_page(session, entry):
     """A manager report (MR) noted in the session, in the manager's name."""
     form = ManagerReportForm()
-    if not form.validate_on_submit():
-        return _render_session(session, report_forms={entry.id: form}, status=422)
-    return _decide(
+    return _decide_on_entry(
+        session,
+        entry,
+        "report_forms",
+        form,
         lambda: add_manager_report(
             entry,
             me(),
@@ -220,8 +215,7 @@ def add_manager_report_page(session, entry):
             description=form.description.data,
             occurred_on=form.occurred_on.data,
         ),
-        f"Your manager report (MR) has been added: {entry.title}",
-        _at_entry(session, entry),
+        "Your manager report (MR) has been added",
     )
 
 
@@ -231,3 +225,20 @@ def _decide(action, success_message: str, back: str):
     if carry_out(action, done_path=back)[0]:
         flash(success_message, "success")
     return redirect(back)
+
+
+def _decide_confirmed(action, success_message: str, back: str):
+    """A decision made with a button alone: `_decide`, once the page's token checks out (an
+    expired page just goes `back`)."""
+    if not ConfirmForm().validate_on_submit():
+        return redirect(back)
+    return _decide(action, success_message, back)
+
+
+def _decide_on_entry(session, entry, forms_name: str, form, action, success_message: str):
+    """A decision on one entry made with a small form: `_decide`, or, when the form has
+    problems, the session page again with this form (`forms_name` says which kind) showing
+    them beside the entry."""
+    if not form.validate_on_submit():
+        return _render_session(session, **{forms_name: {entry.id: form}}, status=422)
+    return _decide(action, f"{success_message}: {entry.title}", _at_entry(session, entry))

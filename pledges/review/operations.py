@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from typing import Unpack
 
 from core.clock import today_in_london, utcnow
 from core.database import db
@@ -28,6 +29,7 @@ from pledges.models import (
     Transition,
 )
 from pledges.operations import (
+    EditorsPage,
     SaveOutcome,
     add_finding,
     existing_record,
@@ -109,26 +111,12 @@ def _require_pledge(entry: Entry) -> None:
 
 
 def save_review(
-    entry: Entry,
-    by: User,
-    submitted: dict[str, str],
-    *,
-    base_revision: int,
-    originals: dict[str, str] | None = None,
-    keep_theirs: set[str] | frozenset[str] = frozenset(),
+    entry: Entry, by: User, submitted: dict[str, str], **page: Unpack[EditorsPage]
 ) -> SaveOutcome:
     """Save the judgement of change and what next for one pledge, merging like stage 1."""
     _require_review_editable(entry.record)
     _require_pledge(entry)
-    return merge_and_save(
-        entry,
-        by,
-        REVIEW_FIELDS,
-        submitted,
-        base_revision=base_revision,
-        originals=originals or {},
-        keep_theirs=keep_theirs,
-    )
+    return merge_and_save(entry, by, REVIEW_FIELDS, submitted, **page)
 
 
 def _evidence_values(item: Evidence) -> dict[str, str]:

@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import url_for
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from core.clock import utcnow
 from core.database import db
 from core.formatting import long_date
+from core.links import path_of
 from core.mail import OutgoingEmail, queue_emails
 from core.notifications import Notification, email_body
 from people.models import EmailChoice, Team, TeamMembership, User
@@ -318,19 +319,18 @@ def tell_recipients(prompts: list[OwedPrompt]) -> None:
     transaction commits). The one place the sweep tells anyone anything."""
     if not prompts:
         return
-    base_url = current_app.config["BASE_URL"].rstrip("/")
     without_evidence = pledges_without_evidence(
         {p.record_id for p in prompts if p.kind in (PromptKind.HEADS_UP, PromptKind.OPEN)}
     )
     messages, links, emails = [], [], []
     for prompt in prompts:
         subject, message = _message(prompt, without_evidence.get(prompt.record_id, 0))
-        link = f"/records/{prompt.record_id}"
+        address = url_for("pledges.view_record", record_id=prompt.record_id, _external=True)
         messages.append(message)
-        links.append(link)
+        links.append(path_of(address))
         if prompt.recipient_email_choice is EmailChoice.DAILY_DIGEST:
             continue  # in the app now, and in their daily digest
-        body = email_body(prompt.recipient_name, message, f"{base_url}{link}")
+        body = email_body(prompt.recipient_name, message, address)
         emails.append(OutgoingEmail(to=prompt.recipient_email, subject=subject, body=body))
     queue_emails(db.session, emails)
     insert_many(
