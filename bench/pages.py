@@ -47,6 +47,10 @@ TARGET_P95_MS = 150
 EXTRA_INDEXES = [
     "CREATE INDEX IF NOT EXISTS ix_users_name_id ON users (name, id)",
     "CREATE INDEX IF NOT EXISTS ix_entries_record_id_id ON entries (record_id, id)",
+    "CREATE INDEX IF NOT EXISTS ix_records_signed_off ON records (signed_off_at, id)"
+    " WHERE signed_off_at IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS ix_entries_in_library ON entries (record_id, position, id)"
+    " WHERE shared_text_flagged IS false AND (good_practice != '' OR pledge != '')",
 ]
 
 
