@@ -13,7 +13,7 @@ from core.ids import parse_id
 from impact import bp
 from impact.figures import shown, shown_share
 from impact.permissions import can_read_impact, impact_scope
-from impact.report import impact_report
+from impact.summaries import current_report
 from people.models import District
 
 
@@ -24,9 +24,11 @@ def report():
     chosen = db.session.get(District, parse_id(request.args.get("district")) or 0)
     district = scope or chosen  # a district team sees its own district, whatever is asked
     anonymised = request.args.get("anonymise") in ("1", "on", "yes", "true")
+    report, computed_at = current_report(district.id if district else None, today_in_london())
     return render_template(
         "impact/report.html",
-        report=impact_report(district.id if district else None, today_in_london()),
+        report=report,
+        computed_at=computed_at,
         district=district,
         locked=scope is not None,
         anonymised=anonymised,
