@@ -182,9 +182,12 @@ def prepare_pages(url: str) -> list[Page]:
 
 
 def refresh_summaries(url: str) -> None:
-    """What the queue worker does every few minutes: the dashboard's figures, made current."""
+    """What the queue worker does every few minutes: the dashboard's figures and the impact
+    report, made current."""
     from collation.summaries import refresh_dashboard_summaries
     from core.database import db
+    from core.summaries import store_summaries
+    from impact.summaries import KIND as IMPACT
 
     app = _app(url)
     with app.app_context():
@@ -192,6 +195,10 @@ def refresh_summaries(url: str) -> None:
         refresh_dashboard_summaries()
         db.session.commit()
         print(f"dashboard summaries refreshed in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        store_summaries(IMPACT)
+        db.session.commit()
+        print(f"impact summaries refreshed in {time.perf_counter() - started:.1f} s")
         db.engine.dispose()
 
 
