@@ -188,9 +188,11 @@ def _counts(filters: LibraryFilters, up_to: int) -> tuple[int, int]:
 
 def library_page(filters: LibraryFilters, page: int = 1) -> LibraryPage:
     """One page of the library: featured entries first (most recently featured first), then the
-    newest signed off. Six queries whatever the page or the size of the county, each reading
-    about as many rows as the pages up to this one hold: the entries are counted exactly up to
-    `COUNT_UP_TO` (or this page, when further), and beyond that only "more than"."""
+    newest signed off. Five queries whatever the page or the size of the county (the counts, the
+    featured entries on this page, the others, the names of agencies and districts), each
+    reading about as many rows as the pages up to this one hold (searching for words aside: see
+    `_counts`): the entries are counted exactly up to `COUNT_UP_TO` (or this page, when
+    further), and beyond that only "more than"."""
     page = max(page, 1)
     wanted = max(COUNT_UP_TO, page * PAGE_SIZE)
     featured, counted = _counts(filters, up_to=wanted + 1)
