@@ -36,6 +36,8 @@ from pledges.record_scope import (
 PAGE_SIZE = 20
 # Entries counted exactly; past this the page says "more than 1,000 entries".
 COUNT_UP_TO = 1000
+# A page number past any county (a typed URL): the database's LIMIT must stay in range.
+LAST_PAGE = 1_000_000
 
 
 def in_library() -> sa.ColumnElement[bool]:
@@ -193,7 +195,7 @@ def library_page(filters: LibraryFilters, page: int = 1) -> LibraryPage:
     reading about as many rows as the pages up to this one hold (searching for words aside: see
     `_counts`): the entries are counted exactly up to `COUNT_UP_TO` (or this page, when
     further), and beyond that only "more than"."""
-    page = max(page, 1)
+    page = min(max(page, 1), LAST_PAGE)
     wanted = max(COUNT_UP_TO, page * PAGE_SIZE)
     featured, counted = _counts(filters, up_to=wanted + 1)
     more = counted > wanted

@@ -411,6 +411,7 @@ def test_past_the_entries_counted_the_total_is_a_floor_and_paging_goes_on(
     assert (second.total, second.more, second.has_next) == (28, False, False)
     assert [i.entry_id for i in first.items + second.items] == exact  # the same, in order
     assert library_page(LibraryFilters(), 5).number == 2  # a page past the end shows the last
+    assert library_page(LibraryFilters(), 10**30).number == 2  # however far past
 
 
 def test_the_page_says_more_than_when_it_has_not_counted_them_all(
