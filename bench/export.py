@@ -9,7 +9,8 @@ same text in the same run, at two sizes to show how time grows.
 Kinds: pdf (the collated PDF as the app builds it), platypus (the same text laid out by plain
 platypus: the baseline), parallel (the body in two halves built by two processes at once,
 then joined: issue 12, item 4), xlsx, csv, record (the record PDF of the largest record the
-forms accept, on a copy of the county: issue 16). Each runs in its own process, so that its peak
+forms accept, on a copy of the county: issue 16), impact (the county's impact report as the PDF
+its page offers to download: issue 17). Each runs in its own process, so that its peak
 memory (ru_maxrss) is its own. The machine is shared: wall time moves with its load, so CPU
 time (user + system) is printed too, and kinds are interleaved when repeated.
 """
@@ -235,9 +236,6 @@ def run_record(database_url: str) -> dict:
     """The record PDF of the largest record the forms accept, built as the download builds it
     (in the request), on a copy of the county so the county is left as it was."""
     import shutil
-    from io import BytesIO
-
-    from pypdf import PdfReader
 
     from bench.make_county import bench_app
     from pledges.pdf import record_pdf
@@ -253,9 +251,36 @@ def run_record(database_url: str) -> dict:
             started = time.perf_counter()
             data = record_pdf(record)
             seconds = time.perf_counter() - started
+    return _pdf_measured("record", seconds, cpu_before, data)
+
+
+def run_impact(database_url: str) -> dict:
+    """The impact report of the whole county as a PDF, built as its download builds it (in the
+    request): the report read from the database, then laid out."""
+    from bench.make_county import bench_app
+    from core.clock import today_in_london
+    from impact.pdf import impact_pdf
+    from impact.report import impact_report
+
+    app = bench_app(database_url)
+    with app.app_context():
+        cpu_before, _ = _usage()
+        started = time.perf_counter()
+        report = impact_report(None, today_in_london())
+        read = time.perf_counter() - started
+        data = impact_pdf(report, "the whole county", anonymised=False)
+        seconds = time.perf_counter() - started
+    return {**_pdf_measured("impact", seconds, cpu_before, data), "reading_seconds": round(read, 2)}
+
+
+def _pdf_measured(kind: str, seconds: float, cpu_before: float, data: bytes) -> dict:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
     cpu, peak_mb = _usage()
     return {
-        "kind": "record",
+        "kind": kind,
         "seconds": round(seconds, 2),
         "cpu": round(cpu - cpu_before, 2),
         "peak_mb": peak_mb,
@@ -270,6 +295,8 @@ def run_one(kind: str, database_url: str) -> dict:
         return run_parallel(database_url)
     if kind == "record":
         return run_record(database_url)
+    if kind == "impact":
+        return run_impact(database_url)
 
     from bench.make_county import bench_app
     from collation.exports import write_export
@@ -314,7 +341,7 @@ def main() -> None:
         "--kinds",
         nargs="+",
         default=["pdf", "platypus", "xlsx"],
-        choices=["pdf", "platypus", "parallel", "xlsx", "csv", "record"],
+        choices=["pdf", "platypus", "parallel", "xlsx", "csv", "record", "impact"],
     )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)

@@ -172,6 +172,13 @@ def prepare_pages(url: str) -> list[Page]:
             Page("a supervision session", f"/supervision/sessions/{session.id}", manager.id),
             Page("county dashboard", "/collation", last),
             Page("district dashboard", "/collation", last - 1),
+            Page("county dashboard, one key point", "/collation?key_point=7", last),
+            Page("records behind a figure", "/collation/records?status=complete", last),
+            Page(
+                "a district's records on a key point",
+                "/collation/records?key_point=7&judgement=improved",
+                last - 1,
+            ),
             Page("admin people list", "/admin/people", last - 2),
             Page("good-practice library", "/library", owner.id),
             Page("library, a word searched", "/library?q=supervision", owner.id),

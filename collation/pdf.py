@@ -23,18 +23,17 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
+from collation.featured import featured_items
 from collation.page_writer import PageWriter, TextStyle
 from collation.pdf_parts import OutlineEntry, PartWriter, join_parts, temporary_folder
 from collation.queries import (
@@ -48,25 +47,19 @@ from collation.selection import Selection
 from core.clock import today_in_london
 from core.database import db
 from core.formatting import long_date, shorten
-from core.pdf_fonts import BOLD, REGULAR, register_fonts
+from core.pdf_fonts import BOLD, REGULAR
+from core.pdf_layout import AUTHOR, GREY, MARGIN, a4_document, figure_table, text_paragraph
+from core.pdf_layout import styles as paragraph_styles
+from core.small_numbers import SMALLEST_SHOWN, is_small, shown_count
+from impact.pdf import HEADINGS as IMPACT_HEADINGS
+from impact.pdf import impact_story
+from impact.report import ImpactReport, impact_report
+from library.queries import LibraryItem
 from people.models import Agency, District, User
 
 log = logging.getLogger(__name__)
 
-SMALLEST_GROUP = 5
-MARGIN = 18 * mm
-GREY = colors.HexColor("#505a5f")
 TITLE = "Practice improvement pledges: collated good practice, pledges and evidence"
-AUTHOR = "Practice improvement pledge tracker"
-
-
-def _count(value: int, anonymise: bool) -> str:
-    return "fewer than 5" if anonymise and 0 < value < SMALLEST_GROUP else f"{value:,}"
-
-
-def _paragraph(text: str, style) -> Paragraph:
-    """User text as a paragraph: escaped, so <, & and the like never break the layout."""
-    return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
 
 
 @dataclass(frozen=True)
@@ -120,7 +113,7 @@ def _bar_chart(chart: Chart, anonymise: bool) -> Drawing:
     bars = [
         (shorten(label, 24), value)
         for label, (_, value) in zip(labels, chart.rows, strict=True)
-        if not (anonymise and 0 < value < SMALLEST_GROUP)
+        if not (anonymise and is_small(value))
     ][:MOST_BARS] or [("No data", 0)]
     height = 16 + 15 * len(bars)
     drawing = Drawing(CHART_WIDTH, height + 14)
@@ -152,30 +145,6 @@ def _bar_chart(chart: Chart, anonymise: bool) -> Drawing:
     return drawing
 
 
-def _figure_table(rows: list[tuple[str, str]], width: float, styles, heading=None) -> Table:
-    data = [[_paragraph(label, styles["cell"]), value] for label, value in rows]
-    if heading:
-        data.insert(0, [Paragraph(escape(heading[0]), styles["cellhead"]), heading[1]])
-    table = Table(
-        data or [["No data", ""]],
-        colWidths=[width - 22 * mm, 22 * mm],
-        repeatRows=1 if heading else 0,
-    )
-    style = [
-        ("FONTNAME", (0, 0), (-1, -1), REGULAR),
-        ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#b1b4b6")),
-        ("ALIGN", (1, 0), (1, -1), "RIGHT"),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]
-    if heading:
-        style += [("FONTNAME", (1, 0), (1, 0), BOLD), ("LINEBELOW", (0, 0), (-1, 0), 0.8, GREY)]
-    table.setStyle(TableStyle(style))
-    return table
-
-
 class _Marker(Flowable):
     """Takes no room: records the page and height where the heading after it is drawn."""
 
@@ -204,16 +173,16 @@ def _summary(figures: Figures, selection: Selection, styles, found) -> list:
         ("Reviews overdue by four weeks or more", figures.reviews_overdue),
     ]
     width = A4[0] - 2 * MARGIN
-    numbers = [(label, _count(n, anonymise)) for label, n in headline]
+    numbers = [(label, shown_count(n, anonymised=anonymise)) for label, n in headline]
     story: list = [
         KeepTogether(
-            [*_heading("Summary", styles["h1"], 0, found), _figure_table(numbers, width, styles)]
+            [*_heading("Summary", styles["h1"], 0, found), figure_table(numbers, width, styles)]
         ),
         Spacer(1, 3 * mm),
     ]
     for chart in _summary_charts(figures):
-        numbers = [(label, _count(value, anonymise)) for label, value in chart.rows]
-        table = _figure_table(numbers, TABLE_WIDTH, styles, heading=("", chart.column))
+        numbers = [(label, shown_count(value, anonymised=anonymise)) for label, value in chart.rows]
+        table = figure_table(numbers, TABLE_WIDTH, styles, heading=("", chart.column))
         drawing = _bar_chart(chart, anonymise)
         if len(chart.rows) <= MOST_BARS:
             pair = Table([[drawing, table]], colWidths=[CHART_WIDTH + 4 * mm, TABLE_WIDTH])
@@ -223,7 +192,7 @@ def _summary(figures: Figures, selection: Selection, styles, found) -> list:
             story.append(KeepTogether([*_heading(chart.title, styles["h2"], 1, found), pair]))
         else:  # a long list: the chart, then its table below it, running over pages if need be
             story.append(KeepTogether([*_heading(chart.title, styles["h2"], 1, found), drawing]))
-            story.append(_figure_table(numbers, width, styles, heading=("", chart.column)))
+            story.append(figure_table(numbers, width, styles, heading=("", chart.column)))
     return story
 
 
@@ -251,19 +220,122 @@ def _contents(entries: list[tuple[int, str]], numbers: list[str], styles) -> Tab
     return table
 
 
+FEATURED = "Featured good practice"
+WITHHELD = "Attribution withheld (a group of fewer than five people)"
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What the front matter shows before the body: read once, laid out twice."""
+
+    figures: Figures
+    featured: list[LibraryItem]
+    impact: ImpactReport
+    sizes: dict  # people per (agency, district), for attribution when anonymised
+
+    @property
+    def titles(self) -> list[tuple[int, str]]:
+        """The front matter's headings, for the contents."""
+        charts = [(1, chart.title) for chart in _summary_charts(self.figures)]
+        return [(0, FEATURED), *IMPACT_HEADINGS, (0, "Summary"), *charts]
+
+
+def _opening(selection: Selection) -> Opening:
+    district = selection.effective_district
+    today = today_in_london()
+    return Opening(
+        figures=dashboard_figures(selection, today),
+        featured=featured_items(selection),
+        impact=impact_report(district.id if district else None, today),
+        sizes=_group_sizes(),
+    )
+
+
+def _featured_attribution(item: LibraryItem, selection: Selection, sizes) -> str:
+    """As its owners chose to share it (name and team, or agency and district); in an anonymised
+    export always anonymised, and withheld for a group of fewer than five, as in the body."""
+    if selection.anonymise and _small_group(sizes, item.agency_id, item.district_id):
+        return WITHHELD
+    if item.shared_by and not selection.anonymise:  # named: the owners chose so
+        return f"{item.shared_by} · {item.agency} · {item.district}"
+    return f"{item.agency} · {item.district}"
+
+
+def _featured(opening: Opening, selection: Selection, styles, found) -> list:
+    """The entries the training team featured, newest featured first."""
+    story = _heading(FEATURED, styles["h1"], 0, found)
+    if not opening.featured:
+        text = "The training team has featured no entries in this selection."
+        return [*story, text_paragraph(text, styles["body"])]
+    shared = (
+        "anonymised in this export: agency and district only"
+        if selection.anonymise
+        else "as their owners chose to share them: with their name or their team's, or "
+        "anonymised (agency and district only)"
+    )
+    intro = (
+        "Entries the training team has featured to celebrate good practice, most recently "
+        f"featured first, {shared}."
+    )
+    story.append(text_paragraph(intro, styles["body"]))
+    for item in opening.featured:
+        attribution = _featured_attribution(item, selection, opening.sizes)
+        block = [
+            text_paragraph(item.title, styles["h3"]),
+            text_paragraph(
+                f"{attribution}. Featured on {long_date(item.featured_on)}.", styles["meta"]
+            ),
+        ]
+        for label, text in (
+            ("Examples of current good practice", item.good_practice),
+            ("Pledge", item.pledge),
+        ):
+            if text.strip():
+                block += [
+                    text_paragraph(label, styles["label"]),
+                    text_paragraph(text, styles["body"]),
+                ]
+        story.append(KeepTogether(block))
+    return story
+
+
+def _impact(opening: Opening, selection: Selection, styles, found) -> list:
+    """The impact report for the selection's district (or the county): it answers for the whole
+    of that, so a narrower selection is told so."""
+    district = selection.effective_district
+    place = district.name if district else "the whole county"
+    narrower = any(
+        (selection.agency, selection.team, selection.key_point_number,
+         selection.signed_off_from, selection.signed_off_to)
+    )  # fmt: skip
+    heading_styles = {0: styles["h1"], 1: styles["h2"]}
+    return impact_story(
+        opening.impact,
+        place,
+        anonymised=selection.anonymise,
+        paragraph_styles=styles,
+        heading=lambda text, level: _heading(text, heading_styles[level], level, found),
+        note=f"It covers every agency, team, key point and period of {place}: the selection's "
+        "other filters apply to the sections after it."
+        if narrower
+        else "",
+    )
+
+
 def _cover(selection, styles) -> list:
     return [
         Paragraph(TITLE, styles["cover"]),
-        _paragraph(f"Selection: {selection.describe()}.", styles["text"]),
-        _paragraph(f"Produced on {long_date(today_in_london())}.", styles["text"]),
-        _paragraph(
+        text_paragraph(f"Selection: {selection.describe()}.", styles["text"]),
+        text_paragraph(f"Produced on {long_date(today_in_london())}.", styles["text"]),
+        text_paragraph(
             "Only signed-off content is included: stage 1 once signed off in supervision, and "
             "review evidence once the six-month review is signed off. Items are attributed to "
             "team, agency and district, never to a person"
             + (
-                ", and anonymised: groups of fewer than five people are not shown."
+                ", and anonymised (featured good practice too): groups of fewer than five people "
+                "are not shown."
                 if selection.anonymise
-                else "."
+                else " (featured good practice as its owners chose to share it)."
             ),
             styles["text"],
         ),
@@ -284,25 +356,17 @@ def _decorator(selection: Selection):
     return decorate
 
 
-def _front_matter(selection, figures, entries, numbers, styles) -> tuple[bytes, list, int]:
-    """The cover, contents and summary as a PDF: its bytes, its headings and its page count.
+def _front_matter(selection, opening: Opening, entries, numbers, styles) -> tuple[bytes, list, int]:
+    """The cover, contents, featured good practice, impact report and summary as a PDF: its
+    bytes, its headings and its page count.
 
-    Laid out by platypus, so headings keep with their charts and the summary follows the
-    contents on the same page. The contents' page numbers sit in a column of fixed width, so
+    Laid out by platypus, so headings keep with their charts and the featured entries follow
+    the contents on the same page. The contents' page numbers sit in a column of fixed width, so
     the layout, and the page count, do not depend on them.
     """
     found: list[OutlineEntry] = []
     buffer = BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN + 6 * mm,
-        bottomMargin=MARGIN,
-        title=TITLE,
-        author=AUTHOR,
-    )
+    document = a4_document(buffer, title=TITLE, top_margin=MARGIN + 6 * mm)
     decorate = _decorator(selection)
 
     def on_page(canvas, _document):
@@ -311,47 +375,29 @@ def _front_matter(selection, figures, entries, numbers, styles) -> tuple[bytes, 
     story = _cover(selection, styles)
     story.append(_contents(entries, numbers, styles))
     story.append(Spacer(1, 6 * mm))
-    story += _summary(figures, selection, styles, found)
+    story += _featured(opening, selection, styles, found)
+    story.append(Spacer(1, 6 * mm))
+    story += _impact(opening, selection, styles, found)
+    story.append(Spacer(1, 6 * mm))
+    story += _summary(opening.figures, selection, styles, found)
     document.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue(), found, document.page
-
-
-def _styles():
-    register_fonts()
-    base = {"fontName": REGULAR, "fontSize": 9.5, "leading": 12.5}
-    return {
-        "cover": ParagraphStyle("cover", fontName=BOLD, fontSize=22, leading=27, spaceAfter=12),
-        "h1": ParagraphStyle(
-            "h1", fontName=BOLD, fontSize=15, leading=19, spaceBefore=6, spaceAfter=6
-        ),
-        "h2": ParagraphStyle(
-            "h2", fontName=BOLD, fontSize=11, leading=14, spaceBefore=10, spaceAfter=4
-        ),
-        "contents": ParagraphStyle(
-            "contents", fontName=BOLD, fontSize=11.5, leading=14.5, spaceAfter=4
-        ),
-        "text": ParagraphStyle("text", **base),
-        "cell": ParagraphStyle("cell", fontName=REGULAR, fontSize=8.5, leading=10.5),
-        "cellhead": ParagraphStyle("cellhead", fontName=BOLD, fontSize=8.5, leading=10.5),
-        "toc1": ParagraphStyle("toc1", fontName=BOLD, fontSize=10, leading=13),
-        "toc2": ParagraphStyle("toc2", fontName=REGULAR, fontSize=9, leading=11.5, leftIndent=12),
-    }
 
 
 def write_collated_pdf(selection: Selection, out: BinaryIO, progress=None) -> None:
     """The collation for a selection, as a PDF written to `out`. `progress(n)` is told after
     every item.
 
-    The front matter is laid out once to count its pages (it is short); the body is drawn
+    The front matter (featured good practice, the impact report and the summary: short, and
+    read once) is laid out once to count its pages; the body is drawn
     after it, page numbers following on, in parts of bounded size; the front matter is laid
     out again with the body's page numbers in its contents, and the parts are joined as a stream.
     """
-    styles = _styles()
-    figures = dashboard_figures(selection, today_in_london())
-    front_titles = [(0, "Summary")] + [(1, chart.title) for chart in _summary_charts(figures)]
-    entries = front_titles + section_titles(selection)
+    styles = paragraph_styles()
+    opening = _opening(selection)
+    entries = opening.titles + section_titles(selection)
     _, front_found, front_pages = _front_matter(
-        selection, figures, entries, ["00000"] * len(entries), styles
+        selection, opening, entries, ["00000"] * len(entries), styles
     )
     with temporary_folder() as folder:
         parts = PartWriter(Path(folder), pagesize=A4)
@@ -364,7 +410,7 @@ def write_collated_pdf(selection: Selection, out: BinaryIO, progress=None) -> No
             for (level, text, page), top in zip(writer.headings, writer.heading_tops, strict=True)
         ]
         numbers = _contents_numbers(entries, front_found + body)
-        front, found, pages_again = _front_matter(selection, figures, entries, numbers, styles)
+        front, found, pages_again = _front_matter(selection, opening, entries, numbers, styles)
         if pages_again != front_pages:  # cannot happen: the numbers' column is of fixed width
             log.error("collated PDF: front matter was %s pages, then %s", front_pages, pages_again)
         join_parts([BytesIO(front), *paths], out, found + body, title=TITLE, author=AUTHOR)
@@ -403,9 +449,14 @@ def _attribution(item, selection: Selection, sizes, ids) -> str:
     if not selection.anonymise:
         return f"{item.team} · {item.agency} · {item.district}"
     agency_id, district_id = ids["agency"].get(item.agency), ids["district"].get(item.district)
-    if sizes.get((agency_id, district_id), 0) < SMALLEST_GROUP:
-        return "Attribution withheld (a group of fewer than five people)"
+    if _small_group(sizes, agency_id, district_id):
+        return WITHHELD
     return f"{item.agency} · {item.district}"
+
+
+def _small_group(sizes, agency_id: int | None, district_id: int | None) -> bool:
+    """Whether the agency's people in the district are too few to attribute anything to."""
+    return sizes.get((agency_id, district_id), 0) < SMALLEST_SHOWN
 
 
 BODY = {

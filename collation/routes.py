@@ -12,7 +12,8 @@ from collation.filenames import job_filename
 from collation.models import ExportKind, ExportStatus
 from collation.permissions import can_collate, can_use_export
 from collation.queries import load_export, team_choices
-from collation.selection import selection_from_args
+from collation.record_list import records_page, records_wanted_from_args
+from collation.selection import MULTI_AGENCY_VALUE, selection_from_args
 from collation.storage import export_storage
 from collation.summaries import dashboard_charts, figures_for
 from core.clock import today_in_london
@@ -20,6 +21,8 @@ from core.database import db
 from core.forms import ConfirmForm
 from core.guard import me, object_view, page_view
 from people.models import Agency, District
+from pledges.queries import published_key_points
+from pledges.record_scope import MULTI_AGENCY
 
 
 def _ordered(model):
@@ -36,11 +39,22 @@ def dashboard():
         selection=selection,
         figures=current.figures,
         computed_at=current.computed_at,
-        charts=dashboard_charts(current),
+        charts=dashboard_charts(current, selection),
         districts=_ordered(District),
-        agencies=_ordered(Agency),
+        agencies=[(str(a.id), a.name) for a in _ordered(Agency)]
+        + [(MULTI_AGENCY_VALUE, MULTI_AGENCY)],
         teams=team_choices(selection),
+        key_points=published_key_points(),
     )
+
+
+@bp.get("/collation/records")
+@page_view(can_collate)
+def records():
+    """The signed-off records behind a figure of the dashboard, each linking to its record."""
+    wanted = records_wanted_from_args(request.args, current_user)
+    found = records_page(wanted, request.args.get("page", 1, type=int) or 1, today_in_london())
+    return render_template("collation/records.html", wanted=wanted, found=found)
 
 
 @bp.post("/collation/exports")

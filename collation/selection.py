@@ -9,6 +9,21 @@ from core.database import db
 from core.date_input import DateProblem, parse_date_parts, parts_of, typed_parts
 from core.ids import parse_id
 from people.models import Agency, District, Role, Team, User
+from pledges.queries import published_key_points
+from pledges.record_scope import MULTI_AGENCY
+
+# The dashboard's filters a figure of it may also choose (a district's bar, a key point's).
+DASHBOARD_FILTERS = ("district", "agency", "team", "key_point")
+# The agency filter's value for records of teams with no one agency (`AGENCY_ID` is null).
+MULTI_AGENCY_VALUE = "multi"
+
+
+@dataclass(frozen=True)
+class MultiAgency:
+    """What the agency filter holds when "Multi-agency" is chosen: named like an agency."""
+
+    id: str = MULTI_AGENCY_VALUE
+    name: str = MULTI_AGENCY
 
 
 def collation_district(user: User) -> District | bool | None:
@@ -28,7 +43,7 @@ class Selection:
     """Filters on signed-off content. `locked_district` is the district a district team is held to."""
 
     district: District | None = None
-    agency: Agency | None = None
+    agency: Agency | MultiAgency | None = None
     team: Team | None = None
     key_point_number: int | None = None
     signed_off_from: date | None = None
@@ -52,6 +67,16 @@ class Selection:
     @property
     def effective_district(self) -> District | None:
         return self.locked_district or self.district
+
+    @property
+    def is_multi_agency(self) -> bool:
+        """Only the records of multi-agency teams (no one agency) are chosen."""
+        return isinstance(self.agency, MultiAgency)
+
+    @property
+    def agency_value(self) -> str:
+        """The agency filter's value in the address ("3", "multi" or "")."""
+        return str(self.agency.id) if self.agency is not None else ""
 
     def filter_parts(
         self, name, *, key_point: str, signed_off: str, open_start: str, open_end: str
@@ -87,7 +112,7 @@ class Selection:
     def query_args(self) -> dict[str, str]:
         args = {
             "district": self.district.id if self.district and not self.locked_district else None,
-            "agency": self.agency.id if self.agency else None,
+            "agency": self.agency_value or None,
             "team": self.team.id if self.team else None,
             "key_point": self.key_point_number,
             "from": self.signed_off_from.isoformat() if self.signed_off_from else None,
@@ -105,6 +130,46 @@ def _get(model, raw: str | None, what: str, problems: list[str]):
     if found is None:
         problems.append(f"The {what} chosen was not found, so it was left out of the filter.")
     return found
+
+
+def _agency(raw: str | None, problems: list[str]) -> Agency | MultiAgency | None:
+    if raw == MULTI_AGENCY_VALUE:
+        return MultiAgency()
+    return _get(Agency, raw, "agency", problems)
+
+
+def _team(raw: str | None, locked: District | None, problems: list[str]) -> Team | None:
+    """The team chosen, if it is one the user may see (a district team's own district's)."""
+    team = _get(Team, raw, "team", problems)
+    if team is not None and locked is not None and team.district_id != locked.id:
+        problems.append(
+            "The team chosen is not in your district, so it was left out of the filter."
+        )
+        return None
+    return team
+
+
+def _key_point(raw: str, problems: list[str]) -> int | None:
+    """A key point of the published framework, by number."""
+    if not raw:
+        return None
+    number = parse_id(raw)
+    if number is None or number not in {n for n, _ in published_key_points()}:
+        problems.append(
+            "The key point chosen is not in the published framework, so it was left out of the filter."
+        )
+        return None
+    return number
+
+
+def _in_order(start: date | None, end: date | None, problems: list[str], typed: dict) -> bool:
+    """Whether the sign-off period runs forwards; a reversed one is named beside its dates."""
+    if start is None or end is None or start <= end:
+        return True
+    problem = DateProblem("Signed off to must be the same as or after signed off from")
+    typed["to"] = (typed["to"][0] if "to" in typed else parts_of(end), problem)
+    problems.append(f"{problem.message}, so the period was left out of the filter.")
+    return False
 
 
 def _date(args, key: str, label: str, problems: list[str], typed: dict) -> date | None:
@@ -135,19 +200,17 @@ def selection_from_args(args, user: User) -> Selection:
     problems: list[str] = []
     typed: dict = {}
     locked = collation_district(user) or None
-    number = args.get("key_point", "")
-    key_point = parse_id(number)
-    if key_point is not None and key_point > 99:
-        key_point = None
-    if number and key_point is None:
-        problems.append("The key point must be a number, so it was left out of the filter.")
+    start = _date(args, "from", "Signed off from", problems, typed)
+    end = _date(args, "to", "Signed off to", problems, typed)
+    if not _in_order(start, end, problems, typed):
+        start = end = None
     selection = Selection(
         district=_get(District, args.get("district"), "district", problems),
-        agency=_get(Agency, args.get("agency"), "agency", problems),
-        team=_get(Team, args.get("team"), "team", problems),
-        key_point_number=key_point,
-        signed_off_from=_date(args, "from", "Signed off from", problems, typed),
-        signed_off_to=_date(args, "to", "Signed off to", problems, typed),
+        agency=_agency(args.get("agency"), problems),
+        team=_team(args.get("team"), locked, problems),
+        key_point_number=_key_point(args.get("key_point", ""), problems),
+        signed_off_from=start,
+        signed_off_to=end,
         anonymise=args.get("anonymise") in ("1", "on", "yes", "true"),
         locked_district=locked,
     )

@@ -2,13 +2,15 @@
 
 Computing the figures scans every signed-off record, entry and piece of evidence in the
 selection: over a second for the county. So the queue worker computes them for the county,
-each district and each agency (`refresh_dashboard_summaries`), queued by the scheduler's
-reconcile every `SUMMARY_REFRESH_MINUTES`, and the dashboard reads them back with the time
-they were computed ("figures as of 09:41"). The figures are the same function's
-(`collation.queries.dashboard_figures`), so they answer exactly as a direct computation would
-at that time. A selection the summaries do not cover (a team, dates, a district and an agency
-together), or summaries older than `SUMMARY_MAX_AGE` (the worker has stopped), are computed
-directly, as before.
+each district and each agency, and each of those with each key point chosen
+(`refresh_dashboard_summaries`), queued by the scheduler's reconcile every
+`SUMMARY_REFRESH_MINUTES`, and the dashboard reads them back with the time they were computed
+("figures as of 09:41"). The figures are counted and put together by the same code as a direct
+computation (`collation.queries`), so they answer exactly as it would at that time; the key
+points' are counted in one grouped query per figure (`figures_per_key_point`), not one set of
+queries per key point. A selection the summaries do not cover (a team, dates, a district and an
+agency together), or summaries older than `SUMMARY_MAX_AGE` (the worker has stopped), are
+computed directly, as before.
 """
 
 from __future__ import annotations
@@ -19,17 +21,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from markupsafe import Markup
 
 from collation.charts import bar_chart_svg
 from collation.models import DashboardSummary
-from collation.queries import Figures, dashboard_figures
-from collation.selection import Selection
+from collation.queries import Figures, dashboard_figures, figures_per_key_point
+from collation.selection import DASHBOARD_FILTERS, MULTI_AGENCY_VALUE, MultiAgency, Selection
 from core import queue
 from core.clock import today_in_london, utcnow
 from core.database import db
 from people.models import Agency, District
+from pledges.queries import published_key_points
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,8 @@ SUMMARY_REFRESH_MINUTES = 5
 # Older than this, the summaries are not used: the worker or the scheduler is not running.
 SUMMARY_MAX_AGE = timedelta(minutes=30)
 COUNTY = "county"
+# A scope's summary with a key point chosen: "district:3|key_point:7".
+KEY_POINT = "|key_point:"
 TASK = "refresh_dashboard_summaries"
 
 
@@ -55,16 +60,22 @@ def scope_of(selection: Selection) -> str | None:
     if district is not None and agency is not None:
         return None
     if district is not None:
-        return f"district:{district.id}"
-    if agency is not None:
-        return f"agency:{agency.id}"
-    return COUNTY
+        scope = f"district:{district.id}"
+    elif agency is not None:
+        scope = f"agency:{agency.id}"  # "agency:multi" for the multi-agency teams
+    else:
+        scope = COUNTY
+    if selection.key_point_number:
+        scope += f"{KEY_POINT}{selection.key_point_number}"
+    return scope
 
 
 def _selection_for(scope: str) -> Selection:
     if scope == COUNTY:
         return Selection()
     kind, _, number = scope.partition(":")
+    if number == MULTI_AGENCY_VALUE:
+        return Selection(agency=MultiAgency())
     model = District if kind == "district" else Agency
     found = db.session.get(model, int(number))
     return Selection(district=found) if kind == "district" else Selection(agency=found)
@@ -73,14 +84,23 @@ def _selection_for(scope: str) -> Selection:
 def _scopes() -> list[str]:
     districts = db.session.scalars(sa.select(District.id).order_by(District.id))
     agencies = db.session.scalars(sa.select(Agency.id).order_by(Agency.id))
-    return [COUNTY, *(f"district:{n}" for n in districts), *(f"agency:{n}" for n in agencies)]
+    return [
+        COUNTY,
+        *(f"district:{n}" for n in districts),
+        *(f"agency:{n}" for n in agencies),
+        f"agency:{MULTI_AGENCY_VALUE}",
+    ]
 
 
 def _to_json(figures: Figures) -> dict:
     return dataclasses.asdict(figures)
 
 
-def _from_json(data: dict) -> Figures:
+def _from_json(data: dict) -> Figures | None:
+    """The figures stored, or None when they were stored in an older shape (before an upgrade:
+    they are computed directly until the next refresh)."""
+    if any(item.name not in data for item in dataclasses.fields(Figures)):
+        return None
     values = {}
     for item in dataclasses.fields(Figures):
         value = data[item.name]
@@ -88,26 +108,38 @@ def _from_json(data: dict) -> Figures:
     return Figures(**values)
 
 
+def _figures_of(scope: str, today: date, numbers: list[int]) -> dict[str, Figures]:
+    """A scope's figures, and each key point's within it (one grouped query per figure)."""
+    selection = _selection_for(scope)
+    per_point = figures_per_key_point(selection, today, numbers)
+    return {
+        scope: dashboard_figures(selection, today),
+        **{f"{scope}{KEY_POINT}{number}": figures for number, figures in per_point.items()},
+    }
+
+
 def refresh_dashboard_summaries(today: date | None = None) -> int:
-    """Compute the figures of every scope again and store them; returns how many scopes."""
+    """Compute the figures of every scope (the county, each district and agency, and each of
+    those with each key point of the published framework chosen) again and store them; returns
+    how many summaries were stored."""
     today = today or today_in_london()
     computed_at = utcnow()
     existing = {row.scope: row for row in db.session.scalars(sa.select(DashboardSummary))}
-    scopes = _scopes()
-    for scope in scopes:
-        figures = _to_json(dashboard_figures(_selection_for(scope), today))
-        row = existing.pop(scope, None)
-        if row is None:
-            db.session.add(
-                DashboardSummary(scope=scope, figures=figures, as_of=today, computed_at=computed_at)
-            )
-        else:
-            row.figures, row.as_of, row.computed_at = figures, today, computed_at
-    for gone in existing.values():  # a district or agency removed since
+    numbers = [number for number, _ in published_key_points()]
+    stored = 0
+    for base in _scopes():
+        for scope, figures in _figures_of(base, today, numbers).items():
+            row = existing.pop(scope, None)
+            if row is None:
+                row = DashboardSummary(scope=scope)
+                db.session.add(row)
+            row.figures, row.as_of, row.computed_at = _to_json(figures), today, computed_at
+            stored += 1
+    for gone in existing.values():  # a district, agency or key point removed since
         db.session.delete(gone)
     db.session.flush()
-    log.info("dashboard summaries refreshed: %s scopes", len(scopes))
-    return len(scopes)
+    log.info("dashboard summaries refreshed: %s", stored)
+    return stored
 
 
 # Summaries already read, by scope and time computed: a county's figures are 100 KB of JSON,
@@ -135,17 +167,11 @@ def figures_for(selection: Selection, today: date) -> DashboardFigures:
             sa.select(DashboardSummary.figures).where(DashboardSummary.id == row.id)
         )
         figures = _from_json(data)
+        if figures is None:
+            return DashboardFigures(dashboard_figures(selection, today), computed_at=None)
         if len(_read) >= _READ_KEPT:
             _read.clear()
         _read[(scope, row.computed_at)] = figures
-    if selection.key_point_number:
-        prefix = f"{selection.key_point_number}) "
-        figures = dataclasses.replace(
-            figures,
-            pledges_by_key_point=[
-                item for item in figures.pledges_by_key_point if item[0].startswith(prefix)
-            ],
-        )
     return DashboardFigures(figures, computed_at=row.computed_at, scope=scope)
 
 
@@ -155,31 +181,58 @@ _drawn: dict[tuple, Markup] = {}
 _DRAWN_KEPT = 64
 
 
-def dashboard_charts(current: DashboardFigures) -> Markup:
-    """The dashboard's charts, each with its data as a table."""
-    key = (current.scope, current.computed_at, tuple(current.figures.pledges_by_key_point))
+# Each chart: its name, title, the figure it draws, the records list's argument for its items
+# (None: not listed), what a list of it holds, and what is said under it.
+CHARTS = (
+    ("status", "Records by status", "by_status", "status", "records",
+     "Records not yet signed off are counted but not listed: until sign-off they are private "
+     "to their owners and their managers."),
+    ("districts", "Signed-off records by district", "by_district", "district", "records", ""),
+    ("agencies", "Signed-off records by agency", "by_agency", "agency", "records", ""),
+    ("teams", "Signed-off team records by team", "by_team", "team", "records", ""),
+    ("key-points", "Pledges per key point", "pledges_by_key_point", "key_point", "records", ""),
+    ("support", "Signed-off reviews by how they are evidenced", "review_support", "support",
+     "reviews", ""),
+    ("sources", "Pieces of evidence by source", "evidence_by_source", None, "",
+     "Pieces of evidence are counted here, several to a review: the reviews they support are "
+     "listed from the chart above."),
+    ("judgements", "Judgements of change", "judgements", "judgement", "pledges", ""),
+)  # fmt: skip
+
+
+def records_link(selection: Selection, **chosen) -> str:
+    """The records list behind a figure: the dashboard's filters, and the figure's own. Where
+    the figure's own is one of the dashboard's filters too (a district's bar), `by` names it, so
+    that the list's way back leaves it out and returns to the dashboard as it was."""
+    args = selection.query_args()
+    added = [key for key in chosen if key in DASHBOARD_FILTERS and key not in args]
+    by = {"by": added[0]} if added else {}
+    return url_for("collation.records", **{**args, **chosen, **by})
+
+
+def _rows(selection: Selection, figures: Figures, figure: str, argument: str | None):
+    items = getattr(figures, figure)
+    keys = figures.keys.get(figure) or [None] * len(items)
+    return [
+        (label, value, records_link(selection, **{argument: key}) if argument and key and value
+         else None)
+        for (label, value), key in zip(items, keys, strict=True)
+    ]  # fmt: skip
+
+
+def dashboard_charts(current: DashboardFigures, selection: Selection) -> Markup:
+    """The dashboard's charts, each with its data as a table whose rows link to the records
+    behind them."""
+    key = (current.scope, current.computed_at, tuple(sorted(selection.query_args().items())))
     if current.computed_at is not None and key in _drawn:
         return _drawn[key]
-    figures = current.figures
-    charts = [
-        ("status", "Records by status", figures.by_status),
-        ("districts", "Signed-off records by district", figures.by_district),
-        ("agencies", "Signed-off records by agency", figures.by_agency),
-        ("teams", "Signed-off team records by team", figures.by_team),
-        ("key-points", "Pledges per key point", figures.pledges_by_key_point),
-        ("support", "Signed-off reviews by how they are evidenced", figures.review_support),
-        ("sources", "Pieces of evidence by source", figures.evidence_by_source),
-        ("judgements", "Judgements of change", figures.judgements),
-    ]
-    drawn = Markup(
-        render_template(
-            "collation/_charts.html",
-            charts=[
-                (name, title, items, bar_chart_svg(f"chart-{name}", title, items))
-                for name, title, items in charts
-            ],
-        )
-    )
+    charts = []
+    for name, title, figure, argument, noun, note in CHARTS:
+        items = getattr(current.figures, figure)
+        rows = _rows(selection, current.figures, figure, argument)
+        svg = bar_chart_svg(f"chart-{name}", title, items)
+        charts.append((name, title, rows, svg, noun, note))
+    drawn = Markup(render_template("collation/_charts.html", charts=charts))
     if current.computed_at is not None:
         if len(_drawn) >= _DRAWN_KEPT:
             _drawn.clear()

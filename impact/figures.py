@@ -25,10 +25,8 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from core.small_numbers import SMALLEST_SHOWN, is_small, shown_count
 from pledges.models import ChangeJudgement
-
-SMALL = 5  # counts below this (and above zero) are suppressed in the anonymised view
-ONE_MONTH = relativedelta(months=1)
 
 
 @dataclass(frozen=True)
@@ -38,11 +36,10 @@ class RecordFacts:
     record_id: int
     district: str
     agency: str
-    cycle: int = 1
-    pledges: int = 0
     first_submitted_on: date | None = None  # stage 1, first time
     signed_off_on: date | None = None  # stage 1, now (None once reopened, until signed again)
     first_signed_off_on: date | None = None  # stage 1, first time
+    pledges: int = 0  # counted once stage 1 is signed off
     review_due_on: date | None = None
     review_submitted_on: date | None = None  # the review, first time
     review_signed_off_on: date | None = None
@@ -137,6 +134,9 @@ def total_activity(lines: list[Activity]) -> Activity:
     )
 
 
+ONE_MONTH = relativedelta(months=1)
+
+
 def signed_off_within_a_month(records: Iterable[RecordFacts], today: date) -> Share:
     """Of records submitted for sign-off whose month has run (or that are signed off already),
     how many were signed off within a calendar month of their first submission."""
@@ -211,19 +211,39 @@ def changes_by_key_point(counts: Iterable[JudgementCount]) -> list[ChangeLine]:
     ]
 
 
-def shown(count: int, *, anonymised: bool) -> str:
-    """A count as the report shows it: 1 to 4 suppressed in the anonymised view."""
-    if anonymised and 0 < count < SMALL:
-        return "fewer than 5"
-    return str(count)
-
-
 def shown_share(share: Share, *, anonymised: bool) -> str:
     """A share in words; none of fewer than five in the anonymised view."""
     if share.out_of == 0:
         return "none yet"
-    if anonymised and share.out_of < SMALL:
+    if anonymised and share.out_of < SMALLEST_SHOWN:
         return "not shown: fewer than 5 in all"
-    if anonymised and 0 < share.count < SMALL:  # the percentage would give the count away
-        return f"fewer than 5 of {share.out_of}"
-    return f"{share.percent}% ({share.count} of {share.out_of})"
+    if anonymised and is_small(share.count):  # the percentage would give the count away
+        return f"fewer than 5 of {share.out_of:,}"
+    return f"{share.percent}% ({share.count:,} of {share.out_of:,})"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How the report's figures read, on its page and in its PDF alike."""
+
+    anonymised: bool
+
+    def count(self, count: int) -> str:
+        return shown_count(count, anonymised=self.anonymised)
+
+    def share(self, share: Share) -> str:
+        return shown_share(share, anonymised=self.anonymised)
+
+    def how_much(self, total: Activity) -> str:
+        """The totals in a sentence: "2 signed-off records, with 3 pledges; 1 six-month review
+        signed off." """
+
+        def counted(count: int, noun: str) -> str:
+            shown = self.count(count)  # "fewer than 5" takes the plural, as 0 does
+            return f"{shown} {noun}{'' if shown == '1' else 's'}"
+
+        return (
+            f"{counted(total.records, 'signed-off record')}, with "
+            f"{counted(total.pledges, 'pledge')}; "
+            f"{counted(total.reviews, 'six-month review')} signed off."
+        )

@@ -92,7 +92,6 @@ def record_facts(district_id: int | None = None) -> list[RecordFacts]:
             Record.id,
             DISTRICT_ID,
             AGENCY_ID,
-            Record.cycle,
             sa.func.coalesce(pledges.c.n, 0),
             events.c.first_submitted,
             earlier.c.first,
@@ -111,14 +110,13 @@ def record_facts(district_id: int | None = None) -> list[RecordFacts]:
     districts, agencies = _names(District), _names(Agency)
     facts = []
     for row in db.session.execute(query.order_by(Record.id)):
-        (record_id, district, agency, cycle, pledge_count, first_submitted, first_signed,
+        (record_id, district, agency, pledge_count, first_submitted, first_signed,
          signed_off, due, review_submitted, completed) = row  # fmt: skip
         facts.append(
             RecordFacts(
                 record_id=record_id,
                 district=districts.get(district, NO_DISTRICT),
                 agency=agencies.get(agency, MULTI_AGENCY),
-                cycle=cycle,
                 pledges=pledge_count if signed_off is not None else 0,
                 first_submitted_on=_day(first_submitted),
                 first_signed_off_on=_day(first_signed or signed_off),

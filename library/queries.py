@@ -101,6 +101,56 @@ class LibraryItem:
     shared_by: str
     signed_off_on: date | None
     is_featured: bool
+    agency_id: int | None = None
+    district_id: int | None = None
+    featured_on: date | None = None
+
+
+def shared_entry_columns() -> tuple:
+    """What a shared entry is shown from (`shared_entries`), on a query from `Entry` joined to
+    its `Record`, the record's owner or team (`with_owner`), its `KeyPoint` and `FeaturedEntry`
+    (outer joins: either may be missing)."""
+    return (
+        Entry.id,
+        Entry.record_id,
+        Entry.finding_title,
+        Entry.good_practice,
+        Entry.pledge,
+        KeyPoint.number,
+        KeyPoint.title,
+        Record.sharing,
+        Record.signed_off_at,
+        OWNER.name,
+        TEAM.name,
+        DISTRICT_ID,
+        AGENCY_ID,
+        FeaturedEntry.featured_at,
+    )
+
+
+def shared_entries(rows) -> list[LibraryItem]:
+    """Rows of `shared_entry_columns` as the library shows them: named with the owner's or the
+    team's name only when the owners chose so, else by agency and district alone."""
+    agencies, districts = _names(Agency), _names(District)
+    return [
+        LibraryItem(
+            entry_id=entry_id,
+            record_id=record_id,
+            title=f"{number}) {point}" if number is not None else finding,
+            good_practice=good_practice,
+            pledge=pledge,
+            agency=agencies.get(agency_id, MULTI_AGENCY),
+            district=districts.get(district_id, NO_DISTRICT),
+            shared_by=(team or owner or "") if sharing is Sharing.NAMED else "",
+            signed_off_on=_london_date(signed_off_at),
+            is_featured=featured_at is not None,
+            agency_id=agency_id,
+            district_id=district_id,
+            featured_on=_london_date(featured_at),
+        )
+        for (entry_id, record_id, finding, good_practice, pledge, number, point, sharing,
+             signed_off_at, owner, team, district_id, agency_id, featured_at) in rows
+    ]  # fmt: skip
 
 
 def _library_query(filters: LibraryFilters, *columns, featured: bool | None = None):
@@ -110,12 +160,13 @@ def _library_query(filters: LibraryFilters, *columns, featured: bool | None = No
             sa.select(*columns).select_from(Record).join(Entry, Entry.record_id == Record.id)
         )
         .outerjoin(KeyPoint, Entry.key_point_id == KeyPoint.id)
+        .outerjoin(FeaturedEntry, FeaturedEntry.entry_id == Entry.id)
         .where(in_library(), matching_entries(filters.words))
     )
-    if featured:
-        query = query.join(FeaturedEntry, FeaturedEntry.entry_id == Entry.id)
-    elif featured is not None:
-        query = query.where(~sa.exists().where(FeaturedEntry.entry_id == Entry.id))
+    if featured is not None:
+        query = query.where(
+            FeaturedEntry.entry_id.is_not(None) if featured else FeaturedEntry.entry_id.is_(None)
+        )
     if filters.key_point_number is not None:
         query = query.where(KeyPoint.number == filters.key_point_number)
     # The owner's agency or district, or else the team's (AGENCY_ID, DISTRICT_ID), said as an OR:
@@ -154,21 +205,6 @@ class LibraryPage(Page):
         return self.more or super().has_next
 
 
-COLUMNS = (
-    Entry.id,
-    Entry.record_id,
-    Entry.finding_title,
-    Entry.good_practice,
-    Entry.pledge,
-    KeyPoint.number,
-    KeyPoint.title,
-    Record.sharing,
-    Record.signed_off_at,
-    OWNER.name,
-    TEAM.name,
-    DISTRICT_ID,
-    AGENCY_ID,
-)
 NEWEST_FIRST = (Record.signed_off_at.desc(), Record.id.desc(), Entry.position)
 
 
@@ -204,35 +240,19 @@ def library_page(filters: LibraryFilters, page: int = 1) -> LibraryPage:
         page = page_in_range(page, total, PAGE_SIZE)
     start = (page - 1) * PAGE_SIZE
     from_featured = max(0, min(PAGE_SIZE, featured - start))
-    columns = (*COLUMNS, FeaturedEntry.featured_at)
     rows = db.session.execute(
-        _library_query(filters, *columns, featured=True)
+        _library_query(filters, *shared_entry_columns(), featured=True)
         .order_by(FeaturedEntry.featured_at.desc(), *NEWEST_FIRST)
         .limit(from_featured)
         .offset(start)
     ).all()
     rows += db.session.execute(
-        _library_query(filters, *COLUMNS, sa.null(), featured=False)
+        _library_query(filters, *shared_entry_columns(), featured=False)
         .order_by(*NEWEST_FIRST)
         .limit(PAGE_SIZE - from_featured)
         .offset(max(0, start - featured))
     ).all()
-    agencies, districts = _names(Agency), _names(District)
-    items = [
-        LibraryItem(
-            entry_id=row[0],
-            record_id=row[1],
-            title=f"{row[5]}) {row[6]}" if row[5] is not None else row[2],
-            good_practice=row[3],
-            pledge=row[4],
-            agency=agencies.get(row[12], MULTI_AGENCY),
-            district=districts.get(row[11], NO_DISTRICT),
-            shared_by=(row[10] or row[9] or "") if row[7] is Sharing.NAMED else "",
-            signed_off_on=_london_date(row[8]),
-            is_featured=row[13] is not None,
-        )
-        for row in rows
-    ]
+    items = shared_entries(rows)
     return LibraryPage(items=items, total=total, number=page, size=PAGE_SIZE, more=more)
 
 

@@ -14,6 +14,7 @@ from pledges.models import (
     EntryAddendum,
     Evidence,
     FrameworkArea,
+    FrameworkVersion,
     KeyPoint,
     Record,
     RecordEvent,
@@ -174,3 +175,21 @@ def my_records_overview(user: User) -> MyRecordsOverview:
         own_records=own,
         teams=[TeamRecordLine(team=team, record=team_records.get(team.id)) for team in teams],
     )
+
+
+def published_key_points() -> list[tuple[int, str]]:
+    """The numbers and titles of the published (current) framework's key points, in order.
+
+    Key points are counted and filtered by number, which every version of the framework shares.
+    """
+    current_areas = (
+        sa.select(FrameworkArea.id)
+        .join(FrameworkVersion, FrameworkVersion.id == FrameworkArea.framework_version_id)
+        .where(FrameworkVersion.is_current)
+    )
+    found = db.session.execute(
+        sa.select(KeyPoint.number, KeyPoint.title)
+        .where(KeyPoint.area_id.in_(current_areas))
+        .order_by(KeyPoint.number)
+    )
+    return [(number, title) for number, title in found]

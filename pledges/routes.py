@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core.auth import csrf
 from core.clock import today_in_london
 from core.database import db
+from core.downloads import pdf_download
 from core.errors import ActionRefused, AlreadyDone
 from core.forms import ConfirmForm
 from core.guard import carry_out, me, object_view, signed_in_view
@@ -406,7 +407,7 @@ def record_pdf_download(record):
 
     filename = f"pledges-{record.name}-cycle-{record.cycle}.pdf".replace(" ", "-").lower()
     include_review = can_see_review(current_user, record)
-    return _pdf_response(record_pdf(record, include_review=include_review), filename)
+    return pdf_download(record_pdf(record, include_review=include_review), filename)
 
 
 @bp.get("/frameworks/<id:version_id>/blank-tool.pdf")
@@ -416,16 +417,4 @@ def blank_tool_download(framework):
     from pledges.pdf import blank_tool_pdf  # ReportLab: imported by this download only
 
     filename = f"blank-tool-{framework.key}-{framework.version}.pdf".replace(" ", "-").lower()
-    return _pdf_response(blank_tool_pdf(framework), filename)
-
-
-def _pdf_response(data: bytes, filename: str) -> Response:
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{_safe_filename(filename)}"'},
-    )
-
-
-def _safe_filename(name: str) -> str:
-    return "".join(c for c in name if c.isascii() and (c.isalnum() or c in "-_.")) or "record.pdf"
+    return pdf_download(blank_tool_pdf(framework), filename)

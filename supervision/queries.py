@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from core.database import db
 from people.models import Team, TeamMembership, User
@@ -66,6 +66,19 @@ class SuperviseeLine:
 
 
 @dataclass
+class WaitingForManager:
+    """What awaits a manager's sign-off, and their supervisees' reviews that are overdue."""
+
+    records: list[Record]
+    reviews: list[Record]
+    overdue_reviews: list[Record]
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.records or self.reviews or self.overdue_reviews)
+
+
+@dataclass
 class ManagerOverview:
     lines: list[SuperviseeLine]
     acting_lines: list[SuperviseeLine]
@@ -78,10 +91,11 @@ class ManagerOverview:
     def returned(self) -> int:
         return sum(1 for line in self.lines if line.is_returned)
 
+    def waiting(self, today: date) -> WaitingForManager:
+        return waiting_in([line.record for line in self.lines if line.record], today)
 
-def _latest_records(
-    *, owner_ids=(), team_ids=(), only_submitted: bool = False
-) -> tuple[dict[int, Record], dict[int, Record]]:
+
+def _latest_records(*, owner_ids=(), team_ids=()) -> tuple[dict[int, Record], dict[int, Record]]:
     """Each owner's and team's latest record (highest cycle), chosen in SQL: earlier cycles
     are never loaded. Records awaiting sign-off come with their entries (and the entries'
     evidence, which says whether a review entry is complete), to count what awaits a decision."""
@@ -100,10 +114,6 @@ def _latest_records(
         .over(partition_by=(Record.owner_id, Record.team_id), order_by=Record.cycle.desc())
         .label("latest"),
     ).where(sa.or_(*conditions))
-    if only_submitted:
-        # A record awaiting sign-off is always its owner's latest: a new cycle starts only
-        # from a completed record.
-        candidates = candidates.where(Record.state.in_([s for s in RecordState if s.is_submitted]))
     latest = candidates.subquery()
     records = db.session.scalars(
         sa.select(Record).join(latest, latest.c.id == Record.id).where(latest.c.latest == 1)
@@ -127,62 +137,75 @@ def _load_entries_of(records: list[Record]) -> None:
         ).all()
 
 
-def _lines_for(
-    people: list[User], teams: list[Team], *, only_submitted: bool = False
-) -> list[SuperviseeLine]:
+def _lines_for(people: list[User], teams: list[Team]) -> list[SuperviseeLine]:
     by_owner, by_team = _latest_records(
-        owner_ids=[p.id for p in people],
-        team_ids=[t.id for t in teams],
-        only_submitted=only_submitted,
+        owner_ids=[p.id for p in people], team_ids=[t.id for t in teams]
     )
     lines = [SuperviseeLine(person=p, team=None, record=by_owner.get(p.id)) for p in people]
     lines += [SuperviseeLine(person=None, team=t, record=by_team.get(t.id)) for t in teams]
     return sorted(lines, key=lambda line: line.sort_key)
 
 
-def _acting_lines(reports: list[User]) -> list[SuperviseeLine]:
-    """Records awaiting sign-off by these managers, each report's in name order, in one query
-    for them all (it was one query a report: 59 for a manager of 59)."""
-    manager_of: dict[tuple[str, int], tuple[int, User]] = {}
-    people: list[User] = []
-    teams: list[Team] = []
-    for order, report in enumerate(reports):
-        for person in report.supervisees:
-            manager_of[("person", person.id)] = (order, report)
-            people.append(person)
-        for team in report.managed_teams:
-            manager_of[("team", team.id)] = (order, report)
-            teams.append(team)
-    acting = []
-    for line in _lines_for(people, teams, only_submitted=True):
-        if line.needs_action:
-            key = ("team", line.team.id) if line.team else ("person", line.person.id)
-            order, line.acting_for = manager_of[key]
-            acting.append((order, line))
-    acting.sort(key=lambda pair: (pair[0], pair[1].name.lower()))
-    return [line for _, line in acting]
+def _acting_lines(manager: User) -> list[SuperviseeLine]:
+    """Records awaiting sign-off by the manager's direct reports (their supervisees' and their
+    teams'), each report's in name order, in one query however many reports. A record awaiting
+    sign-off is always its owner's latest, so no cycle needs choosing."""
+    report = aliased(User)
+    reports = sa.select(User.id).where(
+        User.line_manager_id == manager.id, User.is_active_account.is_(True)
+    )
+    rows = db.session.execute(
+        sa.select(Record, report)
+        .outerjoin(User, User.id == Record.owner_id)
+        .outerjoin(Team, Team.id == Record.team_id)
+        .join(report, sa.or_(report.id == User.line_manager_id, report.id == Team.manager_id))
+        .where(report.id.in_(reports))
+        # From the reports' people and teams (indexes on owner and team), not from every
+        # record awaiting sign-off in the county.
+        .where(
+            sa.or_(
+                Record.owner_id.in_(sa.select(User.id).where(User.line_manager_id.in_(reports))),
+                Record.team_id.in_(sa.select(Team.id).where(Team.manager_id.in_(reports))),
+            )
+        )
+        .where(Record.state.in_([state for state in RecordState if state.is_submitted]))
+        .options(contains_eager(Record.owner), contains_eager(Record.team))
+    ).all()
+    _load_entries_of([record for record, _ in rows])
+    lines = [
+        SuperviseeLine(person=record.owner, team=record.team, record=record, acting_for=acting_for)
+        for record, acting_for in rows
+    ]
+    return sorted(
+        lines, key=lambda line: (line.acting_for.name, line.acting_for.id, line.name.lower())
+    )
 
 
 def manager_overview(manager: User) -> ManagerOverview:
     """A manager's supervisees and teams, most urgent first, and what their managers await.
 
     The second list is what the manager may act on when one of their own managers is absent:
-    records awaiting sign-off by the manager's direct reports.
+    records awaiting sign-off by the manager's direct reports. Four queries, and two more for
+    the entries of records awaiting sign-off.
     """
     supervisees = db.session.scalars(
         sa.select(User)
         .where(User.line_manager_id == manager.id, User.is_active_account.is_(True))
-        .options(selectinload(User.supervisees), selectinload(User.managed_teams))
         .order_by(User.name)
     ).all()
+    # A team the manager belongs to is theirs to sign off only through their own line manager.
     teams = db.session.scalars(
         sa.select(Team)
         .where(Team.manager_id == manager.id)
-        .options(selectinload(Team.memberships).selectinload(TeamMembership.user))
+        .where(
+            ~sa.exists().where(
+                TeamMembership.team_id == Team.id, TeamMembership.user_id == manager.id
+            )
+        )
         .order_by(Team.name)
     ).all()
-    lines = _lines_for(list(supervisees), [t for t in teams if not t.has_member(manager)])
-    return ManagerOverview(lines=lines, acting_lines=_acting_lines(list(supervisees)))
+    lines = _lines_for(list(supervisees), list(teams))
+    return ManagerOverview(lines=lines, acting_lines=_acting_lines(manager))
 
 
 def load_session(session_id: int) -> SupervisionSession | None:
@@ -273,52 +296,36 @@ def load_session_record(
     return (session, record) if record is not None else None
 
 
-@dataclass
-class WaitingForManager:
-    """What awaits a manager's sign-off, and their supervisees' reviews that are overdue."""
-
-    records: list[Record]
-    reviews: list[Record]
-    overdue_reviews: list[Record]
-
-    @property
-    def anything(self) -> bool:
-        return bool(self.records or self.reviews or self.overdue_reviews)
-
-
-def waiting_for_manager(manager: User, today: date) -> WaitingForManager:
-    """Records and reviews awaiting `manager`'s sign-off and their supervisees' overdue reviews,
-    in one query however many supervisees (the same people and teams as the overview)."""
-    managed_teams = (
-        sa.select(Team.id)
-        .where(Team.manager_id == manager.id)
-        .where(
-            ~sa.exists().where(
-                TeamMembership.team_id == Team.id, TeamMembership.user_id == manager.id
-            )
-        )
-    )
-    supervisees = sa.select(User.id).where(
-        User.line_manager_id == manager.id, User.is_active_account.is_(True)
-    )
+def waiting_in(records: list[Record], today: date) -> WaitingForManager:
+    """Of these records (each supervisee's and team's latest), those awaiting sign-off and the
+    reviews overdue. Records awaiting anything are always their owner's latest: a new cycle
+    starts only from a completed record."""
     overdue_by = today - timedelta(days=OVERDUE_AFTER_DAYS)
     waiting_review = (RecordState.SIGNED_OFF, RecordState.REVIEW_OPEN, RecordState.REVIEW_RETURNED)
-    records = db.session.scalars(
-        sa.select(Record)
-        .where(sa.or_(Record.owner_id.in_(supervisees), Record.team_id.in_(managed_teams)))
-        .where(
-            sa.or_(
-                Record.state.in_([RecordState.SUBMITTED, RecordState.REVIEW_SUBMITTED]),
-                sa.and_(Record.state.in_(waiting_review), Record.review_due_on <= overdue_by),
-            )
+
+    def submitted(state):
+        return sorted(
+            (r for r in records if r.state is state),
+            key=lambda r: (r.submitted_at, r.review_due_on or date.max, r.name, r.id),
         )
-        .order_by(Record.submitted_at, Record.review_due_on, Record.name, Record.id)
-    ).all()
+
     return WaitingForManager(
-        records=[r for r in records if r.state is RecordState.SUBMITTED],
-        reviews=[r for r in records if r.state is RecordState.REVIEW_SUBMITTED],
+        records=submitted(RecordState.SUBMITTED),
+        reviews=submitted(RecordState.REVIEW_SUBMITTED),
         overdue_reviews=sorted(
-            (r for r in records if r.state in waiting_review),
+            (
+                r
+                for r in records
+                if r.state in waiting_review
+                and r.review_due_on is not None
+                and r.review_due_on <= overdue_by
+            ),
             key=lambda r: (r.review_due_on, r.name.lower()),
         ),
     )
+
+
+def waiting_for_manager(manager: User, today: date) -> WaitingForManager:
+    """Records and reviews awaiting `manager`'s sign-off and their supervisees' overdue reviews:
+    the same people and teams as the overview, read from it."""
+    return manager_overview(manager).waiting(today)

@@ -43,7 +43,6 @@ from supervision.queries import (
     load_session_record,
     manager_overview,
     sessions_for,
-    waiting_for_manager,
 )
 from supervision.session_view import session_view
 
@@ -52,10 +51,11 @@ from supervision.session_view import session_view
 @signed_in_view
 def overview():
     today = today_in_london()
+    overview = manager_overview(me())
     return render_template(
         "supervision/overview.html",
-        overview=manager_overview(me()),
-        waiting=waiting_for_manager(me(), today),
+        overview=overview,
+        waiting=overview.waiting(today),
         today=today,
     )
 

@@ -13,7 +13,8 @@ MAY_IMPORT = {
     "pledges": {"core", "people", "pledges.review"},
     "pledges.review": {"core", "people", "pledges"},
     "supervision": {"core", "people", "pledges", "pledges.review"},
-    "collation": {"core", "people", "pledges", "pledges.review"},
+    # The collated PDF opens with the library's featured entries and the impact report.
+    "collation": {"core", "people", "pledges", "pledges.review", "library", "impact"},
     "admin": {"core", "people", "pledges", "pledges.review"},
     "library": {"core", "people", "pledges", "pledges.review"},
     "impact": {"core", "people", "pledges", "pledges.review"},

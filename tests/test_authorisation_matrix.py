@@ -7,6 +7,7 @@ team, an administrator, and someone signed out.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -37,6 +38,7 @@ MATRIX = {
     "session":       [200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 302],
     "new_session":   [403, 403, 403, 200, 403, 200, 403, 403, 403, 403, 302],
     "dashboard":     [403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 302],
+    "records_list":  [403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 302],
     "export":        [403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 302],
     "my_records":    [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302],
     "profile":       [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302],
@@ -105,6 +107,7 @@ def world(make_user, make_team, make_record):
         "session": f"/supervision/sessions/{session.id}",
         "new_session": f"/supervision/sessions/new?person={owner.id}",
         "dashboard": "/collation",
+        "records_list": "/collation/records",
         "export": f"/collation/exports/{job.id}",
         "my_records": "/records",
         "profile": "/profile",
@@ -147,7 +150,7 @@ def test_supervision_notes_reach_only_the_supervisor_and_supervisee(client, auth
         auth.login(people[who])
         html = client.get(urls["session"]).get_data(as_text=True)
         assert ("Private notes" in html) == (who in ("owner", "manager")), who
-        for page in ("record", "dashboard", "library", "impact"):
+        for page in ("record", "dashboard", "records_list", "library", "impact"):
             assert "Private notes" not in client.get(urls[page]).get_data(as_text=True), (who, page)
 
 
@@ -168,3 +171,19 @@ def test_the_district_and_training_teams_read_no_review_until_it_is_signed_off(c
         assert ("History" in page) is writer, who  # the drafts before sign-off are in it
         assert "A pledge" in page, who
         assert "A pledge" in text, who
+
+
+def test_the_records_behind_the_figures_are_those_the_reader_may_read(client, auth, world):
+    """The signed-off record is listed to its district's team and the training team, and opens
+    for them; the other district's team lists nothing; the draft is listed to nobody."""
+    people, urls = world
+    for who, listed in (("district_in", True), ("training", True), ("district_out", False)):
+        auth.login(people[who])
+        for query in ("", "?status=review_open", "?key_point=1", "?status=draft"):
+            html = client.get(urls["records_list"] + query).get_data(as_text=True)
+            opened = re.findall(r'href="(/records/\d+)"', html)
+            expected = [urls["record"]] if listed and "draft" not in query else []
+            assert opened == expected, (who, query)
+            assert urls["team_record"] not in opened
+            for address in opened:
+                assert client.get(address).status_code == 200

@@ -131,12 +131,15 @@ def test_filters_live_in_the_url_and_bad_ones_are_explained(client, auth, county
     )
     assert "The district chosen was not found" in html
     assert "Signed off from was not a real date" in html
-    assert "The key point must be a number" in html
+    assert "The key point chosen is not in the published framework" in html
     # "²" passes str.isdigit() but not int(): Hypothesis found it made a 500.
-    for odd in ("²", "100", "0"):
+    # "15" is not one of the fourteen: it was accepted silently (issue 17).
+    for odd in ("²", "100", "0", "15"):
         response = client.get("/collation", query_string={"key_point": odd})
         assert response.status_code == 200
-        assert "The key point must be a number" in response.get_data(as_text=True)
+        assert "The key point chosen is not in the published framework" in response.get_data(
+            as_text=True
+        )
 
 
 def test_only_signed_off_content_leaves_the_app(client, auth, county):

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from collation.models import DashboardSummary
 from collation.queries import dashboard_figures
-from collation.selection import Selection
+from collation.selection import MultiAgency, Selection
 from collation.summaries import (
     SUMMARY_MAX_AGE,
     figures_for,
@@ -20,7 +20,7 @@ from collation.summaries import (
 from core.clock import today_in_london, utcnow
 from core.database import db
 from people.models import Agency, District, Team
-from tests.collation import test_collation
+from tests.collation import test_collation, test_record_list
 
 county = test_collation.county  # the fixture: two districts, three records, a complete review
 
@@ -33,16 +33,20 @@ def _selections() -> list[Selection]:
         *(Selection(district=d) for d in districts),
         *(Selection(locked_district=d) for d in districts),
         *(Selection(agency=a) for a in agencies),
-        *(Selection(key_point_number=n) for n in (1, 2, 5)),
+        Selection(agency=MultiAgency()),
+        *(Selection(key_point_number=n) for n in (1, 2, 5, 14)),
         *(Selection(district=d, key_point_number=2) for d in districts),
+        *(Selection(locked_district=d, key_point_number=1) for d in districts),
+        *(Selection(agency=a, key_point_number=n) for a in agencies for n in (1, 2)),
+        Selection(agency=MultiAgency(), key_point_number=1),
     ]
 
 
 def test_the_summaries_answer_as_a_direct_computation_does(county):
     today = today_in_london()
-    assert (
-        refresh_dashboard_summaries(today) == 1 + 2 + 2
-    )  # the county, two districts, two agencies
+    # the county, two districts, two agencies, and the multi-agency teams; each alone and with
+    # each of the fourteen key points chosen
+    assert refresh_dashboard_summaries(today) == (1 + 2 + 2 + 1) * (1 + 14)
     db.session.commit()
     for selection in _selections():
         summarised = figures_for(selection, today)
@@ -65,6 +69,7 @@ def test_selections_the_summaries_do_not_cover_are_computed_directly(county):
         Selection(team=team),
         Selection(district=district, agency=agency),
         Selection(signed_off_from=today - timedelta(days=400)),
+        Selection(team=team, key_point_number=2),
     ):
         direct = figures_for(selection, today)
         assert direct.computed_at is None
@@ -106,7 +111,7 @@ def test_the_reconcile_queues_a_refresh_when_the_summaries_are_due(county):
     assert db.session.scalar(sa.select(sa.func.max(DashboardSummary.computed_at))) == computed
     queue_summary_refresh(utcnow() + timedelta(minutes=6))
     db.session.expire_all()
-    assert db.session.scalar(sa.select(sa.func.count(DashboardSummary.id))) == 5
+    assert db.session.scalar(sa.select(sa.func.count(DashboardSummary.id))) == 6 * 15
 
 
 def test_the_dashboard_says_how_current_its_figures_are(client, auth, county):
@@ -138,3 +143,59 @@ def test_the_team_filter_lists_the_teams_of_the_district_chosen(client, auth, co
     assert teams_offered(f"/collation?team={tiny.id}")[0] == ["Tiny team"]  # the one chosen
     auth.login(county["north_team"])
     assert teams_offered("/collation")[0] == ["Northern team"]
+
+
+# A county known by hand (tests/collation/test_record_list.py): judgements, a multi-agency team,
+# pledges on two key points with different evidence on each.
+known = test_record_list.county
+
+
+def test_each_key_points_summary_answers_as_a_direct_computation_does(known):
+    today = today_in_london()
+    refresh_dashboard_summaries(today)
+    db.session.commit()
+    selections = [
+        Selection(key_point_number=number, **place)
+        for number in range(1, 15)
+        for place in (
+            {},
+            {"district": known["north"]},
+            {"locked_district": known["south"]},
+            {"agency": known["police"]},
+            {"agency": MultiAgency()},
+        )
+    ]
+    for selection in selections:
+        summarised = figures_for(selection, today)
+        assert summarised.computed_at is not None, selection.describe()
+        assert summarised.figures == dashboard_figures(selection, today), selection.describe()
+    on_two = figures_for(Selection(key_point_number=2), today).figures
+    assert on_two.review_support == [
+        ("Self report only", 1),
+        ("With service user, manager or colleague evidence", 0),
+    ]
+    assert on_two.judgements[0] == ("Improved", 1)
+    assert on_two.reviews_overdue == 1
+    assert on_two.signed_off_records == 2
+
+
+def test_the_refresh_costs_the_same_however_many_key_points_have_pledges(
+    known, make_record, count_queries
+):
+    """One grouped query per figure for all the key points, not one per key point."""
+    today = today_in_london()
+    with count_queries() as before:
+        refresh_dashboard_summaries(today)
+    db.session.commit()
+    alice, boss = known["alice"], known["boss"]
+    test_record_list._sign_off(
+        make_record(alice), alice, boss, today - timedelta(days=10), (2, 3, 4, 5, 6, 7, 8)
+    )
+    with count_queries() as after:
+        refresh_dashboard_summaries(today)
+    reads = [s for s in before if s.lstrip().upper().startswith("SELECT")]
+    assert len([s for s in after if s.lstrip().upper().startswith("SELECT")]) == len(reads)
+    # Six scopes (the county, two districts, two agencies, the multi-agency teams): about two
+    # dozen reads each, where a set of queries per key point would be over two hundred.
+    assert len(reads) < 6 * 40
+    assert figures_for(Selection(key_point_number=9), today).figures.signed_off_records == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.small_numbers import shown_count
 from impact.figures import (
     Activity,
     ChangeLine,
@@ -11,11 +12,11 @@ from impact.figures import (
     JudgementCount,
     RecordFacts,
     Share,
+    Shown,
     activity_by,
     changes_by_key_point,
     review_evidence,
     reviews_on_time,
-    shown,
     shown_share,
     signed_off_within_a_month,
     total_activity,
@@ -113,15 +114,26 @@ def test_judgements_per_key_point_and_cycle_keep_positive_no_change_and_worse_ap
 
 
 def test_small_numbers_are_suppressed_in_the_anonymised_view_only():
-    assert [shown(n, anonymised=True) for n in (0, 1, 4, 5)] == [
+    assert [shown_count(n, anonymised=True) for n in (0, 1, 4, 5)] == [
         "0",
         "fewer than 5",
         "fewer than 5",
         "5",
     ]
-    assert shown(3, anonymised=False) == "3"
+    assert shown_count(3, anonymised=False) == "3"
+    assert shown_count(12000, anonymised=True) == "12,000"
     assert shown_share(Share(3, 4), anonymised=True) == "not shown: fewer than 5 in all"
     assert shown_share(Share(3, 10), anonymised=True) == "fewer than 5 of 10"
     assert shown_share(Share(6, 8), anonymised=True) == "75% (6 of 8)"
     assert shown_share(Share(3, 4), anonymised=False) == "75% (3 of 4)"
     assert shown_share(Share(0, 0), anonymised=False) == "none yet"
+    assert shown_share(Share(1200, 2400), anonymised=True) == "50% (1,200 of 2,400)"
+
+
+def test_the_totals_read_as_a_sentence_with_the_right_plurals():
+    assert Shown(anonymised=False).how_much(Activity("All", 1, 1234, 1)) == (
+        "1 signed-off record, with 1,234 pledges; 1 six-month review signed off."
+    )
+    assert Shown(anonymised=True).how_much(Activity("All", 1, 7, 0)) == (
+        "fewer than 5 signed-off records, with 7 pledges; 0 six-month reviews signed off."
+    )

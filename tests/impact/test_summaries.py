@@ -18,10 +18,7 @@ from impact.summaries import KIND, current_report
 from people.models import District, Role
 from pledges.operations import save_entry, submit_record
 from supervision.operations import approve_all_remaining, start_session
-from tests.impact import test_report
 from tests.library.conftest import count_queries
-
-county = test_report.county  # the fixture: Pat's record reviewed, Jo's signed off, a draft
 
 
 def _one_more_signed_off(people, make_user, make_record):

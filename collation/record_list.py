@@ -1,0 +1,205 @@
+"""The records behind a figure of the dashboard: the same filters and the same conditions as the
+figure (collation/queries.py builds both), so the list is as long as the figure says.
+
+Only signed-off records are listed: those are the ones the district and training teams may read.
+Records in other states are counted on the dashboard, never listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from collation.queries import (
+    REVIEW_SIGNED_OFF,
+    REVIEW_SUPPORT,
+    evidenced_reviews,
+    names_by_id,
+    review_due,
+    scoped,
+    scoped_entries,
+)
+from collation.selection import DASHBOARD_FILTERS, Selection, selection_from_args
+from core.clock import LONDON
+from core.database import db
+from core.paging import Page, page_in_range
+from people.models import Agency, District, User
+from pledges.models import ChangeJudgement, Entry, KeyPoint, Record, RecordState
+from pledges.record_scope import AGENCY_ID, DISTRICT_ID, MULTI_AGENCY, NO_DISTRICT
+
+PAGE_SIZE = 50
+REVIEW_DUE = {"due": "Reviews due, not yet submitted", "overdue": "Reviews overdue by four weeks or more"}  # fmt: skip
+SUPPORT = {key: (label, independent) for key, label, independent in REVIEW_SUPPORT}
+
+
+@dataclass(frozen=True)
+class RecordsWanted:
+    """The dashboard's filters, and the figure's own: a status, a judgement of change, how a
+    review is evidenced, or reviews due or overdue."""
+
+    selection: Selection
+    status: RecordState | None = None
+    judgement: ChangeJudgement | None = None
+    support: str | None = None
+    review: str | None = None
+    # The dashboard's filter that the figure chose (a district's bar): not the dashboard's own.
+    figure_filter: str | None = None
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def lists_pledges(self) -> bool:
+        """A judgement is of a pledge: the list has a row for each pledge so judged."""
+        return self.judgement is not None
+
+    @property
+    def is_private(self) -> bool:
+        """A status before sign-off: counted on the dashboard, never listed."""
+        return self.status is not None and not self.status.is_signed_off
+
+    def describe(self) -> str:
+        """What the figure counted, in words: "Signed-off records; Status: Signed off; …"."""
+        parts = [self.selection.describe()]
+        if self.status is not None:
+            parts.append(f"status: {self.status.label}")
+        if self.judgement is not None:
+            parts.append(f"pledges judged: {self.judgement.label}")
+        if self.support is not None:
+            parts.append(f"signed-off reviews: {SUPPORT[self.support][0]}")
+        if self.review is not None:
+            parts.append(REVIEW_DUE[self.review])
+        return "; ".join(parts)
+
+    def query_args(self) -> dict[str, str]:
+        args = self.selection.query_args()  # "anonymise" too: it is kept for the way back
+        own = {
+            "status": self.status.value if self.status else None,
+            "judgement": self.judgement.value if self.judgement else None,
+            "support": self.support,
+            "review": self.review,
+            "by": self.figure_filter,
+        }
+        return {**args, **{key: value for key, value in own.items() if value}}
+
+    def dashboard_args(self) -> dict[str, str]:
+        """The dashboard's address with its filters as they were (the figure's own are the
+        list's)."""
+        args = self.selection.query_args()
+        args.pop(self.figure_filter or "", None)
+        return args
+
+
+def _choice(args, key: str, choices, what: str, problems: list[str]):
+    raw = args.get(key, "")
+    if not raw:
+        return None
+    if raw not in choices:
+        problems.append(f"The {what} chosen was not found, so it was left out of the list.")
+        return None
+    return choices[raw] if isinstance(choices, dict) else raw
+
+
+def records_wanted_from_args(args, user: User) -> RecordsWanted:
+    """Read the list's filters from its address; anything unusable is dropped with a message."""
+    selection = selection_from_args(args, user)
+    problems = list(selection.problems)
+    wanted = RecordsWanted(
+        selection=selection,
+        status=_choice(args, "status", {s.value: s for s in RecordState}, "status", problems),
+        judgement=_choice(
+            args, "judgement", {j.value: j for j in ChangeJudgement}, "judgement", problems
+        ),
+        support=_choice(args, "support", SUPPORT, "kind of evidence", problems) and args["support"],
+        review=_choice(args, "review", REVIEW_DUE, "review date", problems) and args["review"],
+        figure_filter=args.get("by") if args.get("by") in DASHBOARD_FILTERS else None,
+    )
+    return replace(wanted, problems=tuple(problems))
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    record_id: int
+    name: str
+    cycle: int
+    state: RecordState
+    district: str
+    agency: str
+    is_team: bool
+    signed_off_on: date | None
+    review_due_on: date | None
+    pledge: str = ""  # "3) Key point title": the pledge judged, in a list of pledges
+
+
+def _query(wanted: RecordsWanted, today: date):
+    columns = (
+        Record.id,
+        Record.name,
+        Record.cycle,
+        Record.state,
+        DISTRICT_ID,
+        AGENCY_ID,
+        Record.team_id,
+        Record.signed_off_at,
+        Record.review_due_on,
+    )
+    selection = wanted.selection
+    if wanted.lists_pledges:
+        query = scoped_entries(
+            sa.select(*columns, KeyPoint.number, KeyPoint.title, Entry.finding_title)
+            .select_from(Record)
+            .join(Entry, Entry.record_id == Record.id)
+            .outerjoin(KeyPoint, Entry.key_point_id == KeyPoint.id),
+            selection,
+        ).where(REVIEW_SIGNED_OFF, Entry.change_judgement == wanted.judgement)
+    else:
+        query = scoped(sa.select(*columns), selection)
+    if wanted.status is not None:
+        query = query.where(Record.state == wanted.status)
+    if wanted.support is not None:
+        reviews = evidenced_reviews(selection)
+        independent = SUPPORT[wanted.support][1]
+        query = query.where(
+            Record.id.in_(sa.select(reviews.c.id).where(reviews.c.independent == independent))
+        )
+    if wanted.review is not None:
+        query = query.where(review_due(wanted.review, today))
+    return query
+
+
+def _on(value: datetime | None) -> date | None:
+    return value.astimezone(LONDON).date() if value is not None else None
+
+
+def records_page(wanted: RecordsWanted, page: int, today: date) -> Page:
+    """One page of the records (or judged pledges) behind a figure, newest sign-off first."""
+    if wanted.is_private:
+        return Page(items=[], total=0, number=1, size=PAGE_SIZE)
+    query = _query(wanted, today)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    page = page_in_range(page, total, PAGE_SIZE)
+    order = [Record.signed_off_at.desc(), Record.id.desc()]
+    if wanted.lists_pledges:
+        order.append(Entry.position)
+    rows = db.session.execute(
+        query.order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ).all()
+    districts, agencies = names_by_id(District), names_by_id(Agency)
+    items = [
+        RecordRow(
+            record_id=row[0],
+            name=row[1],
+            cycle=row[2],
+            state=row[3],
+            district=districts.get(row[4], NO_DISTRICT),
+            agency=agencies.get(row[5], MULTI_AGENCY),
+            is_team=row[6] is not None,
+            signed_off_on=_on(row[7]),
+            review_due_on=row[8],
+            pledge=(f"{row[9]}) {row[10]}" if row[9] is not None else row[11])
+            if wanted.lists_pledges
+            else "",
+        )
+        for row in rows
+    ]
+    return Page(items=items, total=total, number=page, size=PAGE_SIZE)
