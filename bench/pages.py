@@ -47,6 +47,10 @@ TARGET_P95_MS = 150
 EXTRA_INDEXES = [
     "CREATE INDEX IF NOT EXISTS ix_users_name_id ON users (name, id)",
     "CREATE INDEX IF NOT EXISTS ix_entries_record_id_id ON entries (record_id, id)",
+    "CREATE INDEX IF NOT EXISTS ix_records_signed_off ON records (signed_off_at, id)"
+    " WHERE signed_off_at IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS ix_entries_in_library ON entries (record_id, position, id)"
+    " WHERE shared_text_flagged IS false AND (good_practice != '' OR pledge != '')",
 ]
 
 
@@ -185,9 +189,12 @@ def prepare_pages(url: str) -> list[Page]:
 
 
 def refresh_summaries(url: str) -> None:
-    """What the queue worker does every few minutes: the dashboard's figures, made current."""
+    """What the queue worker does every few minutes: the dashboard's figures and the impact
+    report, made current."""
     from collation.summaries import refresh_dashboard_summaries
     from core.database import db
+    from core.summaries import store_summaries
+    from impact.summaries import KIND as IMPACT
 
     app = _app(url)
     with app.app_context():
@@ -195,6 +202,10 @@ def refresh_summaries(url: str) -> None:
         refresh_dashboard_summaries()
         db.session.commit()
         print(f"dashboard summaries refreshed in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        store_summaries(IMPACT)
+        db.session.commit()
+        print(f"impact summaries refreshed in {time.perf_counter() - started:.1f} s")
         db.engine.dispose()
 
 

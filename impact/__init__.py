@@ -15,4 +15,4 @@ def can_read_impact_global(user) -> bool:
     return can_read_impact(user)
 
 
-from impact import routes  # noqa: E402, F401  (registers the views)
+from impact import routes, summaries  # noqa: E402, F401  (the views; the summaries task)

@@ -14,7 +14,7 @@ from core.ids import parse_id
 from impact import bp
 from impact.figures import Shown
 from impact.permissions import can_read_impact, impact_scope
-from impact.report import impact_report
+from impact.summaries import current_report
 from people.models import District
 
 
@@ -32,9 +32,11 @@ def _chosen() -> tuple[District | None, bool, bool]:
 def report():
     district, locked, anonymised = _chosen()
     shown = Shown(anonymised)
+    report, computed_at = current_report(district.id if district else None, today_in_london())
     return render_template(
         "impact/report.html",
-        report=impact_report(district.id if district else None, today_in_london()),
+        report=report,
+        computed_at=computed_at,
         district=district,
         locked=locked,
         anonymised=anonymised,
@@ -54,7 +56,7 @@ def report_pdf():
     from impact.pdf import impact_pdf  # ReportLab: imported by this download only
 
     district, _, anonymised = _chosen()
-    report = impact_report(district.id if district else None, today_in_london())
+    report, _ = current_report(district.id if district else None, today_in_london())
     scope = district.name if district else "the whole county"
     data = impact_pdf(report, scope, anonymised=anonymised)
     name = district.name.replace(" ", "-").lower() if district else "county"

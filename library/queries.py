@@ -11,7 +11,7 @@ from core.clock import LONDON
 from core.database import db
 from core.ids import parse_id
 from core.paging import Page, page_in_range
-from library.models import FeaturedEntry
+from library.models import FeaturedEntry, has_shared_text
 from library.search import matching_entries
 from people.models import Agency, District
 from pledges.models import (
@@ -34,6 +34,10 @@ from pledges.record_scope import (
 )
 
 PAGE_SIZE = 20
+# Entries counted exactly; past this the page says "more than 1,000 entries".
+COUNT_UP_TO = 1000
+# A page number past any county (a typed URL): the database's LIMIT must stay in range.
+LAST_PAGE = 1_000_000
 
 
 def in_library() -> sa.ColumnElement[bool]:
@@ -41,12 +45,14 @@ def in_library() -> sa.ColumnElement[bool]:
 
     Signed off; its owners did not choose "do not share"; the identifying-details check run at
     sign-off did not flag it (entries never checked stay out too); and it has something to share.
+    (`signed_off_at` is set exactly when the record is signed off, a check constraint says so;
+    said here too, so the partial index `ix_records_signed_off` serves the library's order.)
     """
     return sa.and_(
         signed_off_records(),
+        Record.signed_off_at.is_not(None),
         Record.sharing != Sharing.NOT_SHARED,
-        Entry.shared_text_flagged.is_(False),
-        sa.or_(Entry.good_practice != "", Entry.pledge != ""),
+        has_shared_text(),
     )
 
 
@@ -147,21 +153,35 @@ def shared_entries(rows) -> list[LibraryItem]:
     ]  # fmt: skip
 
 
-def _library_query(filters: LibraryFilters, *columns):
+def _library_query(filters: LibraryFilters, *columns, featured: bool | None = None):
+    """The shared entries matching `filters`: the featured ones, the others, or (None) all."""
     query = (
         with_owner(
-            sa.select(*columns).select_from(Entry).join(Record, Entry.record_id == Record.id)
+            sa.select(*columns).select_from(Record).join(Entry, Entry.record_id == Record.id)
         )
         .outerjoin(KeyPoint, Entry.key_point_id == KeyPoint.id)
         .outerjoin(FeaturedEntry, FeaturedEntry.entry_id == Entry.id)
         .where(in_library(), matching_entries(filters.words))
     )
+    if featured is not None:
+        query = query.where(
+            FeaturedEntry.entry_id.is_not(None) if featured else FeaturedEntry.entry_id.is_(None)
+        )
     if filters.key_point_number is not None:
         query = query.where(KeyPoint.number == filters.key_point_number)
+    # The owner's agency or district, or else the team's (AGENCY_ID, DISTRICT_ID), said as an OR:
+    # a record has an owner or a team, never both, so it means the same, and PostgreSQL
+    # estimates an OR well where it guesses at a coalesce (and then hashed every person).
     if filters.agency_id is not None:
-        query = query.where(filters.agency_id == AGENCY_ID)
+        query = query.where(
+            sa.or_(OWNER.agency_id == filters.agency_id, TEAM.agency_id == filters.agency_id)
+        )
     if filters.district_id is not None:
-        query = query.where(filters.district_id == DISTRICT_ID)
+        query = query.where(
+            sa.or_(
+                OWNER.district_id == filters.district_id, TEAM.district_id == filters.district_id
+            )
+        )
     return query
 
 
@@ -173,21 +193,67 @@ def _london_date(value: datetime | None) -> date | None:
     return value.astimezone(LONDON).date() if value is not None else None
 
 
-def library_page(filters: LibraryFilters, page: int = 1) -> Page:
+@dataclass
+class LibraryPage(Page):
+    """A page of the library. When `more`, `total` is a floor: there are more entries than that
+    (counting all of them would read the whole county on every page)."""
+
+    more: bool = False
+
+    @property
+    def has_next(self) -> bool:
+        return self.more or super().has_next
+
+
+NEWEST_FIRST = (Record.signed_off_at.desc(), Record.id.desc(), Entry.position)
+
+
+def _counts(filters: LibraryFilters, up_to: int) -> tuple[int, int]:
+    """The featured entries (few: counted exactly), and all the entries counted up to `up_to`.
+
+    Browsing, the entries are counted in the page's order, so PostgreSQL walks the newest
+    records and stops at `up_to`; searching for words, in any order, so it may start from the
+    words' index (reading each entry's words again as it walks is what costs)."""
+    featured = _library_query(filters, Entry.id, featured=True).subquery()
+    every = _library_query(filters, Entry.id)
+    if not filters.words:
+        every = every.order_by(Record.signed_off_at.desc(), Record.id.desc())
+    every = every.limit(up_to).subquery()
+    count_featured = sa.select(sa.func.count()).select_from(featured).scalar_subquery()
+    count_every = sa.select(sa.func.count()).select_from(every).scalar_subquery()
+    return tuple(db.session.execute(sa.select(count_featured, count_every)).one())
+
+
+def library_page(filters: LibraryFilters, page: int = 1) -> LibraryPage:
     """One page of the library: featured entries first (most recently featured first), then the
-    newest signed off. Four queries whatever the page or the size of the county."""
-    total = db.session.scalar(_library_query(filters, sa.func.count(Entry.id)))
-    page = page_in_range(page, total, PAGE_SIZE)
-    query = _library_query(filters, *shared_entry_columns()).order_by(
-        FeaturedEntry.featured_at.is_(None),
-        FeaturedEntry.featured_at.desc(),
-        Record.signed_off_at.desc(),
-        Entry.record_id.desc(),
-        Entry.position,
-    )
-    rows = db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+    newest signed off. Five queries whatever the page or the size of the county (the counts, the
+    featured entries on this page, the others, the names of agencies and districts), each
+    reading about as many rows as the pages up to this one hold (searching for words aside: see
+    `_counts`): the entries are counted exactly up to `COUNT_UP_TO` (or this page, when
+    further), and beyond that only "more than"."""
+    page = min(max(page, 1), LAST_PAGE)
+    wanted = max(COUNT_UP_TO, page * PAGE_SIZE)
+    featured, counted = _counts(filters, up_to=wanted + 1)
+    more = counted > wanted
+    total = min(counted, wanted)
+    if not more:
+        page = page_in_range(page, total, PAGE_SIZE)
+    start = (page - 1) * PAGE_SIZE
+    from_featured = max(0, min(PAGE_SIZE, featured - start))
+    rows = db.session.execute(
+        _library_query(filters, *shared_entry_columns(), featured=True)
+        .order_by(FeaturedEntry.featured_at.desc(), *NEWEST_FIRST)
+        .limit(from_featured)
+        .offset(start)
+    ).all()
+    rows += db.session.execute(
+        _library_query(filters, *shared_entry_columns(), featured=False)
+        .order_by(*NEWEST_FIRST)
+        .limit(PAGE_SIZE - from_featured)
+        .offset(max(0, start - featured))
+    ).all()
     items = shared_entries(rows)
-    return Page(items=items, total=total, number=page, size=PAGE_SIZE)
+    return LibraryPage(items=items, total=total, number=page, size=PAGE_SIZE, more=more)
 
 
 def is_in_library(entry: Entry) -> bool:

@@ -382,3 +382,71 @@ def test_the_owners_read_on_their_record_how_it_is_shared_and_what_was_withheld(
     page = client.get(f"/records/{record.id}").get_data(as_text=True)
     assert "Share it with my name" in page
     assert page.count("Not shared in the good-practice library") == 1
+
+
+# Counting at county scale --------------------------------------------------------------------
+
+
+def _fill(people, elsewhere, sign_off, per_record=14):
+    for owner, manager in (
+        (people["practitioner"], people["manager"]),
+        (elsewhere["person"], elsewhere["manager"]),
+    ):
+        sign_off(
+            owner,
+            manager,
+            {index: {"pledge": f"{owner.name} {index}"} for index in range(per_record)},
+        )
+
+
+def test_past_the_entries_counted_the_total_is_a_floor_and_paging_goes_on(
+    people, elsewhere, sign_off, monkeypatch
+):
+    _fill(people, elsewhere, sign_off)
+    exact = [i.entry_id for n in (1, 2) for i in library_page(LibraryFilters(), n).items]
+    monkeypatch.setattr("library.queries.COUNT_UP_TO", 10)
+    first = library_page(LibraryFilters(), 1)
+    assert (first.total, first.more, first.has_next) == (20, True, True)  # "more than 20"
+    second = library_page(LibraryFilters(), 2)  # counted up to its own last entry and one more
+    assert (second.total, second.more, second.has_next) == (28, False, False)
+    assert [i.entry_id for i in first.items + second.items] == exact  # the same, in order
+    assert library_page(LibraryFilters(), 5).number == 2  # a page past the end shows the last
+    assert library_page(LibraryFilters(), 10**30).number == 2  # however far past
+
+
+def test_the_page_says_more_than_when_it_has_not_counted_them_all(
+    client, auth, people, elsewhere, sign_off, monkeypatch
+):
+    _fill(people, elsewhere, sign_off)
+    monkeypatch.setattr("library.queries.COUNT_UP_TO", 10)
+    auth.login(elsewhere["person"])
+    html = client.get("/library").get_data(as_text=True)
+    assert "Showing 1 to 20 of more than 20 entries." in html
+    assert "Page 1</span>" in html
+    assert "Page 1 of" not in html
+    assert 'href="/library?page=2" rel="next"' in html
+    last = client.get("/library?page=2").get_data(as_text=True)
+    assert "Showing 21 to 28 of 28 entries." in last
+    assert "Page 2 of 2" in last
+    assert 'rel="next"' not in last
+
+
+def test_featured_entries_lead_across_pages(people, elsewhere, sign_off, make_user):
+    training = make_user("Tia Training", roles={Role.TRAINING_TEAM})
+    _fill(people, elsewhere, sign_off)
+    everything = [i for n in (1, 2) for i in library_page(LibraryFilters(), n).items]
+    chosen = [everything[-1], everything[-2], everything[5]]  # the oldest first, then one newer
+    for item in chosen:
+        feature_entry(db.session.get(Entry, item.entry_id), training)
+        db.session.commit()
+    first, second = library_page(LibraryFilters(), 1), library_page(LibraryFilters(), 2)
+    shown = [(i.entry_id, i.is_featured) for i in first.items + second.items]
+    featured_first = [(item.entry_id, True) for item in reversed(chosen)]  # latest featured first
+    rest = [(i.entry_id, False) for i in everything if i not in chosen]
+    assert shown == featured_first + rest
+    assert first.total == second.total == 28
+    filtered = library_page(LibraryFilters(district_id=elsewhere["district"].id))
+    assert all(i.district == "High Peak" for i in filtered.items)
+    assert [i.is_featured for i in filtered.items].count(True) == sum(
+        1 for item in chosen if item.district == "High Peak"
+    )
