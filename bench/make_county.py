@@ -26,6 +26,7 @@ from config import TestConfig  # noqa: E402
 from core.database import db  # noqa: E402
 from demo.content import ENTRIES, EVIDENCE  # noqa: E402
 from demo.county import AGENCIES, DISTRICTS  # noqa: E402
+from library.models import FeaturedEntry  # noqa: E402
 from people.models import Agency, District, Team, TeamMembership, User  # noqa: E402
 from pledges.framework import (  # noqa: E402
     DERBYSHIRE_FRAMEWORK_FILE,
@@ -275,6 +276,7 @@ def build_county(
         _insert(Entry, entry_rows)
         _insert(Evidence, evidence_rows)
         db.session.commit()
+        fill_the_library()
         if three_level_manager:
             _three_level_tree(managers, users, rng)
         reset_sequences()
@@ -286,6 +288,40 @@ def build_county(
         "evidence": evidence_id,
         "seconds": round(time.perf_counter() - started, 1),
     }
+
+
+FEATURED = 20
+
+
+def fill_the_library() -> None:
+    """What sign-off and the training team leave on a county's library: every record's sharing
+    choice (most anonymised, a fifth named, a tenth not shared), each entry's identifying-details
+    check (one in fifty flagged), and 20 featured entries. Chosen by id, not at random, so a county
+    built before this (`bench/pages.py` reuses them) comes out the same."""
+    if db.session.scalar(sa.select(Record.id).where(Record.sharing == "named").limit(1)) is None:
+        choice = sa.case(
+            (Record.id % 10 == 0, "not_shared"), (Record.id % 5 == 1, "named"), else_="anonymised"
+        )
+        db.session.execute(sa.update(Record).values(sharing=choice))
+    db.session.execute(
+        sa.update(Entry)
+        .where(Entry.shared_text_flagged.is_(None))
+        .values(shared_text_flagged=Entry.id % 50 == 0)
+    )
+    if db.session.scalar(sa.select(sa.func.count()).select_from(FeaturedEntry)) == 0:
+        chosen = db.session.scalars(
+            sa.select(Entry.id)
+            .join(Record, Entry.record_id == Record.id)
+            .where(Record.id % 600 == 7, Entry.good_practice != "", Entry.id % 50 != 0)
+            .order_by(Entry.id)
+            .limit(FEATURED)
+        ).all()
+        for days, entry_id in enumerate(chosen):
+            featured_at = NOW - timedelta(days=days)
+            db.session.add(
+                FeaturedEntry(entry_id=entry_id, featured_by_id=1, featured_at=featured_at)
+            )
+    db.session.commit()
 
 
 def main() -> None:
