@@ -273,20 +273,25 @@ def run_impact(database_url: str) -> dict:
     return {**_pdf_measured("impact", seconds, cpu_before, data), "reading_seconds": round(read, 2)}
 
 
-def _pdf_measured(kind: str, seconds: float, cpu_before: float, data: bytes) -> dict:
-    from io import BytesIO
-
-    from pypdf import PdfReader
-
+def _measured(kind: str, seconds: float, cpu_before: float, size: int) -> dict:
+    """One run's figures: wall time, CPU since `cpu_before`, peak memory and the file's size."""
     cpu, peak_mb = _usage()
     return {
         "kind": kind,
         "seconds": round(seconds, 2),
         "cpu": round(cpu - cpu_before, 2),
         "peak_mb": peak_mb,
-        "bytes": len(data),
-        "pages": len(PdfReader(BytesIO(data)).pages),
+        "bytes": size,
     }
+
+
+def _pdf_measured(kind: str, seconds: float, cpu_before: float, data: bytes) -> dict:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    measured = _measured(kind, seconds, cpu_before, len(data))
+    return {**measured, "pages": len(PdfReader(BytesIO(data)).pages)}
 
 
 def run_one(kind: str, database_url: str) -> dict:
@@ -313,14 +318,7 @@ def run_one(kind: str, database_url: str) -> dict:
             write_export(ExportKind(kind), Selection(), out)
         seconds = time.perf_counter() - started
         size = out.tell()
-    cpu, peak_mb = _usage()
-    return {
-        "kind": kind,
-        "seconds": round(seconds, 2),
-        "cpu": round(cpu - cpu_before, 2),
-        "peak_mb": peak_mb,
-        "bytes": size,
-    }
+    return _measured(kind, seconds, cpu_before, size)
 
 
 def measure(kind: str, database_url: str) -> dict:
