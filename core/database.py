@@ -79,17 +79,21 @@ TABLES_OUTSIDE_MIGRATIONS = frozenset({"huey_kv", "huey_schedule", "huey_task", 
 
 
 # The good-practice library's full-text search (library/search.py) is not a model: SQLite's FTS5
-# table with the shadow tables FTS5 makes for itself, and PostgreSQL's GIN index on an
-# expression. Its migration builds them; the drift check must not offer to drop them.
+# table with the shadow tables FTS5 makes for itself, and PostgreSQL's generated column
+# `entries.search_document` with its GIN index. Migrations build them; the drift check must not
+# offer to drop them.
 SEARCH_TABLES = frozenset(
     {"entries_search"}
     | {f"entries_search_{shadow}" for shadow in ("data", "idx", "content", "docsize", "config")}
 )
 SEARCH_INDEXES = frozenset({"ix_entries_library_search"})
+SEARCH_COLUMNS = frozenset({"search_document"})
 
 
 def include_in_migrations(object_, name, type_, reflected, compare_to) -> bool:
     if type_ == "table" and name in TABLES_OUTSIDE_MIGRATIONS | SEARCH_TABLES:
+        return False
+    if type_ == "column" and name in SEARCH_COLUMNS:
         return False
     return not (type_ == "index" and name in SEARCH_INDEXES)
 

@@ -361,8 +361,10 @@ def test_the_migrations_build_the_search_index(separate_database_url):
                     "entries_search_delete",
                 } <= names
             else:
-                indexes = set(connection.scalars(sa.text("SELECT indexname FROM pg_indexes")))
-                assert "ix_entries_library_search" in indexes
+                indexes = dict(
+                    connection.execute(sa.text("SELECT indexname, indexdef FROM pg_indexes")).all()
+                )
+                assert "(search_document)" in indexes["ix_entries_library_search"]
         db.engine.dispose()
 
 
@@ -450,3 +452,52 @@ def test_featured_entries_lead_across_pages(people, elsewhere, sign_off, make_us
     assert [i.is_featured for i in filtered.items].count(True) == sum(
         1 for item in chosen if item.district == "High Peak"
     )
+
+
+def test_a_search_or_a_key_point_counts_to_a_lower_floor_and_finds_the_same_in_order(
+    people, elsewhere, sign_off, make_user, monkeypatch
+):
+    """Words and key points are counted up to `NARROWED_COUNT_UP_TO`; with words, when all the
+    entries found are counted, the page is read by their ids. Either way: the same, in order."""
+    training = make_user("Tia Training", roles={Role.TRAINING_TEAM})
+    for owner, manager in ((people["practitioner"], people["manager"]), (elsewhere["person"], elsewhere["manager"])):  # fmt: skip
+        sign_off(owner, manager, {i: {"pledge": f"Supervision notes {i}"} for i in range(14)})
+    sign_off(people["teammate"], people["manager"], {0: {"pledge": "Something else"}})
+    words = LibraryFilters(words="supervision")
+    every = [i.entry_id for n in (1, 2) for i in library_page(words, n).items]
+    feature_entry(db.session.get(Entry, every[-1]), training)  # the oldest found, featured
+    db.session.commit()
+    exact = [(i.entry_id, i.is_featured) for n in (1, 2) for i in library_page(words, n).items]
+    assert exact == [(every[-1], True)] + [(entry_id, False) for entry_id in every[:-1]]
+    assert library_page(words).total == 28
+    monkeypatch.setattr("library.queries.NARROWED_COUNT_UP_TO", 10)
+    first, second = library_page(words, 1), library_page(words, 2)
+    assert (first.total, first.more, second.total, second.more) == (20, True, 28, False)
+    assert [(i.entry_id, i.is_featured) for i in first.items + second.items] == exact
+    assert library_page(LibraryFilters()).more is False  # browsing still counts up to 1,000
+    key_point = library_page(LibraryFilters(key_point_number=1))
+    assert (key_point.total, key_point.more) == (3, False)
+    monkeypatch.setattr("library.queries.NARROWED_COUNT_UP_TO", 1)
+    monkeypatch.setattr("library.queries.PAGE_SIZE", 1)
+    narrowed = library_page(LibraryFilters(key_point_number=1))
+    assert (narrowed.total, narrowed.more) == (1, True)  # "more than 1"
+    assert library_page(LibraryFilters(district_id=people["district"].id)).more is False
+
+
+def test_postgresql_reads_the_stored_search_document_and_never_computes_it(people, sign_off):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's plan")
+    from library.search import matching_entries
+
+    sign_off(people["practitioner"], people["manager"], {0: {"pledge": "Stored words"}})
+    assert [i.pledge for i in find("store")] == ["Stored words"]
+    column = db.session.scalar(
+        sa.text("SELECT generation_expression FROM information_schema.columns "
+                "WHERE table_name = 'entries' AND column_name = 'search_document'")
+    )  # fmt: skip
+    assert "to_tsvector" in column
+    query = sa.select(Entry.id).where(matching_entries("stored"))
+    compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+    plan = "\n".join(db.session.scalars(sa.text(f"EXPLAIN (VERBOSE) {compiled}")))
+    assert "search_document @@" in plan
+    assert "to_tsvector" not in plan
