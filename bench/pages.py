@@ -98,7 +98,18 @@ def ensure_county(url: str, records: int, users: int) -> None:
         print(f"  built in {made['seconds']} s")
     app = _app(url)
     with app.app_context():
-        db.create_all()  # tables (and indexes of new tables) added since the county was built
+        stored = db.session.scalar(
+            sa.text(
+                "SELECT 1 FROM information_schema.columns "
+                "WHERE table_name = 'entries' AND column_name = 'search_document'"
+            )
+        )
+        if not stored:  # the library's search index was on the expression before 3f8a6c1e5b92
+            db.session.execute(sa.text("DROP INDEX IF EXISTS ix_entries_library_search"))
+            db.session.commit()
+        # Tables added since the county was built, and the library's search column and index
+        # (library/search.py makes them after create_all).
+        db.create_all()
         for index in EXTRA_INDEXES:  # indexes added to existing tables since
             db.session.execute(sa.text(index))
         reset_sequences()
