@@ -33,6 +33,7 @@ def report_to_json(report: ImpactReport) -> dict:
 
 
 def report_from_json(data: dict) -> ImpactReport:
+    """The report stored (decoded once per worker and summary: `core.summaries`)."""
     return ImpactReport(
         by_district=[Activity(**line) for line in data["by_district"]],
         by_agency=[Activity(**line) for line in data["by_agency"]],
@@ -45,7 +46,7 @@ def report_from_json(data: dict) -> ImpactReport:
     )
 
 
-@kept_current(KIND)
+@kept_current(KIND, read=report_from_json)
 def every_scope(today: date) -> dict[str, dict]:
     """The report for the county and for each district, as JSON."""
     districts = db.session.scalars(sa.select(District.id).order_by(District.id))
@@ -61,5 +62,4 @@ def current_report(district_id: int | None, today: date) -> tuple[ImpactReport, 
     found = current_summary(KIND, scope_of(district_id), today)
     if found is None:
         return impact_report(district_id, today), None
-    data, computed_at = found
-    return report_from_json(data), computed_at
+    return found
