@@ -32,8 +32,17 @@ def report_to_json(report: ImpactReport) -> dict:
     return dataclasses.asdict(report)
 
 
-def report_from_json(data: dict) -> ImpactReport:
-    """The report stored (decoded once per worker and summary: `core.summaries`)."""
+def report_from_json(data: dict) -> ImpactReport | None:
+    """The report stored (decoded once per worker and summary: `core.summaries`), or None when
+    it was stored in an older shape (before an upgrade: computed directly until the next
+    refresh)."""
+    try:
+        return _report(data)
+    except (KeyError, TypeError):
+        return None
+
+
+def _report(data: dict) -> ImpactReport:
     return ImpactReport(
         by_district=[Activity(**line) for line in data["by_district"]],
         by_agency=[Activity(**line) for line in data["by_agency"]],
