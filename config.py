@@ -115,6 +115,10 @@ class Config:
     # Failed sign-ins allowed per account and per source address in 15 minutes.
     SIGN_IN_FAILURES_PER_ACCOUNT = _int("SIGN_IN_FAILURES_PER_ACCOUNT", 5)
     SIGN_IN_FAILURES_PER_ADDRESS = _int("SIGN_IN_FAILURES_PER_ADDRESS", 30)
+    # Minutes between the queue worker's refreshes of the figures kept current in the background
+    # (core/summaries.py reads <KIND>_SUMMARY_MINUTES): the dashboard's and the impact report's.
+    DASHBOARD_SUMMARY_MINUTES = _int("DASHBOARD_SUMMARY_MINUTES", 5)
+    IMPACT_SUMMARY_MINUTES = _int("IMPACT_SUMMARY_MINUTES", 5)
 
 
 class DevelopmentConfig(Config):

@@ -203,21 +203,18 @@ def prepare_pages(url: str) -> list[Page]:
 def refresh_summaries(url: str) -> None:
     """What the queue worker does every few minutes: the dashboard's figures and the impact
     report, made current."""
-    from collation.summaries import refresh_dashboard_summaries
+    from collation.summaries import KIND as DASHBOARD
     from core.database import db
     from core.summaries import store_summaries
     from impact.summaries import KIND as IMPACT
 
     app = _app(url)
     with app.app_context():
-        started = time.perf_counter()
-        refresh_dashboard_summaries()
-        db.session.commit()
-        print(f"dashboard summaries refreshed in {time.perf_counter() - started:.1f} s")
-        started = time.perf_counter()
-        store_summaries(IMPACT)
-        db.session.commit()
-        print(f"impact summaries refreshed in {time.perf_counter() - started:.1f} s")
+        for kind in (DASHBOARD, IMPACT):
+            started = time.perf_counter()
+            store_summaries(kind)
+            db.session.commit()
+            print(f"{kind} summaries refreshed in {time.perf_counter() - started:.1f} s")
         db.engine.dispose()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -93,20 +93,3 @@ class ExportJob(db.Model):
     @property
     def is_available(self) -> bool:
         return self.status is ExportStatus.DONE and self.file_deleted_at is None
-
-
-class DashboardSummary(db.Model):
-    """The dashboard's figures for one scope (the county, a district or an agency), computed by
-    the queue worker every few minutes (collation/summaries.py) so that a dashboard is one read,
-    not a scan of the county's evidence on every request."""
-
-    __tablename__ = "dashboard_summaries"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    # "county", "district:<id>" or "agency:<id>"
-    scope: Mapped[str] = mapped_column(sa.String(40), unique=True)
-    # collation.queries.Figures, as JSON
-    figures: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
-    # The day the figures were computed for (reviews due and overdue are counted to it).
-    as_of: Mapped[date]
-    computed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,48 +1,42 @@
 """The dashboard's figures, kept current by the queue worker rather than computed per request.
 
 Computing the figures scans every signed-off record, entry and piece of evidence in the
-selection: over a second for the county. So the queue worker computes them for the county,
-each district and each agency, and each of those with each key point chosen
-(`refresh_dashboard_summaries`), queued by the scheduler's reconcile every
-`SUMMARY_REFRESH_MINUTES`, and the dashboard reads them back with the time they were computed
-("figures as of 09:41"). The figures are counted and put together by the same code as a direct
-computation (`collation.queries`), so they answer exactly as it would at that time; the key
-points' are counted in one grouped query per figure (`figures_per_key_point`), not one set of
-queries per key point. A selection the summaries do not cover (a team, dates, a district and an
-agency together), or summaries older than `SUMMARY_MAX_AGE` (the worker has stopped), are
-computed directly, as before.
+selection: over a second for the county. So the dashboard's figures are summaries of the kind
+"dashboard" (`core.summaries`, as the impact report's are): the queue worker computes them for
+the county, each district and each agency, and each of those with each key point chosen
+(`every_scope`), queued by the scheduler's reconcile every `DASHBOARD_SUMMARY_MINUTES`, and the
+dashboard reads them back with the time they were computed ("figures as of 09:41"). The figures
+are counted and put together by the same code as a direct computation (`collation.queries`), so
+they answer exactly as it would at that time; the key points' are counted in one grouped query
+per figure (`figures_per_key_point`), not one set of queries per key point. A selection the
+summaries do not cover (a team, dates, a district and an agency together), summaries older than
+`SUMMARY_MAX_AGE` (the worker has stopped) or stored in an older shape are computed directly.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template, url_for
+from flask import render_template, url_for
 from markupsafe import Markup
 
 from collation.charts import bar_chart_svg
-from collation.models import DashboardSummary
 from collation.queries import Figures, dashboard_figures, figures_per_key_point
 from collation.selection import DASHBOARD_FILTERS, MULTI_AGENCY_VALUE, MultiAgency, Selection
-from core import queue
-from core.clock import today_in_london, utcnow
 from core.database import db
+from core.summaries import current_summary, kept_current
 from people.models import Agency, District
 from pledges.queries import published_key_points
 
-log = logging.getLogger(__name__)
-
-SUMMARY_REFRESH_MINUTES = 5
+KIND = "dashboard"
 # Older than this, the summaries are not used: the worker or the scheduler is not running.
 SUMMARY_MAX_AGE = timedelta(minutes=30)
 COUNTY = "county"
 # A scope's summary with a key point chosen: "district:3|key_point:7".
 KEY_POINT = "|key_point:"
-TASK = "refresh_dashboard_summaries"
 
 
 @dataclass(frozen=True)
@@ -118,61 +112,27 @@ def _figures_of(scope: str, today: date, numbers: list[int]) -> dict[str, Figure
     }
 
 
-def refresh_dashboard_summaries(today: date | None = None) -> int:
-    """Compute the figures of every scope (the county, each district and agency, and each of
-    those with each key point of the published framework chosen) again and store them; returns
-    how many summaries were stored."""
-    today = today or today_in_london()
-    computed_at = utcnow()
-    existing = {row.scope: row for row in db.session.scalars(sa.select(DashboardSummary))}
+@kept_current(KIND, max_age=SUMMARY_MAX_AGE, read=_from_json)
+def every_scope(today: date) -> dict[str, dict]:
+    """The figures of every scope (the county, each district and agency, and each of those with
+    each key point of the published framework chosen), as JSON."""
     numbers = [number for number, _ in published_key_points()]
-    stored = 0
-    for base in _scopes():
-        for scope, figures in _figures_of(base, today, numbers).items():
-            row = existing.pop(scope, None)
-            if row is None:
-                row = DashboardSummary(scope=scope)
-                db.session.add(row)
-            row.figures, row.as_of, row.computed_at = _to_json(figures), today, computed_at
-            stored += 1
-    for gone in existing.values():  # a district, agency or key point removed since
-        db.session.delete(gone)
-    db.session.flush()
-    log.info("dashboard summaries refreshed: %s", stored)
-    return stored
-
-
-# Summaries already read, by scope and time computed: a county's figures are 100 KB of JSON,
-# about 5 ms to decode, so each worker reads each summary once, not once a request.
-_read: dict[tuple[str, datetime], Figures] = {}
-_READ_KEPT = 64
+    return {
+        scope: _to_json(figures)
+        for base in _scopes()
+        for scope, figures in _figures_of(base, today, numbers).items()
+    }
 
 
 def figures_for(selection: Selection, today: date) -> DashboardFigures:
     """The dashboard's figures for this selection: from a current summary when one covers it,
     computed directly otherwise."""
     scope = scope_of(selection)
-    row = None
-    if scope is not None:
-        row = db.session.execute(
-            sa.select(
-                DashboardSummary.id, DashboardSummary.as_of, DashboardSummary.computed_at
-            ).where(DashboardSummary.scope == scope)
-        ).first()
-    if row is None or row.as_of != today or utcnow() - row.computed_at > SUMMARY_MAX_AGE:
+    found = None if scope is None else current_summary(KIND, scope, today)
+    if found is None:
         return DashboardFigures(dashboard_figures(selection, today), computed_at=None)
-    figures = _read.get((scope, row.computed_at))
-    if figures is None:
-        data = db.session.scalar(
-            sa.select(DashboardSummary.figures).where(DashboardSummary.id == row.id)
-        )
-        figures = _from_json(data)
-        if figures is None:
-            return DashboardFigures(dashboard_figures(selection, today), computed_at=None)
-        if len(_read) >= _READ_KEPT:
-            _read.clear()
-        _read[(scope, row.computed_at)] = figures
-    return DashboardFigures(figures, computed_at=row.computed_at, scope=scope)
+    figures, computed_at = found
+    return DashboardFigures(figures, computed_at=computed_at, scope=scope)
 
 
 # The charts of a summary, drawn once per worker: the county's team chart alone has a bar and a
@@ -253,24 +213,3 @@ def dashboard_charts(current: DashboardFigures, selection: Selection) -> Markup:
             _drawn.clear()
         _drawn[key] = drawn
     return drawn
-
-
-@queue.task(TASK)
-def refresh_task() -> None:
-    """The worker's task. Two queued close together do the work once."""
-    latest = db.session.scalar(sa.select(sa.func.max(DashboardSummary.computed_at)))
-    if latest is not None and utcnow() - latest < timedelta(minutes=1):
-        return
-    refresh_dashboard_summaries()
-    db.session.commit()
-
-
-@queue.reconciler
-def queue_summary_refresh(now: datetime) -> None:
-    """Every minute (the scheduler's reconcile): queue a refresh when the summaries are due."""
-    every = timedelta(
-        minutes=current_app.config.get("SUMMARY_REFRESH_MINUTES", SUMMARY_REFRESH_MINUTES)
-    )
-    latest = db.session.scalar(sa.select(sa.func.max(DashboardSummary.computed_at)))
-    if latest is None or now - latest >= every:
-        queue.enqueue(TASK)

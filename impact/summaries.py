@@ -32,7 +32,17 @@ def report_to_json(report: ImpactReport) -> dict:
     return dataclasses.asdict(report)
 
 
-def report_from_json(data: dict) -> ImpactReport:
+def report_from_json(data: dict) -> ImpactReport | None:
+    """The report stored (decoded once per worker and summary: `core.summaries`), or None when
+    it was stored in an older shape (before an upgrade: computed directly until the next
+    refresh)."""
+    try:
+        return _report(data)
+    except (KeyError, TypeError):
+        return None
+
+
+def _report(data: dict) -> ImpactReport:
     return ImpactReport(
         by_district=[Activity(**line) for line in data["by_district"]],
         by_agency=[Activity(**line) for line in data["by_agency"]],
@@ -45,7 +55,7 @@ def report_from_json(data: dict) -> ImpactReport:
     )
 
 
-@kept_current(KIND)
+@kept_current(KIND, read=report_from_json)
 def every_scope(today: date) -> dict[str, dict]:
     """The report for the county and for each district, as JSON."""
     districts = db.session.scalars(sa.select(District.id).order_by(District.id))
@@ -61,5 +71,4 @@ def current_report(district_id: int | None, today: date) -> tuple[ImpactReport, 
     found = current_summary(KIND, scope_of(district_id), today)
     if found is None:
         return impact_report(district_id, today), None
-    data, computed_at = found
-    return report_from_json(data), computed_at
+    return found

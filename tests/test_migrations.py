@@ -173,3 +173,26 @@ def test_stage_and_status_become_one_state_and_back(separate_database_url):
             ).all()
         assert [tuple(row) for row in rows] == [row[:3] for row in STAGE_AND_STATUS_TO_STATE]
         db.engine.dispose()
+
+
+def test_the_dashboards_own_table_is_dropped_and_comes_back_empty(separate_database_url):
+    """Its summaries are in `summaries` now (the worker recomputes them within minutes); the
+    downgrade recreates `dashboard_summaries` as a0466b0144d2 made it."""
+    migrated = create_app(
+        {**_settings(TestConfig), "SQLALCHEMY_DATABASE_URI": separate_database_url}
+    )
+    with migrated.app_context():
+        upgrade(directory="migrations", revision="7e4b9c2a1d58")
+        made = sa.inspect(db.engine).get_columns("dashboard_summaries")
+        upgrade(directory="migrations", revision="3f8a6c2d7b15")
+        assert "dashboard_summaries" not in sa.inspect(db.engine).get_table_names()
+        downgrade(directory="migrations", revision="7e4b9c2a1d58")
+        inspector = sa.inspect(db.engine)
+        assert [column["name"] for column in inspector.get_columns("dashboard_summaries")] == [
+            column["name"] for column in made
+        ]
+        assert inspector.get_unique_constraints("dashboard_summaries")[0]["column_names"] == [
+            "scope"
+        ]
+        upgrade(directory="migrations")
+        db.engine.dispose()

@@ -363,3 +363,18 @@ def test_a_worker_killed_mid_export_leaves_a_failed_job_that_succeeds_when_tried
     assert items == 20 * 14
     assert len(PdfReader(BytesIO((exports / file_name).read_bytes())).pages) > 10
     assert [path.name for path in exports.iterdir()] == [file_name]
+
+
+def test_a_worker_keeps_both_kinds_of_summary_current_in_the_one_store(service):
+    """`make run`'s path: the scheduler's reconcile queues the dashboard's and the impact report's
+    refreshes, and a real `flask worker` stores both in `summaries`."""
+    from core.summaries import Summary
+
+    service.start_worker("-w", "1")
+    service.wait_for(
+        lambda: (
+            set(db.session.scalars(sa.select(Summary.kind).distinct())) == {"dashboard", "impact"}
+        ),
+        reconcile=True,
+        every=0.5,
+    )

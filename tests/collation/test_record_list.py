@@ -12,9 +12,10 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from collation.summaries import refresh_dashboard_summaries
+from collation.summaries import KIND as DASHBOARD
 from core.clock import today_in_london
 from core.database import db
+from core.summaries import store_summaries
 from people.models import Agency, District, Role
 from pledges.models import EvidenceSource, Record
 from pledges.operations import save_entry, submit_record
@@ -123,7 +124,7 @@ def test_every_figure_lists_as_many_records_as_it_says(client, auth, county, sum
     """Each linked figure, for several selections and readers, computed directly or read from
     the summaries: its list is as long."""
     if summarised:
-        refresh_dashboard_summaries()
+        store_summaries(DASHBOARD)
         db.session.commit()
     north, south, police = county["north"], county["south"], county["police"]
     cases = {

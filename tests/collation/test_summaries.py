@@ -7,22 +7,28 @@ import re
 from datetime import timedelta
 
 import sqlalchemy as sa
+import time_machine
 
-from collation.models import DashboardSummary
 from collation.queries import dashboard_figures
 from collation.selection import MultiAgency, Selection
-from collation.summaries import (
-    SUMMARY_MAX_AGE,
-    figures_for,
-    queue_summary_refresh,
-    refresh_dashboard_summaries,
-)
+from collation.summaries import KIND, SUMMARY_MAX_AGE, figures_for
+from core import queue
 from core.clock import today_in_london, utcnow
 from core.database import db
+from core.summaries import Summary, queue_refresh_if_due, store_summaries
 from people.models import Agency, District, Team
 from tests.collation import test_collation, test_record_list
 
 county = test_collation.county  # the fixture: two districts, three records, a complete review
+
+
+def refresh_dashboard_summaries(today=None) -> int:
+    """What the queue worker's `refresh_dashboard_summaries` does (the caller commits)."""
+    return store_summaries(KIND, today)
+
+
+def _dashboard(column):
+    return sa.select(column).where(Summary.kind == KIND)
 
 
 def _selections() -> list[Selection]:
@@ -83,9 +89,9 @@ def test_out_of_date_summaries_are_not_used(county):
     assert figures_for(Selection(), today).computed_at is None  # yesterday's due dates
     refresh_dashboard_summaries(today)
     db.session.execute(
-        sa.update(DashboardSummary).values(
-            computed_at=utcnow() - SUMMARY_MAX_AGE - timedelta(minutes=1)
-        )
+        sa.update(Summary)
+        .where(Summary.kind == KIND)
+        .values(computed_at=utcnow() - SUMMARY_MAX_AGE - timedelta(minutes=1))
     )
     db.session.commit()
     assert figures_for(Selection(), today).computed_at is None  # the worker has stopped
@@ -103,15 +109,80 @@ def test_a_change_shows_after_the_next_refresh(county, make_user, make_record):
     assert figures_for(Selection(), today).figures.records == before + 1
 
 
+def test_summaries_stored_in_an_older_shape_are_computed_directly(county):
+    """Until the next refresh after an upgrade, a summary without a figure the code now counts
+    is not used."""
+    today = today_in_london()
+    refresh_dashboard_summaries(today)
+    older = {"records": 3, "by_status": [["Draft", 1]]}
+    db.session.execute(
+        sa.update(Summary)
+        .where(Summary.kind == KIND)
+        .values(data=older, computed_at=utcnow() - timedelta(minutes=2))
+    )
+    db.session.commit()
+    direct = figures_for(Selection(), today)
+    assert direct.computed_at is None
+    assert direct.figures == dashboard_figures(Selection(), today)
+
+
+def test_each_worker_decodes_a_summary_once(county, count_queries):
+    """The county's figures are 100 KB of JSON: read and decoded once, then only its date and
+    time are read, until the next refresh."""
+    today = today_in_london()
+    refresh_dashboard_summaries(today)
+    db.session.commit()
+    with count_queries() as first:
+        figures = figures_for(Selection(), today).figures
+    with count_queries() as again:
+        assert figures_for(Selection(), today).figures is figures
+    assert len(first) == 2
+    assert len(again) == 1
+    assert "data" not in again[0].split("FROM")[0]
+    refresh_dashboard_summaries(today)
+    db.session.commit()
+    with count_queries() as refreshed:
+        assert figures_for(Selection(), today).figures == figures
+    assert len(refreshed) == 2  # computed again: read again
+
+
 def test_the_reconcile_queues_a_refresh_when_the_summaries_are_due(county):
-    queue_summary_refresh(utcnow())  # none yet: the task runs at once in tests
-    computed = db.session.scalar(sa.select(sa.func.max(DashboardSummary.computed_at)))
+    assert queue_refresh_if_due(KIND, utcnow()) is True  # none yet: the task runs at once in tests
+    computed = db.session.scalar(_dashboard(sa.func.max(Summary.computed_at)))
     assert computed is not None
-    queue_summary_refresh(utcnow())  # fresh: nothing queued
-    assert db.session.scalar(sa.select(sa.func.max(DashboardSummary.computed_at))) == computed
-    queue_summary_refresh(utcnow() + timedelta(minutes=6))
+    assert queue_refresh_if_due(KIND, utcnow()) is False  # fresh: nothing queued
+    assert db.session.scalar(_dashboard(sa.func.max(Summary.computed_at))) == computed
+    assert queue_refresh_if_due(KIND, utcnow() + timedelta(minutes=6)) is True
     db.session.expire_all()
-    assert db.session.scalar(sa.select(sa.func.count(DashboardSummary.id))) == 6 * 15
+    assert db.session.scalar(_dashboard(sa.func.count(Summary.id))) == 6 * 15
+
+
+def test_the_refresh_interval_is_a_setting(app, county, monkeypatch):
+    monkeypatch.setitem(app.config, "DASHBOARD_SUMMARY_MINUTES", 10)
+    assert queue_refresh_if_due(KIND, utcnow()) is True
+    assert queue_refresh_if_due(KIND, utcnow() + timedelta(minutes=6)) is False
+    assert queue_refresh_if_due(KIND, utcnow() + timedelta(minutes=11)) is True
+
+
+def test_the_schedulers_reconcile_queues_both_kinds_of_summary(county):
+    """`flask scheduler` runs `queue.reconcile` every minute: it queues the dashboard's and the
+    impact report's refreshes, each when due, into the one store."""
+
+    def stored():
+        db.session.expire_all()
+        rows = db.session.execute(
+            sa.select(Summary.kind, sa.func.max(Summary.computed_at)).group_by(Summary.kind)
+        )
+        return dict(rows.all())
+
+    queue.reconcile(utcnow())  # tests run queued tasks at once
+    first = stored()
+    assert set(first) == {"dashboard", "impact"}
+    queue.reconcile(utcnow())
+    assert stored() == first  # fresh: nothing queued
+    with time_machine.travel(utcnow() + timedelta(minutes=6), tick=False):
+        queue.reconcile(utcnow())  # due: both computed again
+    assert all(later > first[kind] for kind, later in stored().items())
 
 
 def test_the_dashboard_says_how_current_its_figures_are(client, auth, county):

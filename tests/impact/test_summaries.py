@@ -60,6 +60,20 @@ def test_out_of_date_summaries_are_not_used(county):
     assert report == impact_report(None, today)
 
 
+def test_summaries_stored_in_an_older_shape_are_computed_directly(county):
+    today = today_in_london()
+    store_summaries(KIND, today)
+    db.session.execute(
+        sa.update(Summary)
+        .where(Summary.kind == KIND)
+        .values(data={"total": {"name": "All"}}, computed_at=utcnow() - timedelta(minutes=2))
+    )
+    db.session.commit()
+    report, computed_at = current_report(None, today)
+    assert computed_at is None
+    assert report == impact_report(None, today)
+
+
 def test_a_change_shows_after_the_next_refresh(county, people, make_user, make_record):
     today = today_in_london()
     store_summaries(KIND, today)
