@@ -182,11 +182,11 @@ def test_the_dashboards_own_table_is_dropped_and_comes_back_empty(separate_datab
         {**_settings(TestConfig), "SQLALCHEMY_DATABASE_URI": separate_database_url}
     )
     with migrated.app_context():
-        upgrade(directory="migrations", revision="7e4b9c2a1d58")
+        upgrade(directory="migrations", revision="3f8a6c1e5b92")
         made = sa.inspect(db.engine).get_columns("dashboard_summaries")
         upgrade(directory="migrations", revision="3f8a6c2d7b15")
         assert "dashboard_summaries" not in sa.inspect(db.engine).get_table_names()
-        downgrade(directory="migrations", revision="7e4b9c2a1d58")
+        downgrade(directory="migrations", revision="3f8a6c1e5b92")
         inspector = sa.inspect(db.engine)
         assert [column["name"] for column in inspector.get_columns("dashboard_summaries")] == [
             column["name"] for column in made

@@ -1,7 +1,7 @@
 """the dashboard's summaries kept in the one store (summaries, kind "dashboard")
 
 Revision ID: 3f8a6c2d7b15
-Revises: 7e4b9c2a1d58
+Revises: 3f8a6c1e5b92
 Create Date: 2026-11-26 06:30:00.000000
 
 The dashboard's figures are now summaries of the kind "dashboard" in `summaries`
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3f8a6c2d7b15'
-down_revision = '7e4b9c2a1d58'
+down_revision = '3f8a6c1e5b92'
 branch_labels = None
 depends_on = None
 
