@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased, selectinload
 from collation.models import ExportJob
 from collation.selection import MULTI_AGENCY_VALUE, Selection
 from core.clock import LONDON
-from core.database import db
+from core.database import db, names_by_id
 from people.models import Agency, District, Team
 from pledges.models import (
     ChangeJudgement,
@@ -170,10 +170,6 @@ class Figures:
     @property
     def signed_off_records(self) -> int:
         return sum(count for _, count in self.by_district)
-
-
-def names_by_id(model) -> dict[int, str]:
-    return dict(db.session.execute(sa.select(model.id, model.name)).all())
 
 
 def team_choices(selection: Selection) -> list[tuple[int, str]]:

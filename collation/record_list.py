@@ -16,14 +16,13 @@ from collation.queries import (
     REVIEW_SIGNED_OFF,
     REVIEW_SUPPORT,
     evidenced_reviews,
-    names_by_id,
     review_due,
     scoped,
     scoped_entries,
 )
 from collation.selection import DASHBOARD_FILTERS, Selection, selection_from_args
 from core.clock import LONDON
-from core.database import db
+from core.database import db, names_by_id
 from core.paging import Page, page_in_range
 from people.models import Agency, District, User
 from pledges.models import ChangeJudgement, Entry, KeyPoint, Record, RecordState

@@ -60,6 +60,11 @@ def load_by_id(model, row_id: int, *options):
     return db.session.scalar(sa.select(model).where(model.id == row_id).options(*options))
 
 
+def names_by_id(model) -> dict[int, str]:
+    """Every row's name by id (districts, agencies, teams): to name the ids a grouped query counts."""
+    return dict(db.session.execute(sa.select(model.id, model.name)).all())
+
+
 def enum_column(enum_class: type[enum.Enum], name: str) -> sa.Enum:
     """A string column holding an enum's values, with a check constraint the database enforces."""
     return sa.Enum(

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from core.clock import LONDON
-from core.database import db
+from core.database import db, names_by_id
 from impact.figures import JudgementCount, RecordFacts
 from people.models import Agency, District
 from pledges.models import (
@@ -107,7 +107,7 @@ def record_facts(district_id: int | None = None) -> list[RecordFacts]:
         district_id,
     ).where(Record.submitted_at.is_not(None))
     sources = _review_sources(district_id)
-    districts, agencies = _names(District), _names(Agency)
+    districts, agencies = names_by_id(District), names_by_id(Agency)
     facts = []
     for row in db.session.execute(query.order_by(Record.id)):
         (record_id, district, agency, pledge_count, first_submitted, first_signed,
@@ -172,7 +172,3 @@ def judgement_counts(district_id: int | None = None) -> list[JudgementCount]:
         )
         for number, title, cycle, judgement, count in rows
     ]
-
-
-def _names(model) -> dict[int, str]:
-    return dict(db.session.execute(sa.select(model.id, model.name)).all())

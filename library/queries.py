@@ -8,7 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from core.clock import LONDON
-from core.database import db
+from core.database import db, names_by_id
 from core.ids import parse_id
 from core.paging import Page, page_in_range
 from library.models import FeaturedEntry, has_shared_text
@@ -16,12 +16,11 @@ from library.search import matching_entries
 from people.models import Agency, District
 from pledges.models import (
     Entry,
-    FrameworkArea,
-    FrameworkVersion,
     KeyPoint,
     Record,
     Sharing,
 )
+from pledges.queries import published_key_points
 from pledges.record_scope import (
     AGENCY_ID,
     DISTRICT_ID,
@@ -134,7 +133,7 @@ def shared_entry_columns() -> tuple:
 def shared_entries(rows) -> list[LibraryItem]:
     """Rows of `shared_entry_columns` as the library shows them: named with the owner's or the
     team's name only when the owners chose so, else by agency and district alone."""
-    agencies, districts = _names(Agency), _names(District)
+    agencies, districts = names_by_id(Agency), names_by_id(District)
     return [
         LibraryItem(
             entry_id=entry_id,
@@ -186,10 +185,6 @@ def _library_query(filters: LibraryFilters, *columns, featured: bool | None = No
             )
         )
     return query
-
-
-def _names(model) -> dict[int, str]:
-    return dict(db.session.execute(sa.select(model.id, model.name)).all())
 
 
 def _london_date(value: datetime | None) -> date | None:
@@ -285,14 +280,7 @@ def is_in_library(entry: Entry) -> bool:
 
 def key_point_choices() -> list[tuple[int, str]]:
     """The key points to filter by: the current framework's (numbers are shared across versions)."""
-    rows = db.session.execute(
-        sa.select(KeyPoint.number, KeyPoint.title)
-        .join(FrameworkArea, KeyPoint.area_id == FrameworkArea.id)
-        .join(FrameworkVersion, FrameworkArea.framework_version_id == FrameworkVersion.id)
-        .where(FrameworkVersion.is_current)
-        .order_by(KeyPoint.number)
-    ).all()
-    return [(number, f"{number}) {title}") for number, title in rows]
+    return [(number, f"{number}) {title}") for number, title in published_key_points()]
 
 
 def choices(model) -> list[tuple[int, str]]:

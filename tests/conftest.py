@@ -90,25 +90,26 @@ def app_context(app):
         db.session.remove()
 
 
+@contextmanager
+def statements_sent():
+    """`with statements_sent() as statements:` lists every statement sent to the database inside
+    the block."""
+    statements = []
+
+    def count(connection, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+
+
 @pytest.fixture
 def count_queries():
-    """`with count_queries() as statements:` lists every statement sent to the database inside
-    the block (as indico's fixture of that name counts them)."""
-
-    @contextmanager
-    def counting():
-        statements = []
-
-        def count(connection, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
-
-        sa.event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            yield statements
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", count)
-
-    return counting
+    """`with count_queries() as statements:` (as indico's fixture of that name counts them)."""
+    return statements_sent
 
 
 @pytest.fixture

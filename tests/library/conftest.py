@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-import sqlalchemy as sa
 
 from core.database import db
 from people.models import Agency, District
 from pledges.models import Sharing
 from pledges.operations import save_entry, submit_record
 from supervision.operations import approve_all_remaining, start_session
+from tests.conftest import statements_sent
 
 
 @pytest.fixture
@@ -44,15 +42,5 @@ def elsewhere(make_user):
     return {"person": person, "manager": manager, "district": district, "agency": agency}
 
 
-@contextmanager
-def count_queries():
-    statements: list[str] = []
-
-    def count(connection, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
+# The library's tests count statements as every page's test does.
+count_queries = statements_sent
