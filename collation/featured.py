@@ -3,7 +3,7 @@ that fall in the selection and that their owners let the library share, newest f
 
 from __future__ import annotations
 
-from collation.queries import _collated_query
+from collation.queries import collated_query
 from collation.selection import Selection
 from core.database import db
 from library.models import FeaturedEntry
@@ -15,7 +15,7 @@ def featured_items(selection: Selection) -> list[LibraryItem]:
     """The featured entries the collation of `selection` holds (the same filters as its body)
     and the library shares, as the library shows them, most recently featured first: three
     queries, whatever the size of the county."""
-    query, _ = _collated_query(selection, *shared_entry_columns())
+    query, _ = collated_query(selection, *shared_entry_columns())
     query = (
         query.join(FeaturedEntry, FeaturedEntry.entry_id == Entry.id)
         .where(in_library())

@@ -396,7 +396,10 @@ class CollatedItem:
         return self.area == FINDINGS_AREA
 
 
-def _collated_query(selection: Selection, *columns):
+def collated_query(selection: Selection, *columns):
+    """The entries a collation of `selection` holds (those with something written), selecting
+    `columns`, and the aliased framework area they are grouped under: the exports' body and the
+    collated PDF's featured section read the same entries."""
     area = aliased(FrameworkArea)
     query = scoped_entries(
         sa.select(*columns)
@@ -410,7 +413,7 @@ def _collated_query(selection: Selection, *columns):
 
 
 def count_collated_items(selection: Selection) -> int:
-    query, _ = _collated_query(selection, sa.func.count(Entry.id))
+    query, _ = collated_query(selection, sa.func.count(Entry.id))
     return db.session.scalar(query)
 
 
@@ -429,7 +432,7 @@ def collated_items(
     `areas`, when given, keeps only those area numbers (None: the added findings).
     """
     districts, agencies, teams = names_by_id(District), names_by_id(Agency), names_by_id(Team)
-    query, area = _collated_query(
+    query, area = collated_query(
         selection,
         Entry,
         DISTRICT_ID,
@@ -507,7 +510,7 @@ def section_titles(selection: Selection) -> list[tuple[int, str]]:
 
     A cheap query, so the contents can be laid out before the body is.
     """
-    query, area = _collated_query(selection, sa.literal(1))
+    query, area = collated_query(selection, sa.literal(1))
     rows = db.session.execute(
         query.with_only_columns(area.number, area.title, KeyPoint.number, KeyPoint.title).distinct()
     ).all()
