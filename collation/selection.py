@@ -8,6 +8,7 @@ from datetime import date
 from core.database import db
 from core.date_input import DateProblem, parse_date_parts, parts_of, typed_parts
 from core.ids import parse_id
+from core.small_numbers import anonymised_in
 from people.models import Agency, District, Role, Team, User
 from pledges.queries import published_key_points
 from pledges.record_scope import MULTI_AGENCY
@@ -211,7 +212,7 @@ def selection_from_args(args, user: User) -> Selection:
         key_point_number=_key_point(args.get("key_point", ""), problems),
         signed_off_from=start,
         signed_off_to=end,
-        anonymise=args.get("anonymise") in ("1", "on", "yes", "true"),
+        anonymise=anonymised_in(args),
         locked_district=locked,
     )
     return replace(selection, problems=tuple(problems), typed_dates=typed)

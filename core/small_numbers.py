@@ -15,3 +15,9 @@ def is_small(count: int) -> bool:
 def shown_count(count: int, *, anonymised: bool) -> str:
     """A count as a page or export shows it: "1,234", or "fewer than 5" when anonymised."""
     return "fewer than 5" if anonymised and is_small(count) else f"{count:,}"
+
+
+def anonymised_in(args) -> bool:
+    """Whether the address asks for the anonymised view: `anonymise=1`, as the dashboard's and
+    the impact report's links and ticked boxes send it."""
+    return args.get("anonymise") in ("1", "on", "yes", "true")

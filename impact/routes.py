@@ -11,6 +11,7 @@ from core.database import db
 from core.downloads import pdf_download
 from core.guard import page_view
 from core.ids import parse_id
+from core.small_numbers import anonymised_in
 from impact import bp
 from impact.figures import Shown
 from impact.permissions import can_read_impact, impact_scope
@@ -23,7 +24,7 @@ def _chosen() -> tuple[District | None, bool, bool]:
     asked; None for the county), whether that is locked, and whether it is anonymised."""
     scope = impact_scope(current_user)
     chosen = db.session.get(District, parse_id(request.args.get("district")) or 0)
-    anonymised = request.args.get("anonymise") in ("1", "on", "yes", "true")
+    anonymised = anonymised_in(request.args)
     return scope or chosen, scope is not None, anonymised
 
 
