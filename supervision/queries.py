@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 from core.database import db, load_by_id
 from people.models import Team, TeamMembership, User
 from pledges.models import Entry, Record, RecordState
-from pledges.review.rules import OVERDUE_AFTER_DAYS
+from pledges.review.rules import review_timing
 from supervision.models import SessionRecord, SupervisionSession
 from supervision.permissions import can_view_session
 
@@ -298,7 +298,6 @@ def waiting_in(records: list[Record], today: date) -> WaitingForManager:
     """Of these records (each supervisee's and team's latest), those awaiting sign-off and the
     reviews overdue. Records awaiting anything are always their owner's latest: a new cycle
     starts only from a completed record."""
-    overdue_by = today - timedelta(days=OVERDUE_AFTER_DAYS)
     waiting_review = (RecordState.SIGNED_OFF, RecordState.REVIEW_OPEN, RecordState.REVIEW_RETURNED)
 
     def submitted(state):
@@ -314,9 +313,7 @@ def waiting_in(records: list[Record], today: date) -> WaitingForManager:
             (
                 r
                 for r in records
-                if r.state in waiting_review
-                and r.review_due_on is not None
-                and r.review_due_on <= overdue_by
+                if r.state in waiting_review and review_timing(r, today) == "overdue"
             ),
             key=lambda r: (r.review_due_on, r.name.lower()),
         ),
