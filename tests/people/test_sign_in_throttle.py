@@ -94,8 +94,11 @@ def test_parallel_guesses_with_the_right_password_among_them(
         lambda client, n: sign_in(client, email, PASSWORD if n == 15 else f"wrong guess {n}"),
     )
     assert not [status for status in statuses if isinstance(status, Exception)], statuses
-    assert verifications["verify"] <= 5
-    assert statuses.count(302) <= 1
+    # At most five wrong passwords are checked. The right one gives its place back (people/
+    # throttle.py), so when it comes early one more guess may be checked after it: six in all.
+    signed_in = statuses.count(302)
+    assert signed_in <= 1
+    assert verifications["verify"] <= 5 + signed_in, statuses
 
 
 def test_guesses_spread_across_accounts_meet_a_limit_per_source_address(
