@@ -8,7 +8,17 @@ from typing import Any
 from flask import Flask
 
 import config as config_module
-from core import errors_pages, formatting, links, mail, notifications, queue, security, sessions
+from core import (
+    errors_pages,
+    formatting,
+    links,
+    mail,
+    notifications,
+    queue,
+    read_transactions,
+    security,
+    sessions,
+)
 from core.auth import csrf, login_manager
 from core.database import db
 from core.ids import IdConverter
@@ -40,6 +50,7 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     from core import orm_references  # issue 20: see the module
 
     orm_references.init_app(app)  # after db.init_app, so its teardown runs first
+    read_transactions.init_app(app)  # a request that only read commits: psycopg keeps its plans
     init_migrations_if_imported(app)  # Alembic is imported only to migrate: core/migrations.py
     login_manager.init_app(app)
     sessions.init_app(app)  # before CSRF: a form posted after the session ended goes to sign-in
