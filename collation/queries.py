@@ -33,6 +33,8 @@ from pledges.record_scope import (
     DISTRICT_ID,
     MULTI_AGENCY,
     NO_DISTRICT,
+    in_agency,
+    in_district,
     signed_off_records,
     with_owner,
 )
@@ -52,11 +54,11 @@ def scoped(query, selection: Selection, *, signed_off_only: bool = True):
     if signed_off_only:
         query = query.where(STAGE_ONE_SIGNED_OFF)
     if selection.effective_district is not None:
-        query = query.where(selection.effective_district.id == DISTRICT_ID)
+        query = query.where(in_district(selection.effective_district.id))
     if selection.is_multi_agency:
         query = query.where(AGENCY_ID.is_(None))
     elif selection.agency is not None:
-        query = query.where(selection.agency.id == AGENCY_ID)
+        query = query.where(in_agency(selection.agency.id))
     if selection.team is not None:
         query = query.where(Record.team_id == selection.team.id)
     if selection.signed_off_from is not None:

@@ -26,6 +26,7 @@ from pledges.record_scope import (
     DISTRICT_ID,
     MULTI_AGENCY,
     NO_DISTRICT,
+    in_district,
     signed_off_records,
     with_owner,
 )
@@ -36,7 +37,7 @@ ADDED_FINDINGS = "Findings added by teams and individuals"
 def _scoped(query, district_id: int | None):
     query = with_owner(query)
     if district_id is not None:
-        query = query.where(district_id == DISTRICT_ID)
+        query = query.where(in_district(district_id))
     return query
 
 

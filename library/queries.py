@@ -28,6 +28,8 @@ from pledges.record_scope import (
     NO_DISTRICT,
     OWNER,
     TEAM,
+    in_agency,
+    in_district,
     signed_off_records,
     with_owner,
 )
@@ -171,19 +173,10 @@ def _library_query(filters: LibraryFilters, *columns, featured: bool | None = No
         )
     if filters.key_point_number is not None:
         query = query.where(KeyPoint.number == filters.key_point_number)
-    # The owner's agency or district, or else the team's (AGENCY_ID, DISTRICT_ID), said as an OR:
-    # a record has an owner or a team, never both, so it means the same, and PostgreSQL
-    # estimates an OR well where it guesses at a coalesce (and then hashed every person).
     if filters.agency_id is not None:
-        query = query.where(
-            sa.or_(OWNER.agency_id == filters.agency_id, TEAM.agency_id == filters.agency_id)
-        )
+        query = query.where(in_agency(filters.agency_id))
     if filters.district_id is not None:
-        query = query.where(
-            sa.or_(
-                OWNER.district_id == filters.district_id, TEAM.district_id == filters.district_id
-            )
-        )
+        query = query.where(in_district(filters.district_id))
     return query
 
 

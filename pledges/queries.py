@@ -81,15 +81,28 @@ def history_preview(record: Record) -> HistoryPreview:
     return HistoryPreview(events=events[:RECENT_HISTORY], has_more=len(events) > RECENT_HISTORY)
 
 
-def load_entry(record: Record, entry_id: int) -> Entry | None:
-    """The entry of this record with this id; None for an entry of any other record."""
-    return next((entry for entry in record.entries if entry.id == entry_id), None)
+# What the pages of one entry show of it (its review, its evidence, its editing page).
+_ONE_ENTRY = (
+    joinedload(Entry.key_point).joinedload(KeyPoint.area),
+    joinedload(Entry.updated_by),
+    joinedload(Entry.decided_by),
+    selectinload(Entry.evidence),
+    selectinload(Entry.addenda).joinedload(EntryAddendum.author),
+)
 
 
 def load_record_entry(record_id: int, entry_id: int) -> tuple[Record, Entry] | None:
-    """A record and one of its entries (for the pages of an entry), or None."""
-    record = load_record(record_id)
-    entry = load_entry(record, entry_id) if record is not None else None
+    """A record and one of its entries (for the pages of an entry), or None. Only that entry is
+    loaded with its evidence: loading every entry's, as the record page does, was most of these
+    pages' time."""
+    record = load_by_id(Record, record_id, *_WHO_IT_IS_FOR, joinedload(Record.signed_off_by))
+    if record is None:
+        return None
+    entry = db.session.scalar(
+        sa.select(Entry)
+        .where(Entry.id == entry_id, Entry.record_id == record.id)
+        .options(*_ONE_ENTRY)
+    )
     return (record, entry) if entry is not None else None
 
 

@@ -26,6 +26,19 @@ def with_owner(query):
     )
 
 
+def in_district(district_id: int) -> sa.ColumnElement[bool]:
+    """The record's district, its owner's or else its team's, is this one: `DISTRICT_ID ==
+    district_id`, said as an OR. A record has an owner or a team, never both (the
+    `one_owner_or_one_team` check), so the two mean the same; PostgreSQL estimates the OR well
+    where it guesses at a coalesce, and then joined every person in the county to filter."""
+    return sa.or_(OWNER.district_id == district_id, TEAM.district_id == district_id)
+
+
+def in_agency(agency_id: int) -> sa.ColumnElement[bool]:
+    """The record's agency, its owner's or else its team's, is this one (see `in_district`)."""
+    return sa.or_(OWNER.agency_id == agency_id, TEAM.agency_id == agency_id)
+
+
 def signed_off_records() -> sa.ColumnElement[bool]:
     """A condition on `Record`: stage 1 is signed off (whatever the review's progress).
 

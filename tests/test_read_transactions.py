@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+
 from core.database import db
 from people.models import Agency
 
