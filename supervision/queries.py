@@ -257,9 +257,24 @@ def sessions_for(user: User, limit: int = 100) -> list[SupervisionSession]:
             )
             .order_by(SupervisionSession.held_on.desc(), SupervisionSession.id.desc())
             .limit(limit)
+            .options(*_SESSION_LINE)
         )
     )
     return [session for session in sessions if can_view_session(user, session)]
+
+
+# What the list of sessions shows of each, and what deciding who may read it asks: loaded with
+# the sessions, so the list costs the same for 1 session or 100 (it was three queries a session).
+_SESSION_LINE = (
+    joinedload(SupervisionSession.supervisor),
+    joinedload(SupervisionSession.acting_for),
+    joinedload(SupervisionSession.supervisee).joinedload(User.line_manager),
+    joinedload(SupervisionSession.team).joinedload(Team.manager),
+    joinedload(SupervisionSession.team)
+    .selectinload(Team.memberships)
+    .joinedload(TeamMembership.user),
+    selectinload(SupervisionSession.decisions),
+)
 
 
 def sessions_about_record(record: Record) -> list[SupervisionSession]:

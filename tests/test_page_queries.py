@@ -194,6 +194,29 @@ def test_a_supervision_session_costs_the_same_however_many_entries(
     )
 
 
+def test_the_list_of_sessions_costs_the_same_however_many_sessions(
+    people, auth, make_user, make_team, make_record, page_queries
+):
+    morgan = people["manager"]
+    start_session(morgan, supervisee=people["practitioner"])
+    start_session(morgan, team=make_team("First team", manager=morgan, members=[make_user()]))
+    db.session.commit()
+    auth.login(morgan)
+    few = page_queries("/supervision/sessions")
+
+    for number in range(3):
+        person = make_user(f"Supervisee {number}", line_manager=morgan)
+        record = make_record(person)
+        _pledge(record, person, (0,))
+        submit_record(record, person)
+        start_session(morgan, supervisee=person)
+        team = make_team(f"Team {number}", manager=morgan, members=[make_user()])
+        start_session(morgan, team=team)
+    db.session.commit()
+    many = page_queries("/supervision/sessions")
+    assert len(many) == len(few), many
+
+
 @pytest.fixture
 def county(people):
     """A second district and agency beside the people fixture's, and the collating roles."""
