@@ -5,7 +5,8 @@
 
 Serves the page through the test client on the production configuration (as gunicorn does) from
 the county `bench/pages.py` built, signed in by cookie, and prints the CPU time of one request
-(process time, so the machine's other work counts less) and the functions that take it.
+(process time, so the machine's other work counts less), the CPU the PostgreSQL backend serving
+it spent (read from /proc: PostgreSQL runs on this machine), and the functions that take it.
 """
 
 from __future__ import annotations
@@ -71,6 +72,23 @@ def print_statements(app, client, path: str, headers: dict) -> None:
         print(f"  {statistics.median(times[number]) * 1000:7.2f} ms  {text[:220]}")
 
 
+def database_backend(app) -> int:
+    """The process id of the PostgreSQL backend serving the app's connection: the pool of a
+    single-threaded client hands the same connection to every request."""
+    import sqlalchemy as sa
+
+    from core.database import db
+
+    with app.app_context():
+        return db.session.scalar(sa.text("SELECT pg_backend_pid()"))
+
+
+def backend_cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process on this machine (PostgreSQL runs here in the bench)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pages", nargs="+", help="page names, as bench/pages.py names them")
@@ -90,13 +108,17 @@ def main() -> None:
         for _ in range(20):
             response = client.get(page.path, headers=headers, base_url="https://localhost")
             assert response.status_code == 200, (name, response.status_code)
+        backend = database_backend(app)
+        database_cpu = backend_cpu_seconds(backend)
         started, cpu = time.perf_counter(), time.process_time()
         for _ in range(options.requests):
             client.get(page.path, headers=headers, base_url="https://localhost")
         wall = (time.perf_counter() - started) / options.requests * 1000
         cpu = (time.process_time() - cpu) / options.requests * 1000
+        database_cpu = (backend_cpu_seconds(backend) - database_cpu) / options.requests * 1000
         print(
-            f"{name}: {cpu:.2f} ms CPU, {wall:.2f} ms wall a request ({len(response.data):,} bytes)"
+            f"{name}: {cpu:.2f} ms CPU, PostgreSQL {database_cpu:.2f} ms CPU, {wall:.2f} ms wall"
+            f" a request ({len(response.data):,} bytes)"
         )
         if options.statements:
             print_statements(app, client, page.path, headers)

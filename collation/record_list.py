@@ -22,8 +22,8 @@ from collation.queries import (
 )
 from collation.selection import DASHBOARD_FILTERS, Selection, selection_from_args
 from core.clock import LONDON
-from core.database import names_by_id
-from core.paging import Page, page_of_rows
+from core.database import db, names_by_id
+from core.paging import Page, page_in_range
 from people.models import Agency, District, User
 from pledges.models import ChangeJudgement, Entry, KeyPoint, Record, RecordState
 from pledges.record_scope import AGENCY_ID, DISTRICT_ID, MULTI_AGENCY, NO_DISTRICT
@@ -175,10 +175,14 @@ def records_page(wanted: RecordsWanted, page: int, today: date) -> Page:
     if wanted.is_private:
         return Page(items=[], total=0, number=1, size=PAGE_SIZE)
     query = _query(wanted, today)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    page = page_in_range(page, total, PAGE_SIZE)
     order = [Record.signed_off_at.desc(), Record.id.desc()]
     if wanted.lists_pledges:
         order.append(Entry.position)
-    rows, total, page = page_of_rows(query.order_by(*order), page, PAGE_SIZE)
+    rows = db.session.execute(
+        query.order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ).all()
     districts, agencies = names_by_id(District), names_by_id(Agency)
     items = [
         RecordRow(
