@@ -208,6 +208,20 @@ def manager_overview(manager: User) -> ManagerOverview:
     return ManagerOverview(lines=lines, acting_lines=_acting_lines(manager))
 
 
+# Who a session is with and whether it may be read: loaded with a session (its page) and with the
+# sessions (their list, which cost three queries a session before).
+_SESSION_LINE = (
+    joinedload(SupervisionSession.supervisor),
+    joinedload(SupervisionSession.acting_for),
+    joinedload(SupervisionSession.supervisee).joinedload(User.line_manager),
+    joinedload(SupervisionSession.team).joinedload(Team.manager),
+    joinedload(SupervisionSession.team)
+    .selectinload(Team.memberships)
+    .joinedload(TeamMembership.user),
+    selectinload(SupervisionSession.decisions),
+)
+
+
 def load_session(session_id: int) -> SupervisionSession | None:
     """A session with everything its page shows, in a fixed number of queries: the records
     discussed with their entries, each entry's key point, evidence and decider, and the
@@ -220,13 +234,7 @@ def load_session(session_id: int) -> SupervisionSession | None:
     return load_by_id(
         SupervisionSession,
         session_id,
-        joinedload(SupervisionSession.supervisor),
-        joinedload(SupervisionSession.supervisee).joinedload(User.line_manager),
-        joinedload(SupervisionSession.acting_for),
-        joinedload(SupervisionSession.team)
-        .selectinload(Team.memberships)
-        .joinedload(TeamMembership.user),
-        joinedload(SupervisionSession.team).joinedload(Team.manager),
+        *_SESSION_LINE,
         selectinload(SupervisionSession.discussed)
         .joinedload(SessionRecord.record)
         .joinedload(Record.owner)
@@ -237,7 +245,6 @@ def load_session(session_id: int) -> SupervisionSession | None:
         entries.joinedload(Entry.key_point),
         entries.joinedload(Entry.decided_by),
         entries.selectinload(Entry.evidence),
-        selectinload(SupervisionSession.decisions),
     )
 
 
@@ -261,20 +268,6 @@ def sessions_for(user: User, limit: int = 100) -> list[SupervisionSession]:
         )
     )
     return [session for session in sessions if can_view_session(user, session)]
-
-
-# What the list of sessions shows of each, and what deciding who may read it asks: loaded with
-# the sessions, so the list costs the same for 1 session or 100 (it was three queries a session).
-_SESSION_LINE = (
-    joinedload(SupervisionSession.supervisor),
-    joinedload(SupervisionSession.acting_for),
-    joinedload(SupervisionSession.supervisee).joinedload(User.line_manager),
-    joinedload(SupervisionSession.team).joinedload(Team.manager),
-    joinedload(SupervisionSession.team)
-    .selectinload(Team.memberships)
-    .joinedload(TeamMembership.user),
-    selectinload(SupervisionSession.decisions),
-)
 
 
 def sessions_about_record(record: Record) -> list[SupervisionSession]:
