@@ -12,7 +12,7 @@ from admin.models import AdminEvent, PeopleImport
 from core.database import db, load_by_id
 from core.forms import remove_null_characters
 from core.ids import parse_id
-from core.paging import Page, page_in_range
+from core.paging import Page, limited_to_page, page_in_range
 from people.models import Agency, District, Role, Team, TeamMembership, User, UserRole
 from pledges.models import Record
 
@@ -27,7 +27,7 @@ def _page_of(
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     page = page_in_range(page, total, size)
     result = db.session.execute(
-        query.order_by(*order_by).limit(size).offset((page - 1) * size).options(*options)
+        limited_to_page(query.order_by(*order_by), page, size).options(*options)
     )
     items = [tuple(row) for row in result] if whole_rows else list(result.scalars())
     return Page(items=items, total=total, number=page, size=size)

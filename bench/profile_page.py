@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/profile_page.py "a record, all entries"      # after bench/pages.py
     .venv/bin/python bench/profile_page.py --requests 300 --top 40 "supervision overview"
+    .venv/bin/python bench/profile_page.py --requests 20 --explain 2 "library, a word searched"
 
 Serves the page through the test client on the production configuration (as gunicorn does) from
 the county `bench/pages.py` built, signed in by cookie, and prints the CPU time of one request
@@ -72,6 +73,41 @@ def print_statements(app, client, path: str, headers: dict) -> None:
         print(f"  {statistics.median(times[number]) * 1000:7.2f} ms  {text[:220]}")
 
 
+def print_plans(app, client, path: str, headers: dict, slower_than_ms: float) -> None:
+    """`EXPLAIN (ANALYZE, BUFFERS)` of each statement one request sends that took longer than
+    `slower_than_ms`, with the parameters it was sent with."""
+    import sqlalchemy as sa
+
+    from core.database import db
+
+    with app.app_context():
+        engine = db.engine
+    sent: list[tuple[str, object, float]] = []
+
+    def before(connection, cursor, statement, parameters, context, executemany):
+        context._bench_started = time.perf_counter()
+
+    def after(connection, cursor, statement, parameters, context, executemany):
+        elapsed = (time.perf_counter() - context._bench_started) * 1000
+        sent.append((statement, parameters, elapsed))
+
+    sa.event.listen(engine, "before_cursor_execute", before)
+    sa.event.listen(engine, "after_cursor_execute", after)
+    client.get(path, headers=headers, base_url="https://localhost")
+    sa.event.remove(engine, "before_cursor_execute", before)
+    sa.event.remove(engine, "after_cursor_execute", after)
+    with engine.connect() as connection:
+        for statement, parameters, elapsed in sent:
+            if elapsed < slower_than_ms or not statement.lstrip().upper().startswith("SELECT"):
+                continue
+            print(f"\n--- {elapsed:.2f} ms: {' '.join(statement.split())[:400]}")
+            print(f"    parameters: {parameters}")
+            plan = connection.exec_driver_sql(
+                "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters
+            ).scalars()
+            print("\n".join(f"    {line}" for line in plan))
+
+
 def database_backend(app) -> int:
     """The process id of the PostgreSQL backend serving the app's connection: the pool of a
     single-threaded client hands the same connection to every request."""
@@ -97,6 +133,12 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--statements", action="store_true", help="time each statement instead")
+    parser.add_argument(
+        "--explain",
+        type=float,
+        metavar="MS",
+        help="print the plan of each statement slower than MS instead",
+    )
     options = parser.parse_args()
     pages = {page.name: page for page in prepare_pages(options.database_url)}
     app = production_app(options.database_url)
@@ -122,6 +164,9 @@ def main() -> None:
         )
         if options.statements:
             print_statements(app, client, page.path, headers)
+            continue
+        if options.explain is not None:
+            print_plans(app, client, page.path, headers, options.explain)
             continue
         # Process time, not wall time: waiting for the database is not the app's CPU.
         profile = cProfile.Profile(time.process_time)

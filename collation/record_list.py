@@ -23,10 +23,10 @@ from collation.queries import (
 from collation.selection import DASHBOARD_FILTERS, Selection, selection_from_args
 from core.clock import LONDON
 from core.database import db, names_by_id
-from core.paging import Page, page_in_range
+from core.paging import Page, limited_to_page, page_in_range
 from people.models import Agency, District, User
 from pledges.models import ChangeJudgement, Entry, KeyPoint, Record, RecordState
-from pledges.record_scope import AGENCY_ID, DISTRICT_ID, MULTI_AGENCY, NO_DISTRICT
+from pledges.record_scope import AGENCY_ID, DISTRICT_ID, MULTI_AGENCY, NO_DISTRICT, with_owner
 
 PAGE_SIZE = 50
 REVIEW_DUE = {"due": "Reviews due, not yet submitted", "overdue": "Reviews overdue by four weeks or more"}  # fmt: skip
@@ -130,25 +130,12 @@ class RecordRow:
     pledge: str = ""  # "3) Key point title": the pledge judged, in a list of pledges
 
 
-def _query(wanted: RecordsWanted, today: date):
-    columns = (
-        Record.id,
-        Record.name,
-        Record.cycle,
-        Record.state,
-        DISTRICT_ID,
-        AGENCY_ID,
-        Record.team_id,
-        Record.signed_off_at,
-        Record.review_due_on,
-    )
+def _query(wanted: RecordsWanted, today: date, *columns):
+    """The records (or, for a judgement, the pledges) behind the figure, as `columns`."""
     selection = wanted.selection
     if wanted.lists_pledges:
         query = scoped_entries(
-            sa.select(*columns, KeyPoint.number, KeyPoint.title, Entry.finding_title)
-            .select_from(Record)
-            .join(Entry, Entry.record_id == Record.id)
-            .outerjoin(KeyPoint, Entry.key_point_id == KeyPoint.id),
+            sa.select(*columns).select_from(Record).join(Entry, Entry.record_id == Record.id),
             selection,
         ).where(REVIEW_SIGNED_OFF, Entry.change_judgement == wanted.judgement)
     else:
@@ -166,6 +153,53 @@ def _query(wanted: RecordsWanted, today: date):
     return query
 
 
+_ROW_COLUMNS = (
+    Record.id,
+    Record.name,
+    Record.cycle,
+    Record.state,
+    DISTRICT_ID,
+    AGENCY_ID,
+    Record.team_id,
+    Record.signed_off_at,
+    Record.review_due_on,
+)
+
+
+def _page_rows(wanted: RecordsWanted, page: int, today: date):
+    """The rows of one page. The page's ids are chosen first, reading only what the filters
+    need, and only those rows are then joined to their owners and teams for the columns shown:
+    selecting the columns with the filters joined every one of the 4,000 records of a county's
+    figure to its owner before keeping 50 (10 ms of PostgreSQL's time a page, against 4)."""
+    newest_first = [Record.signed_off_at.desc(), Record.id.desc()]
+    if wanted.lists_pledges:
+        chosen = limited_to_page(
+            _query(wanted, today, Entry.id).order_by(*newest_first, Entry.position),
+            page,
+            PAGE_SIZE,
+        ).subquery()
+        query = (
+            with_owner(
+                sa.select(*_ROW_COLUMNS, KeyPoint.number, KeyPoint.title, Entry.finding_title)
+                .select_from(Entry)
+                .join(chosen, chosen.c.id == Entry.id)
+                .join(Record, Entry.record_id == Record.id)
+            )
+            .outerjoin(KeyPoint, Entry.key_point_id == KeyPoint.id)
+            .order_by(*newest_first, Entry.position)
+        )
+    else:
+        chosen = limited_to_page(
+            _query(wanted, today, Record.id).order_by(*newest_first), page, PAGE_SIZE
+        ).subquery()
+        query = (
+            with_owner(
+                sa.select(*_ROW_COLUMNS).select_from(Record).join(chosen, chosen.c.id == Record.id)
+            )
+        ).order_by(*newest_first)
+    return db.session.execute(query).all()
+
+
 def _on(value: datetime | None) -> date | None:
     return value.astimezone(LONDON).date() if value is not None else None
 
@@ -174,15 +208,10 @@ def records_page(wanted: RecordsWanted, page: int, today: date) -> Page:
     """One page of the records (or judged pledges) behind a figure, newest sign-off first."""
     if wanted.is_private:
         return Page(items=[], total=0, number=1, size=PAGE_SIZE)
-    query = _query(wanted, today)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    counted = _query(wanted, today, Entry.id if wanted.lists_pledges else Record.id)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(counted.subquery()))
     page = page_in_range(page, total, PAGE_SIZE)
-    order = [Record.signed_off_at.desc(), Record.id.desc()]
-    if wanted.lists_pledges:
-        order.append(Entry.position)
-    rows = db.session.execute(
-        query.order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
+    rows = _page_rows(wanted, page, today)
     districts, agencies = names_by_id(District), names_by_id(Agency)
     items = [
         RecordRow(

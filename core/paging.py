@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 
 def page_count(total: int, size: int) -> int:
     """How many pages `total` items fill at `size` a page (at least one, even when empty)."""
@@ -13,6 +15,25 @@ def page_count(total: int, size: int) -> int:
 def page_in_range(page: int, total: int, size: int) -> int:
     """The page asked for, kept between the first page and the last."""
     return min(max(page, 1), page_count(total, size))
+
+
+def written_in(number: int) -> sa.BindParameter[int]:
+    """A LIMIT or OFFSET written into the SQL instead of sent as a parameter.
+
+    psycopg prepares a statement that is run often, and PostgreSQL then keeps one plan for it
+    only while that generic plan, made without the parameters' values, is estimated to cost no
+    more than plans made for them. For "LIMIT $1" it guesses a tenth of the rows, so the
+    library's statements were planned again on every request (4 to 6 ms each, against 0.2 to 1
+    ms to run them). With the number written in, each size and offset is a statement of its
+    own, prepared once. (Constants of other kinds written in did not help: tried, and the
+    library's count was planned every time instead.)"""
+    return sa.bindparam(None, number, type_=sa.Integer, literal_execute=True)
+
+
+def limited_to_page(query, number: int, size: int):
+    """`query` (ordered) cut to page `number` of `size` rows. The numbers are written into the
+    SQL (`written_in`): sent as parameters, PostgreSQL planned the statement on every request."""
+    return query.limit(written_in(size)).offset(written_in((number - 1) * size))
 
 
 @dataclass

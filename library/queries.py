@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from core.clock import LONDON
 from core.database import db, names_by_id
 from core.ids import parse_id
-from core.paging import Page, page_in_range
+from core.paging import Page, page_in_range, written_in
 from library.models import FeaturedEntry, has_shared_text
 from library.search import matching_entries
 from people.models import Agency, District
@@ -217,10 +217,14 @@ def _counts(filters: LibraryFilters, up_to: int) -> tuple[int, int, list[int] | 
     count_featured = sa.select(sa.func.count()).select_from(featured).scalar_subquery()
     every = _library_query(filters, Entry.id)
     if filters.words:
-        found = every.limit(up_to).subquery()
+        found = every.limit(written_in(up_to)).subquery()
         rows = db.session.execute(sa.select(found.c.id, count_featured)).all()
         return (rows[0][1] if rows else 0), len(rows), [entry_id for entry_id, _ in rows]
-    every = every.order_by(Record.signed_off_at.desc(), Record.id.desc()).limit(up_to).subquery()
+    every = (
+        every.order_by(Record.signed_off_at.desc(), Record.id.desc())
+        .limit(written_in(up_to))
+        .subquery()
+    )
     count_every = sa.select(sa.func.count()).select_from(every).scalar_subquery()
     featured_count, counted = db.session.execute(sa.select(count_featured, count_every)).one()
     return featured_count, counted, None
@@ -247,15 +251,15 @@ def library_page(filters: LibraryFilters, page: int = 1) -> LibraryPage:
         _library_query(filters, *shared_entry_columns(), featured=True)
         .where(only)
         .order_by(FeaturedEntry.featured_at.desc(), *NEWEST_FIRST)
-        .limit(from_featured)
-        .offset(start)
+        .limit(written_in(from_featured))
+        .offset(written_in(start))
     ).all()
     rows += db.session.execute(
         _library_query(filters, *shared_entry_columns(), featured=False)
         .where(only)
         .order_by(*NEWEST_FIRST)
-        .limit(PAGE_SIZE - from_featured)
-        .offset(max(0, start - featured))
+        .limit(written_in(PAGE_SIZE - from_featured))
+        .offset(written_in(max(0, start - featured)))
     ).all()
     items = shared_entries(rows)
     return LibraryPage(items=items, total=total, number=page, size=PAGE_SIZE, more=more)

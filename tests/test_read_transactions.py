@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.database import db
+from core.paging import limited_to_page
 from people.models import Agency
 
 
@@ -47,6 +48,11 @@ def served(app):
     def update_without_commit():
         db.session.execute(sa.update(Agency).values(name="Updated, never committed"))
         return "updated"
+
+    @served.get("/page-of-agencies")
+    def page_of_agencies():
+        query = sa.select(Agency.name).order_by(Agency.name, Agency.id)
+        return str(len(db.session.scalars(limited_to_page(query, 2, 50)).all()))
 
     @served.get("/read-then-fail")
     def read_then_fail():
@@ -121,3 +127,31 @@ def test_on_postgresql_a_page_read_again_and_again_is_planned_once(served):
     with served.app_context():
         prepared = db.session.scalars(sa.text("SELECT statement FROM pg_prepared_statements"))
         assert any("count(agencies.id)" in statement for statement in prepared)
+
+
+def test_on_postgresql_a_page_of_a_list_is_planned_once(served):
+    """A list's page size and offset are written into the statement (core/paging.py): sent as
+    parameters, PostgreSQL judged a plan made without them ("LIMIT $1", a tenth of the rows)
+    dearer than one made for "LIMIT 50", and planned the statement again on every request."""
+    if not served.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("prepared statements are PostgreSQL's")
+    with served.app_context():
+        db.session.execute(
+            sa.insert(Agency), [{"name": f"Agency {number:05}"} for number in range(3000)]
+        )
+        db.session.execute(sa.text("ANALYZE agencies"))
+        db.session.commit()
+    client = served.test_client()
+    for _ in range(10):
+        assert client.get("/page-of-agencies").data == b"50"
+    with served.app_context():
+        plans = db.session.execute(
+            sa.text(
+                "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
+                " WHERE statement LIKE '%FROM agencies ORDER BY%'"
+            )
+        ).all()
+    assert len(plans) == 1, plans
+    statement, generic_plans, custom_plans = plans[0]
+    assert "LIMIT 50 OFFSET 50" in statement
+    assert generic_plans >= 1 and custom_plans <= 5, plans
