@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from admin.models import AdminEvent, PeopleImport
-from core.database import db, load_by_id
+from core.database import ById, db
 from core.forms import remove_null_characters
 from core.ids import parse_id
 from core.paging import Page, limited_to_page, page_in_range
@@ -109,14 +109,17 @@ def search_people(filters: PeopleFilter = PeopleFilter(), *, page: int = 1) -> P
     )
 
 
+_PERSON_PAGE = ById(
+    User,
+    selectinload(User.supervisees),
+    selectinload(User.managed_teams),
+    selectinload(User.memberships).joinedload(TeamMembership.team),
+)
+_TEAM_PAGE = ById(Team, selectinload(Team.memberships).joinedload(TeamMembership.user))
+
+
 def load_person(person_id: int) -> User | None:
-    return load_by_id(
-        User,
-        person_id,
-        selectinload(User.supervisees),
-        selectinload(User.managed_teams),
-        selectinload(User.memberships).joinedload(TeamMembership.team),
-    )
+    return _PERSON_PAGE.load(person_id)
 
 
 def load_import(import_id: int) -> PeopleImport | None:
@@ -152,7 +155,7 @@ def search_teams(text: str = "", *, page: int = 1) -> Page:
 
 
 def load_team(team_id: int) -> Team | None:
-    return load_by_id(Team, team_id, selectinload(Team.memberships).joinedload(TeamMembership.user))
+    return _TEAM_PAGE.load(team_id)
 
 
 def agencies() -> list[Agency]:

@@ -177,6 +177,9 @@ def prepare_pages(url: str) -> list[Page]:
         pages = [
             # No query and one small template: the floor of what a page of the app costs.
             Page("sign-in page", "/sign-in", None),
+            # Signed in, and nothing else: the user's query, the session's checks, no template.
+            # No signed-in page can serve faster than this (the ceiling of the share target).
+            Page("signed in, no page (time left)", "/session/status", owner.id),
             Page("my records", "/records", owner.id),
             Page("a record, all entries", f"/records/{record.id}", owner.id),
             Page("its review, one pledge", f"/records/{record.id}/review/{entry_id}", owner.id),

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from core.database import db, load_by_id
+from core.database import ById, db
 from pledges.models import FrameworkArea, FrameworkVersion, KeyPoint
 
 log = logging.getLogger(__name__)
@@ -219,13 +219,14 @@ def current_framework() -> FrameworkVersion | None:
     )
 
 
+_FRAMEWORK_VERSION = ById(
+    FrameworkVersion, selectinload(FrameworkVersion.areas).selectinload(FrameworkArea.key_points)
+)
+
+
 def load_framework_version(version_id: int) -> FrameworkVersion | None:
     """A published framework version with its areas and key points, or None."""
-    return load_by_id(
-        FrameworkVersion,
-        version_id,
-        selectinload(FrameworkVersion.areas).selectinload(FrameworkArea.key_points),
-    )
+    return _FRAMEWORK_VERSION.load(version_id)
 
 
 def ensure_default_framework() -> FrameworkVersion:

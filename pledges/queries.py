@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.database import db, load_by_id
+from core.database import ById, db
 from people.models import Team, TeamMembership, User
 from pledges.models import (
     Entry,
@@ -29,24 +29,29 @@ _WHO_IT_IS_FOR = (
 )
 
 
+# The record page: the record with every entry, each entry's evidence, and its sign-offs.
+_RECORD_PAGE = ById(
+    Record,
+    *_WHO_IT_IS_FOR,
+    selectinload(Record.entries).joinedload(Entry.key_point).joinedload(KeyPoint.area),
+    selectinload(Record.entries).joinedload(Entry.updated_by),
+    selectinload(Record.entries).joinedload(Entry.decided_by),
+    selectinload(Record.entries).selectinload(Entry.evidence),
+    selectinload(Record.entries).selectinload(Entry.addenda).joinedload(EntryAddendum.author),
+    selectinload(Record.snapshots).joinedload(RecordSnapshot.signed_off_by),
+    joinedload(Record.signed_off_by),
+)
+_RECORD_ALONE = ById(Record, *_WHO_IT_IS_FOR)
+_RECORD_OF_AN_ENTRY = ById(Record, *_WHO_IT_IS_FOR, joinedload(Record.signed_off_by))
+
+
 def load_record(record_id: int) -> Record | None:
-    return load_by_id(
-        Record,
-        record_id,
-        *_WHO_IT_IS_FOR,
-        selectinload(Record.entries).joinedload(Entry.key_point).joinedload(KeyPoint.area),
-        selectinload(Record.entries).joinedload(Entry.updated_by),
-        selectinload(Record.entries).joinedload(Entry.decided_by),
-        selectinload(Record.entries).selectinload(Entry.evidence),
-        selectinload(Record.entries).selectinload(Entry.addenda).joinedload(EntryAddendum.author),
-        selectinload(Record.snapshots).joinedload(RecordSnapshot.signed_off_by),
-        joinedload(Record.signed_off_by),
-    )
+    return _RECORD_PAGE.load(record_id)
 
 
 def load_record_alone(record_id: int) -> Record | None:
     """The record without its entries, for pages about the record as a whole (its history)."""
-    return load_by_id(Record, record_id, *_WHO_IT_IS_FOR)
+    return _RECORD_ALONE.load(record_id)
 
 
 # The record page shows the latest events; the whole history is a page of its own.
@@ -95,7 +100,7 @@ def load_record_entry(record_id: int, entry_id: int) -> tuple[Record, Entry] | N
     """A record and one of its entries (for the pages of an entry), or None. Only that entry is
     loaded with its evidence: loading every entry's, as the record page does, was most of these
     pages' time."""
-    record = load_by_id(Record, record_id, *_WHO_IT_IS_FOR, joinedload(Record.signed_off_by))
+    record = _RECORD_OF_AN_ENTRY.load(record_id)
     if record is None:
         return None
     entry = db.session.scalar(

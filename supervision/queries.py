@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
-from core.database import db, load_by_id
+from core.database import ById, db
 from people.models import Team, TeamMembership, User
 from pledges.models import Entry, Record, RecordState
 from pledges.review.rules import review_timing
@@ -222,30 +222,33 @@ _SESSION_LINE = (
 )
 
 
+_SESSION_ENTRIES = (
+    selectinload(SupervisionSession.discussed)
+    .joinedload(SessionRecord.record)
+    .selectinload(Record.entries)
+)
+# A session with everything its page shows, in a fixed number of queries: the records discussed
+# with their entries, each entry's key point, evidence and decider, and the decisions taken (an
+# entry's key point was a query of its own).
+_SESSION_PAGE = ById(
+    SupervisionSession,
+    *_SESSION_LINE,
+    selectinload(SupervisionSession.discussed)
+    .joinedload(SessionRecord.record)
+    .joinedload(Record.owner)
+    .joinedload(User.line_manager),
+    selectinload(SupervisionSession.discussed)
+    .joinedload(SessionRecord.record)
+    .joinedload(Record.team),
+    _SESSION_ENTRIES.joinedload(Entry.key_point),
+    _SESSION_ENTRIES.joinedload(Entry.decided_by),
+    _SESSION_ENTRIES.selectinload(Entry.evidence),
+)
+
+
 def load_session(session_id: int) -> SupervisionSession | None:
-    """A session with everything its page shows, in a fixed number of queries: the records
-    discussed with their entries, each entry's key point, evidence and decider, and the
-    decisions taken (an entry's key point was a query of its own)."""
-    entries = (
-        selectinload(SupervisionSession.discussed)
-        .joinedload(SessionRecord.record)
-        .selectinload(Record.entries)
-    )
-    return load_by_id(
-        SupervisionSession,
-        session_id,
-        *_SESSION_LINE,
-        selectinload(SupervisionSession.discussed)
-        .joinedload(SessionRecord.record)
-        .joinedload(Record.owner)
-        .joinedload(User.line_manager),
-        selectinload(SupervisionSession.discussed)
-        .joinedload(SessionRecord.record)
-        .joinedload(Record.team),
-        entries.joinedload(Entry.key_point),
-        entries.joinedload(Entry.decided_by),
-        entries.selectinload(Entry.evidence),
-    )
+    """A session with everything its page shows (`_SESSION_PAGE`), or None."""
+    return _SESSION_PAGE.load(session_id)
 
 
 def sessions_for(user: User, limit: int = 100) -> list[SupervisionSession]:
