@@ -265,6 +265,17 @@ def test_the_list_is_paged(client, auth, county, monkeypatch):
     assert len(re.findall(r'href="/records/\d+"', first + second)) == 3
 
 
+def test_a_page_beyond_the_last_shows_the_last(client, auth, county, monkeypatch):
+    """The total comes with the page's rows; a page past the end (an old link) has no rows to
+    bring it, so the list is counted on its own and the last page shown."""
+    monkeypatch.setattr("collation.record_list.PAGE_SIZE", 2)
+    auth.login(county["training"])
+    beyond = client.get("/collation/records?page=9").get_data(as_text=True)
+    assert "Showing 3 to 3 of 3 records" in beyond
+    assert "Page 2 of 2" in beyond
+    assert len(re.findall(r'href="/records/\d+"', beyond)) == 1
+
+
 # --- who may see the list -------------------------------------------------------------------
 
 
