@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+# A page number past any county (a typed address): the database's OFFSET must stay in range.
+LAST_PAGE = 1_000_000
+
 
 def page_count(total: int, size: int) -> int:
     """How many pages `total` items fill at `size` a page (at least one, even when empty)."""
@@ -31,8 +34,10 @@ def written_in(number: int) -> sa.BindParameter[int]:
 
 
 def limited_to_page(query, number: int, size: int):
-    """`query` (ordered) cut to page `number` of `size` rows. The numbers are written into the
-    SQL (`written_in`): sent as parameters, PostgreSQL planned the statement on every request."""
+    """`query` (ordered) cut to page `number` of `size` rows (kept between 1 and `LAST_PAGE`).
+    The numbers are written into the SQL (`written_in`): sent as parameters, PostgreSQL planned
+    the statement on every request."""
+    number = min(max(number, 1), LAST_PAGE)
     return query.limit(written_in(size)).offset(written_in((number - 1) * size))
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from core.clock import LONDON
 from core.database import db, names_by_id
 from core.ids import parse_id
-from core.paging import Page, page_in_range, written_in
+from core.paging import LAST_PAGE, Page, page_in_range, written_in
 from library.models import FeaturedEntry, has_shared_text
 from library.search import matching_entries
 from people.models import Agency, District
@@ -40,8 +40,6 @@ COUNT_UP_TO = 1000
 # Searching for words or filtering by a key point, fewer: "more than 200 entries". Counting a
 # common word's or a key point's entries up to 1,000 walks about 1,000 records (10 to 20 ms).
 NARROWED_COUNT_UP_TO = 200
-# A page number past any county (a typed URL): the database's LIMIT must stay in range.
-LAST_PAGE = 1_000_000
 
 
 def in_library() -> sa.ColumnElement[bool]:
