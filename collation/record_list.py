@@ -23,7 +23,7 @@ from collation.queries import (
 from collation.selection import DASHBOARD_FILTERS, Selection, selection_from_args
 from core.clock import LONDON
 from core.database import db, names_by_id
-from core.paging import LAST_PAGE, Page, limited_to_page, page_in_range
+from core.paging import Page, limited_to_page, page_asked, page_in_range
 from people.models import Agency, District, User
 from pledges.models import ChangeJudgement, Entry, KeyPoint, Record, RecordState
 from pledges.record_scope import AGENCY_ID, DISTRICT_ID, MULTI_AGENCY, NO_DISTRICT, with_owner
@@ -217,7 +217,7 @@ def records_page(wanted: RecordsWanted, page: int, today: date) -> Page:
     """One page of the records (or judged pledges) behind a figure, newest sign-off first."""
     if wanted.is_private:
         return Page(items=[], total=0, number=1, size=PAGE_SIZE)
-    page = min(max(page, 1), LAST_PAGE)
+    page = page_asked(page)
     rows = _page_rows(wanted, page, today)
     total = rows[0].total if rows else 0
     if not rows and page > 1:

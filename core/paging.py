@@ -15,6 +15,12 @@ def page_count(total: int, size: int) -> int:
     return max(1, -(-total // size))
 
 
+def page_asked(page: int) -> int:
+    """The page number from an address, kept between 1 and `LAST_PAGE`: before the total is
+    known, the most that can be said of it."""
+    return min(max(page, 1), LAST_PAGE)
+
+
 def page_in_range(page: int, total: int, size: int) -> int:
     """The page asked for, kept between the first page and the last."""
     return min(max(page, 1), page_count(total, size))
@@ -37,7 +43,7 @@ def limited_to_page(query, number: int, size: int):
     """`query` (ordered) cut to page `number` of `size` rows (kept between 1 and `LAST_PAGE`).
     The numbers are written into the SQL (`written_in`): sent as parameters, PostgreSQL planned
     the statement on every request."""
-    number = min(max(number, 1), LAST_PAGE)
+    number = page_asked(number)
     return query.limit(written_in(size)).offset(written_in((number - 1) * size))
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from core.clock import LONDON
 from core.database import db, names_by_id
 from core.ids import parse_id
-from core.paging import LAST_PAGE, Page, page_in_range, written_in
+from core.paging import Page, page_asked, page_in_range, written_in
 from library.models import FeaturedEntry, has_shared_text
 from library.search import matching_entries
 from people.models import Agency, District
@@ -235,7 +235,7 @@ def library_page(filters: LibraryFilters, page: int = 1) -> LibraryPage:
     reading about as many rows as the pages up to this one hold: the entries are counted exactly
     up to `COUNT_UP_TO` (`NARROWED_COUNT_UP_TO` for words or a key point; or this page, when
     further), and beyond that only "more than". (Searching for words, see `_counts`.)"""
-    page = min(max(page, 1), LAST_PAGE)
+    page = page_asked(page)
     wanted = max(_count_up_to(filters), page * PAGE_SIZE)
     featured, counted, found = _counts(filters, up_to=wanted + 1)
     more = counted > wanted
