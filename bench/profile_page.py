@@ -41,41 +41,8 @@ def production_app(url: str):
     return create_app()
 
 
-def print_statements(app, client, path: str, headers: dict) -> None:
-    """Each statement one request sends, with its time (the median of 20 requests)."""
-    import statistics
-
-    import sqlalchemy as sa
-
-    from core.database import db
-
-    times: dict[int, list[float]] = {}
-    texts: dict[int, str] = {}
-    with app.app_context():
-        engine = db.engine
-    for _ in range(20):
-        order = iter(range(1000))
-
-        def before(connection, cursor, statement, parameters, context, executemany):
-            context._bench_started = time.perf_counter()
-
-        def after(connection, cursor, statement, parameters, context, executemany):
-            number = next(order)  # noqa: B023
-            texts[number] = " ".join(statement.split())
-            times.setdefault(number, []).append(time.perf_counter() - context._bench_started)
-
-        sa.event.listen(engine, "before_cursor_execute", before)
-        sa.event.listen(engine, "after_cursor_execute", after)
-        client.get(path, headers=headers, base_url="https://localhost")
-        sa.event.remove(engine, "before_cursor_execute", before)
-        sa.event.remove(engine, "after_cursor_execute", after)
-    for number, text in texts.items():
-        print(f"  {statistics.median(times[number]) * 1000:7.2f} ms  {text[:220]}")
-
-
-def print_plans(app, client, path: str, headers: dict, slower_than_ms: float) -> None:
-    """`EXPLAIN (ANALYZE, BUFFERS)` of each statement one request sends that took longer than
-    `slower_than_ms`, with the parameters it was sent with."""
+def statements_sent(app, client, path: str, headers: dict) -> list[tuple[str, object, float]]:
+    """Each statement one request sends: its text, its parameters and its time in ms."""
     import sqlalchemy as sa
 
     from core.database import db
@@ -93,10 +60,37 @@ def print_plans(app, client, path: str, headers: dict, slower_than_ms: float) ->
 
     sa.event.listen(engine, "before_cursor_execute", before)
     sa.event.listen(engine, "after_cursor_execute", after)
-    client.get(path, headers=headers, base_url="https://localhost")
-    sa.event.remove(engine, "before_cursor_execute", before)
-    sa.event.remove(engine, "after_cursor_execute", after)
-    with engine.connect() as connection:
+    try:
+        client.get(path, headers=headers, base_url="https://localhost")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+        sa.event.remove(engine, "after_cursor_execute", after)
+    return sent
+
+
+def print_statements(app, client, path: str, headers: dict) -> None:
+    """Each statement one request sends, with its time (the median of 20 requests)."""
+    import statistics
+
+    times: dict[int, list[float]] = {}
+    texts: dict[int, str] = {}
+    for _ in range(20):
+        for number, (statement, _, elapsed) in enumerate(
+            statements_sent(app, client, path, headers)
+        ):
+            texts[number] = " ".join(statement.split())
+            times.setdefault(number, []).append(elapsed)
+    for number, text in texts.items():
+        print(f"  {statistics.median(times[number]):7.2f} ms  {text[:220]}")
+
+
+def print_plans(app, client, path: str, headers: dict, slower_than_ms: float) -> None:
+    """`EXPLAIN (ANALYZE, BUFFERS)` of each statement one request sends that took longer than
+    `slower_than_ms`, with the parameters it was sent with."""
+    from core.database import db
+
+    sent = statements_sent(app, client, path, headers)
+    with app.app_context(), db.engine.connect() as connection:
         for statement, parameters, elapsed in sent:
             if elapsed < slower_than_ms or not statement.lstrip().upper().startswith("SELECT"):
                 continue
