@@ -192,6 +192,26 @@ def test_the_library_is_paged_twenty_at_a_time(people, elsewhere, sign_off):
     assert library_page(LibraryFilters(), 9).number == 2  # a page past the end shows the last
 
 
+def test_a_page_is_read_afresh_from_statements_built_once(people, elsewhere, sign_off):
+    """The same filters and page reuse their statements (building them was a sixth of the
+    page's CPU), and each request still reads what the library holds then."""
+    from library import queries
+
+    def built():
+        return sum(
+            f.cache_info().misses for f in (queries._counts_statement, queries._page_statement)
+        )
+
+    sign_off(people["practitioner"], people["manager"], {0: {"pledge": "First pledge"}})
+    first = library_page(LibraryFilters())
+    so_far = built()
+    sign_off(elsewhere["person"], elsewhere["manager"], {1: {"pledge": "Second pledge"}})
+    second = library_page(LibraryFilters())
+    assert built() == so_far  # nothing built again
+    assert (first.total, second.total) == (1, 2)
+    assert [item.pledge for item in second.items] == ["Second pledge", "First pledge"]
+
+
 # Pages, through the client -----------------------------------------------------------------
 
 
