@@ -95,19 +95,15 @@ class ManagerOverview:
         return waiting_in([line.record for line in self.lines if line.record], today)
 
 
-def _latest_records(*, owner_ids=(), team_ids=()) -> tuple[dict[int, Record], dict[int, Record]]:
-    """Each owner's and team's latest record (highest cycle), chosen in SQL: earlier cycles
-    are never loaded. Records awaiting sign-off come with their entries (and the entries'
-    evidence, which says whether a review entry is complete), to count what awaits a decision."""
-    by_owner: dict[int, Record] = {}
-    by_team: dict[int, Record] = {}
-    conditions = []
-    if owner_ids:
-        conditions.append(Record.owner_id.in_(owner_ids))
-    if team_ids:
-        conditions.append(Record.team_id.in_(team_ids))
-    if not conditions:
-        return by_owner, by_team
+# The overview's statements are built once, with the manager and the people as parameters:
+# SQLAlchemy works out a statement's cache key once for each statement object, and building
+# them and their keys again on every request was a sixth of the page's CPU.
+_OWNER_IDS = sa.bindparam("owner_ids", expanding=True)
+_TEAM_IDS = sa.bindparam("team_ids", expanding=True)
+_MANAGER_ID = sa.bindparam("manager_id")
+
+
+def _latest_of(*conditions):
     candidates = sa.select(
         Record.id,
         sa.func.row_number()
@@ -115,8 +111,28 @@ def _latest_records(*, owner_ids=(), team_ids=()) -> tuple[dict[int, Record], di
         .label("latest"),
     ).where(sa.or_(*conditions))
     latest = candidates.subquery()
+    return sa.select(Record).join(latest, latest.c.id == Record.id).where(latest.c.latest == 1)
+
+
+# By whether there are people, teams or both to read the latest records of.
+_LATEST_RECORDS = {
+    (True, False): _latest_of(Record.owner_id.in_(_OWNER_IDS)),
+    (False, True): _latest_of(Record.team_id.in_(_TEAM_IDS)),
+    (True, True): _latest_of(Record.owner_id.in_(_OWNER_IDS), Record.team_id.in_(_TEAM_IDS)),
+}
+
+
+def _latest_records(*, owner_ids=(), team_ids=()) -> tuple[dict[int, Record], dict[int, Record]]:
+    """Each owner's and team's latest record (highest cycle), chosen in SQL: earlier cycles
+    are never loaded. Records awaiting sign-off come with their entries (and the entries'
+    evidence, which says whether a review entry is complete), to count what awaits a decision."""
+    by_owner: dict[int, Record] = {}
+    by_team: dict[int, Record] = {}
+    if not owner_ids and not team_ids:
+        return by_owner, by_team
     records = db.session.scalars(
-        sa.select(Record).join(latest, latest.c.id == Record.id).where(latest.c.latest == 1)
+        _LATEST_RECORDS[bool(owner_ids), bool(team_ids)],
+        {"owner_ids": list(owner_ids), "team_ids": list(team_ids)},
     ).all()
     _load_entries_of([r for r in records if r.is_submitted])
     for record in records:
@@ -127,14 +143,17 @@ def _latest_records(*, owner_ids=(), team_ids=()) -> tuple[dict[int, Record], di
     return by_owner, by_team
 
 
+_ENTRIES_OF = (
+    sa.select(Record)
+    .where(Record.id.in_(sa.bindparam("record_ids", expanding=True)))
+    .options(selectinload(Record.entries).selectinload(Entry.evidence))
+)
+
+
 def _load_entries_of(records: list[Record]) -> None:
     """Load these records' entries and their evidence: two queries for them all."""
     if records:
-        db.session.scalars(
-            sa.select(Record)
-            .where(Record.id.in_([record.id for record in records]))
-            .options(selectinload(Record.entries).selectinload(Entry.evidence))
-        ).all()
+        db.session.scalars(_ENTRIES_OF, {"record_ids": [record.id for record in records]}).all()
 
 
 def _lines_for(people: list[User], teams: list[Team]) -> list[SuperviseeLine]:
@@ -146,15 +165,13 @@ def _lines_for(people: list[User], teams: list[Team]) -> list[SuperviseeLine]:
     return sorted(lines, key=lambda line: line.sort_key)
 
 
-def _acting_lines(manager: User) -> list[SuperviseeLine]:
-    """Records awaiting sign-off by the manager's direct reports (their supervisees' and their
-    teams'), each report's in name order, in one query however many reports. A record awaiting
-    sign-off is always its owner's latest, so no cycle needs choosing."""
+def _acting_statement():
+    """Records awaiting sign-off by the manager's direct reports, each with the report."""
     report = aliased(User)
     reports = sa.select(User.id).where(
-        User.line_manager_id == manager.id, User.is_active_account.is_(True)
+        User.line_manager_id == _MANAGER_ID, User.is_active_account.is_(True)
     )
-    rows = db.session.execute(
+    return (
         sa.select(Record, report)
         .outerjoin(User, User.id == Record.owner_id)
         .outerjoin(Team, Team.id == Record.team_id)
@@ -170,7 +187,17 @@ def _acting_lines(manager: User) -> list[SuperviseeLine]:
         )
         .where(Record.state.in_([state for state in RecordState if state.is_submitted]))
         .options(contains_eager(Record.owner), contains_eager(Record.team))
-    ).all()
+    )
+
+
+_ACTING = _acting_statement()
+
+
+def _acting_lines(manager: User) -> list[SuperviseeLine]:
+    """Records awaiting sign-off by the manager's direct reports (their supervisees' and their
+    teams'), each report's in name order, in one query however many reports. A record awaiting
+    sign-off is always its owner's latest, so no cycle needs choosing."""
+    rows = db.session.execute(_ACTING, {"manager_id": manager.id}).all()
     _load_entries_of([record for record, _ in rows])
     lines = [
         SuperviseeLine(person=record.owner, team=record.team, record=record, acting_for=acting_for)
@@ -181,6 +208,22 @@ def _acting_lines(manager: User) -> list[SuperviseeLine]:
     )
 
 
+_SUPERVISEES = (
+    sa.select(User)
+    .where(User.line_manager_id == _MANAGER_ID, User.is_active_account.is_(True))
+    .order_by(User.name)
+)
+# A team the manager belongs to is theirs to sign off only through their own line manager.
+_TEAMS_MANAGED = (
+    sa.select(Team)
+    .where(Team.manager_id == _MANAGER_ID)
+    .where(
+        ~sa.exists().where(TeamMembership.team_id == Team.id, TeamMembership.user_id == _MANAGER_ID)
+    )
+    .order_by(Team.name)
+)
+
+
 def manager_overview(manager: User) -> ManagerOverview:
     """A manager's supervisees and teams, most urgent first, and what their managers await.
 
@@ -188,22 +231,9 @@ def manager_overview(manager: User) -> ManagerOverview:
     records awaiting sign-off by the manager's direct reports. Four queries, and two more for
     the entries of records awaiting sign-off.
     """
-    supervisees = db.session.scalars(
-        sa.select(User)
-        .where(User.line_manager_id == manager.id, User.is_active_account.is_(True))
-        .order_by(User.name)
-    ).all()
-    # A team the manager belongs to is theirs to sign off only through their own line manager.
-    teams = db.session.scalars(
-        sa.select(Team)
-        .where(Team.manager_id == manager.id)
-        .where(
-            ~sa.exists().where(
-                TeamMembership.team_id == Team.id, TeamMembership.user_id == manager.id
-            )
-        )
-        .order_by(Team.name)
-    ).all()
+    manager_id = {"manager_id": manager.id}
+    supervisees = db.session.scalars(_SUPERVISEES, manager_id).all()
+    teams = db.session.scalars(_TEAMS_MANAGED, manager_id).all()
     lines = _lines_for(list(supervisees), list(teams))
     return ManagerOverview(lines=lines, acting_lines=_acting_lines(manager))
 
