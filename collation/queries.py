@@ -174,6 +174,13 @@ class Figures:
         return sum(count for _, count in self.by_district)
 
 
+_TEAMS_OF_DISTRICT = (
+    sa.select(Team.id, Team.name)
+    .where(Team.district_id == sa.bindparam("district_id"))
+    .order_by(Team.name)
+)
+
+
 def team_choices(selection: Selection) -> list[tuple[int, str]]:
     """The teams the dashboard's filter offers: those of the district chosen (a county has
     over a thousand, too many for one list; a district team's own district), and the team
@@ -181,9 +188,7 @@ def team_choices(selection: Selection) -> list[tuple[int, str]]:
     district = selection.effective_district
     choices = []
     if district is not None:
-        choices = db.session.execute(
-            sa.select(Team.id, Team.name).where(Team.district_id == district.id).order_by(Team.name)
-        ).all()
+        choices = db.session.execute(_TEAMS_OF_DISTRICT, {"district_id": district.id}).all()
     chosen = selection.team
     if chosen is not None and all(team_id != chosen.id for team_id, _ in choices):
         choices = [(chosen.id, chosen.name), *choices]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -17,16 +16,12 @@ from collation.selection import MULTI_AGENCY_VALUE, selection_from_args
 from collation.storage import export_storage
 from collation.summaries import dashboard_charts, figures_for
 from core.clock import today_in_london
-from core.database import db
+from core.database import all_by_name, db
 from core.forms import ConfirmForm
 from core.guard import me, object_view, page_view
 from people.models import Agency, District
 from pledges.queries import published_key_points
 from pledges.record_scope import MULTI_AGENCY
-
-
-def _ordered(model):
-    return db.session.scalars(sa.select(model).order_by(model.name)).all()
 
 
 @bp.get("/collation")
@@ -40,8 +35,8 @@ def dashboard():
         figures=current.figures,
         computed_at=current.computed_at,
         charts=dashboard_charts(current, selection),
-        districts=_ordered(District),
-        agencies=[(str(a.id), a.name) for a in _ordered(Agency)]
+        districts=all_by_name(District),
+        agencies=[(str(a.id), a.name) for a in all_by_name(Agency)]
         + [(MULTI_AGENCY_VALUE, MULTI_AGENCY)],
         teams=team_choices(selection),
         key_points=published_key_points(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -75,7 +76,24 @@ class ById:
 
 def names_by_id(model) -> dict[int, str]:
     """Every row's name by id (districts, agencies, teams): to name the ids a grouped query counts."""
-    return dict(db.session.execute(sa.select(model.id, model.name)).all())
+    return dict(db.session.execute(_names_of(model)).all())
+
+
+def all_by_name(model) -> list:
+    """Every row of a small named table (districts, agencies), in name order: for choices."""
+    return list(db.session.scalars(_by_name(model)))
+
+
+# Built once for each model: SQLAlchemy works out a statement's cache key once per object, and
+# these are read on most pages.
+@lru_cache(maxsize=32)
+def _names_of(model):
+    return sa.select(model.id, model.name)
+
+
+@lru_cache(maxsize=32)
+def _by_name(model):
+    return sa.select(model).order_by(model.name)
 
 
 def enum_column(enum_class: type[enum.Enum], name: str) -> sa.Enum:

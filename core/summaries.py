@@ -86,14 +86,16 @@ _read: dict[tuple[str, str, datetime], Any] = {}
 _READ_KEPT = 128
 
 
+# Built once (a statement's cache key is worked out once per object): read on every dashboard.
+_SUMMARY_OF = sa.select(Summary.id, Summary.as_of, Summary.computed_at).where(
+    Summary.kind == sa.bindparam("kind"), Summary.scope == sa.bindparam("scope")
+)
+
+
 def current_summary(kind: str, scope: str, today: date) -> tuple[Any, datetime] | None:
     """The stored figures of this scope (as the kind's `read` makes them) and when they were
     computed, if they are current; None otherwise."""
-    row = db.session.execute(
-        sa.select(Summary.id, Summary.as_of, Summary.computed_at).where(
-            Summary.kind == kind, Summary.scope == scope
-        )
-    ).first()
+    row = db.session.execute(_SUMMARY_OF, {"kind": kind, "scope": scope}).first()
     found = _KINDS[kind]
     if row is None or row.as_of != today or utcnow() - row.computed_at > found.max_age:
         return None

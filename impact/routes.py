@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import render_template, request
 from flask_login import current_user
 
 from core.clock import today_in_london
-from core.database import db
+from core.database import ById, all_by_name
 from core.downloads import pdf_download
 from core.guard import page_view
 from core.ids import parse_id
@@ -18,12 +17,15 @@ from impact.permissions import can_read_impact, impact_scope
 from impact.summaries import current_report
 from people.models import District
 
+_DISTRICT = ById(District)
+
 
 def _chosen() -> tuple[District | None, bool, bool]:
     """From the address: the district the report covers (a district team's own, whatever is
     asked; None for the county), whether that is locked, and whether it is anonymised."""
     scope = impact_scope(current_user)
-    chosen = db.session.get(District, parse_id(request.args.get("district")) or 0)
+    asked = parse_id(request.args.get("district"))
+    chosen = _DISTRICT.load(asked) if asked and scope is None else None
     anonymised = anonymised_in(request.args)
     return scope or chosen, scope is not None, anonymised
 
@@ -41,7 +43,7 @@ def report():
         district=district,
         locked=locked,
         anonymised=anonymised,
-        districts=db.session.scalars(sa.select(District).order_by(District.name)).all(),
+        districts=all_by_name(District),
         shown=shown,
         pdf_args={
             "district": district.id if district else None,

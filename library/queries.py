@@ -313,4 +313,9 @@ def key_point_choices() -> list[tuple[int, str]]:
 
 
 def choices(model) -> list[tuple[int, str]]:
-    return list(db.session.execute(sa.select(model.id, model.name).order_by(model.name)).all())
+    return list(db.session.execute(_choices_of(model)).all())
+
+
+@_built_once
+def _choices_of(model):
+    return sa.select(model.id, model.name).order_by(model.name)

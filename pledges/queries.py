@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -63,15 +64,19 @@ def recent_events(record: Record, limit: int | None = RECENT_HISTORY) -> list[Re
 
     A record gathers an event at every save, so the record page no longer loads them all.
     """
+    return list(db.session.scalars(_events_newest_first(limit), {"record_id": record.id}))
+
+
+@lru_cache(maxsize=8)
+def _events_newest_first(limit: int | None):
+    """A record's events, newest first, `limit` of them: built once for each limit."""
     query = (
         sa.select(RecordEvent)
-        .where(RecordEvent.record_id == record.id)
+        .where(RecordEvent.record_id == sa.bindparam("record_id"))
         .order_by(RecordEvent.id.desc())
         .options(joinedload(RecordEvent.actor))
     )
-    if limit is not None:
-        query = query.limit(limit)
-    return list(db.session.scalars(query))
+    return query if limit is None else query.limit(limit)
 
 
 @dataclass
@@ -96,6 +101,13 @@ _ONE_ENTRY = (
 )
 
 
+_ENTRY_OF_RECORD = (
+    sa.select(Entry)
+    .where(Entry.id == sa.bindparam("entry_id"), Entry.record_id == sa.bindparam("record_id"))
+    .options(*_ONE_ENTRY)
+)
+
+
 def load_record_entry(record_id: int, entry_id: int) -> tuple[Record, Entry] | None:
     """A record and one of its entries (for the pages of an entry), or None. Only that entry is
     loaded with its evidence: loading every entry's, as the record page does, was most of these
@@ -103,11 +115,7 @@ def load_record_entry(record_id: int, entry_id: int) -> tuple[Record, Entry] | N
     record = _RECORD_OF_AN_ENTRY.load(record_id)
     if record is None:
         return None
-    entry = db.session.scalar(
-        sa.select(Entry)
-        .where(Entry.id == entry_id, Entry.record_id == record.id)
-        .options(*_ONE_ENTRY)
-    )
+    entry = db.session.scalar(_ENTRY_OF_RECORD, {"entry_id": entry_id, "record_id": record.id})
     return (record, entry) if entry is not None else None
 
 
@@ -159,33 +167,35 @@ class MyRecordsOverview:
 _PLEDGES_ONLY = selectinload(Record.entries).load_only(Entry.pledge)
 
 
+# My records' statements, built once (the person and teams are parameters).
+_OWN_RECORDS = (
+    sa.select(Record)
+    .where(Record.owner_id == sa.bindparam("user_id"))
+    .order_by(Record.cycle.desc())
+    .options(_PLEDGES_ONLY)
+)
+# The teams in one query (through the memberships, each team was a query of its own).
+_TEAMS_OF = (
+    sa.select(Team)
+    .join(TeamMembership, TeamMembership.team_id == Team.id)
+    .where(TeamMembership.user_id == sa.bindparam("user_id"))
+    .order_by(Team.name)
+)
+_TEAM_RECORDS = (
+    sa.select(Record)
+    .where(Record.team_id.in_(sa.bindparam("team_ids", expanding=True)))
+    .order_by(Record.cycle)
+    .options(_PLEDGES_ONLY)
+)
+
+
 def my_records_overview(user: User) -> MyRecordsOverview:
     """A person's own records and, for each team they belong to, its latest record."""
-    own = list(
-        db.session.scalars(
-            sa.select(Record)
-            .where(Record.owner_id == user.id)
-            .order_by(Record.cycle.desc())
-            .options(_PLEDGES_ONLY)
-        )
-    )
-    # The teams in one query (through the memberships, each team was a query of its own).
-    teams = list(
-        db.session.scalars(
-            sa.select(Team)
-            .join(TeamMembership, TeamMembership.team_id == Team.id)
-            .where(TeamMembership.user_id == user.id)
-            .order_by(Team.name)
-        )
-    )
+    own = list(db.session.scalars(_OWN_RECORDS, {"user_id": user.id}))
+    teams = list(db.session.scalars(_TEAMS_OF, {"user_id": user.id}))
     team_records: dict[int, Record] = {}
     if teams:
-        for record in db.session.scalars(
-            sa.select(Record)
-            .where(Record.team_id.in_([team.id for team in teams]))
-            .order_by(Record.cycle)
-            .options(_PLEDGES_ONLY)
-        ):
+        for record in db.session.scalars(_TEAM_RECORDS, {"team_ids": [team.id for team in teams]}):
             team_records[record.team_id] = record  # the latest cycle wins
     return MyRecordsOverview(
         own_records=own,
@@ -198,14 +208,17 @@ def published_key_points() -> list[tuple[int, str]]:
 
     Key points are counted and filtered by number, which every version of the framework shares.
     """
-    current_areas = (
-        sa.select(FrameworkArea.id)
-        .join(FrameworkVersion, FrameworkVersion.id == FrameworkArea.framework_version_id)
-        .where(FrameworkVersion.is_current)
+    return [(number, title) for number, title in db.session.execute(_PUBLISHED_KEY_POINTS)]
+
+
+_PUBLISHED_KEY_POINTS = (
+    sa.select(KeyPoint.number, KeyPoint.title)
+    .where(
+        KeyPoint.area_id.in_(
+            sa.select(FrameworkArea.id)
+            .join(FrameworkVersion, FrameworkVersion.id == FrameworkArea.framework_version_id)
+            .where(FrameworkVersion.is_current)
+        )
     )
-    found = db.session.execute(
-        sa.select(KeyPoint.number, KeyPoint.title)
-        .where(KeyPoint.area_id.in_(current_areas))
-        .order_by(KeyPoint.number)
-    )
-    return [(number, title) for number, title in found]
+    .order_by(KeyPoint.number)
+)
