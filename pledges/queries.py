@@ -30,12 +30,13 @@ _WHO_IT_IS_FOR = (
 )
 
 
-# The record page: the record with every entry, each entry's evidence, and its sign-offs.
+# The record page: the record with every entry, each entry's evidence, and its sign-offs. (Not who
+# last saved each entry: only an entry's own page says so, and joining that person to every entry
+# cost about 0.6 ms of the page's 16.)
 _RECORD_PAGE = ById(
     Record,
     *_WHO_IT_IS_FOR,
     selectinload(Record.entries).joinedload(Entry.key_point).joinedload(KeyPoint.area),
-    selectinload(Record.entries).joinedload(Entry.updated_by),
     selectinload(Record.entries).joinedload(Entry.decided_by),
     selectinload(Record.entries).selectinload(Entry.evidence),
     selectinload(Record.entries).selectinload(Entry.addenda).joinedload(EntryAddendum.author),
