@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -86,9 +87,16 @@ PROMPTS = {
 
 def smart_prompts(pledge: str, signs_of_success: str) -> list[SmartPrompt]:
     """What the SMART guide would ask about this pledge. Empty for an empty pledge."""
-    pledge, signs = pledge.strip(), signs_of_success.strip()
+    return list(_prompts_for(pledge.strip(), signs_of_success.strip()))
+
+
+# A supervision session shows the prompts of every pledge discussed, on every view of its page:
+# the five patterns over each pledge's text were a millisecond of the page's CPU. The answer
+# depends on the two texts alone, so the answers for the texts last read are kept.
+@lru_cache(maxsize=1024)
+def _prompts_for(pledge: str, signs: str) -> tuple[SmartPrompt, ...]:
     if not pledge:
-        return []
+        return ()
     both = f"{pledge}\n{signs}"
     prompts = []
     if not TIMESCALE.search(both):
@@ -104,4 +112,4 @@ def smart_prompts(pledge: str, signs_of_success: str) -> list[SmartPrompt]:
         prompts.append(PROMPTS["positive"])
     if SERVICE_ACTION.search(pledge) and not mentions_children:
         prompts.append(PROMPTS["service_action"])
-    return prompts
+    return tuple(prompts)
