@@ -269,8 +269,9 @@ def _page_statement(
 
 def library_page(filters: LibraryFilters, page: int = 1) -> LibraryPage:
     """One page of the library: featured entries first (most recently featured first), then the
-    newest signed off. Five queries whatever the page or the size of the county (the counts, the
-    featured entries on this page, the others, the names of agencies and districts), each
+    newest signed off. At most five queries whatever the page or the size of the county (the
+    counts, the featured entries on this page if any, the others if there is room, the names of
+    agencies and districts), each
     reading about as many rows as the pages up to this one hold: the entries are counted exactly
     up to `COUNT_UP_TO` (`NARROWED_COUNT_UP_TO` for words or a key point; or this page, when
     further), and beyond that only "more than". (Searching for words, see `_counts`.)"""
@@ -285,14 +286,19 @@ def library_page(filters: LibraryFilters, page: int = 1) -> LibraryPage:
     from_featured = max(0, min(PAGE_SIZE, featured - start))
     only = tuple(found) if found is not None and not more else None
     dialect = _dialect()
-    rows = db.session.execute(
-        _page_statement(dialect, filters, True, from_featured, start, only)
-    ).all()
-    rows += db.session.execute(
-        _page_statement(
-            dialect, filters, False, PAGE_SIZE - from_featured, max(0, start - featured), only
-        )
-    ).all()
+    # A part of the page with no room on it is not asked for (most pages have no featured
+    # entry): PostgreSQL planned and ran the statement for nothing, 3.7 ms for a word searched.
+    rows = []
+    if from_featured:
+        rows += db.session.execute(
+            _page_statement(dialect, filters, True, from_featured, start, only)
+        ).all()
+    if PAGE_SIZE - from_featured:
+        rows += db.session.execute(
+            _page_statement(
+                dialect, filters, False, PAGE_SIZE - from_featured, max(0, start - featured), only
+            )
+        ).all()
     items = shared_entries(rows)
     return LibraryPage(items=items, total=total, number=page, size=PAGE_SIZE, more=more)
 

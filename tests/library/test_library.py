@@ -164,6 +164,22 @@ def test_featured_entries_lead_then_the_newest(people, elsewhere, sign_off, make
     assert [(i.pledge, i.is_featured) for i in items] == [("Older", True), ("Newer", False)]
 
 
+def test_the_featured_entries_are_asked_for_only_when_the_page_has_some(
+    people, elsewhere, sign_off, make_user
+):
+    """Most pages have no featured entry: their statement is not sent (it cost PostgreSQL 3.7 ms
+    of planning and running for a word searched, to find nothing)."""
+    older = sign_off(people["practitioner"], people["manager"], {0: {"pledge": "Older"}})
+    sign_off(elsewhere["person"], elsewhere["manager"], {0: {"pledge": "Newer"}})
+    with count_queries() as plain:
+        assert [i.pledge for i in find()] == ["Newer", "Older"]
+    feature_entry(older.entries[0], make_user("Tia Training", roles={Role.TRAINING_TEAM}))
+    db.session.commit()
+    with count_queries() as featured:
+        assert [i.pledge for i in find()] == ["Older", "Newer"]
+    assert len(plain) == len(featured) - 1
+
+
 def test_only_shared_entries_can_be_featured(people, sign_off, make_user):
     training = make_user("Tia Training", roles={Role.TRAINING_TEAM})
     hidden = sign_off(
