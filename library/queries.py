@@ -9,7 +9,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 
 from core.clock import LONDON
-from core.database import db, names_by_id
+from core.database import all_by_name, db, names_by_id
 from core.ids import parse_id
 from core.paging import Page, page_asked, page_in_range, written_in
 from library.models import FeaturedEntry, has_shared_text
@@ -319,9 +319,5 @@ def key_point_choices() -> list[tuple[int, str]]:
 
 
 def choices(model) -> list[tuple[int, str]]:
-    return list(db.session.execute(_choices_of(model)).all())
-
-
-@_built_once
-def _choices_of(model):
-    return sa.select(model.id, model.name).order_by(model.name)
+    """The filter's options, (id, name) in name order."""
+    return [(row.id, row.name) for row in all_by_name(model)]
