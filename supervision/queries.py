@@ -97,7 +97,7 @@ class ManagerOverview:
 
 # The overview's statements are built once, with the manager and the people as parameters:
 # SQLAlchemy works out a statement's cache key once for each statement object, and building
-# them and their keys again on every request was a sixth of the page's CPU.
+# them and their keys again on every request was a quarter of the page's CPU (10.6 -> 7.7 ms).
 _OWNER_IDS = sa.bindparam("owner_ids", expanding=True)
 _TEAM_IDS = sa.bindparam("team_ids", expanding=True)
 _MANAGER_ID = sa.bindparam("manager_id")
