@@ -3,6 +3,7 @@
     .venv/bin/python bench/profile_page.py "a record, all entries"      # after bench/pages.py
     .venv/bin/python bench/profile_page.py --requests 300 --top 40 "supervision overview"
     .venv/bin/python bench/profile_page.py --requests 20 --explain 2 "library, a word searched"
+    .venv/bin/python bench/profile_page.py --requests 30 --prepared "a record, all entries"
 
 Serves the page through the test client on the production configuration (as gunicorn does) from
 the county `bench/pages.py` built, signed in by cookie, and prints the CPU time of one request
@@ -102,6 +103,25 @@ def print_plans(app, client, path: str, headers: dict, slower_than_ms: float) ->
             print("\n".join(f"    {line}" for line in plan))
 
 
+def print_prepared(app) -> None:
+    """How often PostgreSQL used each prepared statement's one generic plan, and how often it
+    planned it afresh for the values sent (`pg_prepared_statements` of the app's connection)."""
+    import sqlalchemy as sa
+
+    from core.database import db
+
+    with app.app_context():
+        rows = db.session.execute(
+            sa.text(
+                "SELECT generic_plans, custom_plans, statement FROM pg_prepared_statements"
+                " ORDER BY custom_plans DESC, generic_plans DESC"
+            )
+        ).all()
+    print("  generic  custom  statement")
+    for generic, custom, statement in rows:
+        print(f"  {generic:7d} {custom:7d}  {' '.join(statement.split())[:160]}")
+
+
 def database_backend(app) -> int:
     """The process id of the PostgreSQL backend serving the app's connection: the pool of a
     single-threaded client hands the same connection to every request."""
@@ -133,6 +153,11 @@ def main() -> None:
         metavar="MS",
         help="print the plan of each statement slower than MS instead",
     )
+    parser.add_argument(
+        "--prepared",
+        action="store_true",
+        help="print how often each prepared statement was planned afresh instead",
+    )
     options = parser.parse_args()
     pages = {page.name: page for page in prepare_pages(options.database_url)}
     app = production_app(options.database_url)
@@ -158,6 +183,9 @@ def main() -> None:
         )
         if options.statements:
             print_statements(app, client, page.path, headers)
+            continue
+        if options.prepared:
+            print_prepared(app)
             continue
         if options.explain is not None:
             print_plans(app, client, page.path, headers, options.explain)

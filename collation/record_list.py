@@ -26,6 +26,7 @@ from collation.selection import DASHBOARD_FILTERS, Selection, selection_from_arg
 from core.clock import LONDON
 from core.database import db, names_by_id
 from core.paging import Page, limited_to_page, page_asked, page_in_range
+from core.planning import values_written_in
 from people.models import Agency, District, User
 from pledges.models import ChangeJudgement, Entry, KeyPoint, Record, RecordState
 from pledges.record_scope import AGENCY_ID, DISTRICT_ID, MULTI_AGENCY, NO_DISTRICT, with_owner
@@ -225,7 +226,7 @@ def _page_statement(wanted: RecordsWanted, page: int, today: date):
             .select_from(Record)
             .join(chosen, chosen.c.id == Record.id)
         ).order_by(*newest_first)
-    return query
+    return values_written_in(query)
 
 
 def _page_rows(wanted: RecordsWanted, page: int, today: date):

@@ -85,7 +85,9 @@ WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def search_words(text: str) -> list[str]:
-    """The words of a search, without punctuation or operators (nobody types FTS syntax)."""
+    """The words of a search, without punctuation or operators (nobody types FTS syntax): letters,
+    digits and underscores only, never a quote (the library writes them into its SQL,
+    core/planning.py)."""
     return WORD.findall(text or "")[:20]
 
 
