@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.database import ById, db
 from people.models import Team, TeamMembership, User
@@ -32,7 +33,7 @@ _WHO_IT_IS_FOR = (
 
 # The record page: the record with every entry, each entry's evidence, and its sign-offs. (Not who
 # last saved each entry: only an entry's own page says so, and joining that person to every entry
-# cost about 0.6 ms of the page's 16.)
+# cost about 0.6 ms of the page's 16. Not its earlier versions either: `load_earlier_versions`.)
 _RECORD_PAGE = ById(
     Record,
     *_WHO_IT_IS_FOR,
@@ -40,9 +41,30 @@ _RECORD_PAGE = ById(
     selectinload(Record.entries).joinedload(Entry.decided_by),
     selectinload(Record.entries).selectinload(Entry.evidence),
     selectinload(Record.entries).selectinload(Entry.addenda).joinedload(EntryAddendum.author),
-    selectinload(Record.snapshots).joinedload(RecordSnapshot.signed_off_by),
     joinedload(Record.signed_off_by),
 )
+
+_SNAPSHOTS_OF_RECORD = (
+    sa.select(RecordSnapshot)
+    .where(RecordSnapshot.record_id == sa.bindparam("record_id"))
+    .order_by(RecordSnapshot.version)
+    .options(joinedload(RecordSnapshot.signed_off_by))
+)
+
+
+def load_earlier_versions(record: Record) -> None:
+    """Load the record's earlier signed-off versions (`record.snapshots`), each with who signed
+    it off, in one statement. Only a reopened record has any (reopening keeps the version signed
+    off, then counts the new one), so most records send none: loading them with every record
+    page cost 0.5 ms of its 12 for an empty list."""
+    versions = (
+        list(db.session.scalars(_SNAPSHOTS_OF_RECORD, {"record_id": record.id}))
+        if record.version > 1
+        else []
+    )
+    set_committed_value(record, "snapshots", versions)
+
+
 _RECORD_ALONE = ById(Record, *_WHO_IT_IS_FOR)
 _RECORD_OF_AN_ENTRY = ById(Record, *_WHO_IT_IS_FOR, joinedload(Record.signed_off_by))
 

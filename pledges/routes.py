@@ -59,6 +59,7 @@ from pledges.personal_data import personal_data_findings
 from pledges.queries import (
     entries_by_area,
     history_preview,
+    load_earlier_versions,
     load_record,
     load_record_entry,
     my_records_overview,
@@ -142,6 +143,7 @@ def _chosen_team(value: str | None):
 @bp.get("/records/<id:record_id>")
 @object_view(load_record, permission=can_read_record)
 def view_record(record):
+    load_earlier_versions(record)
     return render_template(
         "pledges/record.html",
         record=record,

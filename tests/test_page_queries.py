@@ -21,6 +21,7 @@ from pledges.models import EvidenceSource
 from pledges.operations import (
     add_finding,
     existing_record,
+    reopen_record,
     save_entry,
     start_record,
     submit_record,
@@ -139,6 +140,37 @@ def test_a_record_with_all_its_entries_costs_the_same_however_much_is_in_it(
     assert len(many) == len(few), many
     review_many = page_queries(f"/records/{big.id}/review/{big.entries[0].id}")
     assert len(review_many) == len(review_few)
+
+
+def test_a_reopened_record_costs_the_same_however_many_versions_it_has(
+    people, auth, client, make_record, page_queries
+):
+    """A record's earlier versions are read only when it has some (a reopened record), in one
+    statement however many there are; most records have none and send none."""
+    pat, morgan = people["practitioner"], people["manager"]
+    never = signed_off(make_record(pat), pat, morgan)
+    auth.login(pat)
+    unopened = page_queries(f"/records/{never.id}")
+    assert not any("record_snapshots" in statement for statement in unopened)
+
+    other = people["teammate"]
+    record = signed_off(make_record(other), other, morgan)
+    reopen_record(record, other)
+    db.session.commit()
+    auth.login(other)
+    once = page_queries(f"/records/{record.id}")
+    for _ in range(3):
+        submit_record(record, other)
+        approve_all_remaining(record, morgan, _session(morgan, record))
+        reopen_record(record, other)
+        db.session.commit()
+    again = page_queries(f"/records/{record.id}")
+    assert len(again) == len(once), again
+    assert sum("record_snapshots" in statement for statement in again) == 1, [
+        s for s in again if "record_snapshots" in s
+    ]
+    page = client.get(f"/records/{record.id}").get_data(as_text=True)
+    assert [f"Version {number}</a>" in page for number in (1, 2, 3, 4, 5)] == [True] * 4 + [False]
 
 
 def test_the_supervision_overview_costs_the_same_however_many_supervisees_and_cycles(
