@@ -122,8 +122,8 @@ _ONE_ENTRY = (
     joinedload(Entry.key_point).joinedload(KeyPoint.area),
     joinedload(Entry.updated_by),
     joinedload(Entry.decided_by),
-    selectinload(Entry.evidence),
-    selectinload(Entry.addenda).joinedload(EntryAddendum.author),
+    joinedload(Entry.evidence),
+    joinedload(Entry.addenda).joinedload(EntryAddendum.author),
 )
 
 
@@ -141,7 +141,11 @@ def load_record_entry(record_id: int, entry_id: int) -> tuple[Record, Entry] | N
     record = _RECORD_OF_AN_ENTRY.load(record_id)
     if record is None:
         return None
-    entry = db.session.scalar(_ENTRY_OF_RECORD, {"entry_id": entry_id, "record_id": record.id})
+    entry = (
+        db.session.scalars(_ENTRY_OF_RECORD, {"entry_id": entry_id, "record_id": record.id})
+        .unique()  # its evidence and addenda are joined (the record page's reason)
+        .one_or_none()
+    )
     return (record, entry) if entry is not None else None
 
 
