@@ -70,8 +70,8 @@ class ById:
         )
 
     def load(self, row_id: int):
-        """The row, or None."""
-        return db.session.scalar(self.statement, {"row_id": row_id})
+        """The row, or None. (Unique: a page may join a short collection to the row.)"""
+        return db.session.scalars(self.statement, {"row_id": row_id}).unique().one_or_none()
 
 
 def names_by_id(model) -> dict[int, str]:
