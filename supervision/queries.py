@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from core.database import ById, db
+from core.planning import values_written_in
 from people.models import Team, TeamMembership, User
 from pledges.models import Entry, Record, RecordState
 from pledges.review.rules import review_timing
@@ -190,7 +191,9 @@ def _acting_statement():
     )
 
 
-_ACTING = _acting_statement()
+# The states are written into the SQL, the manager stays a parameter: sent as parameters too, the
+# states had PostgreSQL plan the statement again on every request (core/planning.py).
+_ACTING = values_written_in(_acting_statement(), keep=("manager_id",))
 
 
 def _acting_lines(manager: User) -> list[SuperviseeLine]:

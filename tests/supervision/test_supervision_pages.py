@@ -294,3 +294,31 @@ def test_a_seniors_acting_list_covers_every_manager_in_order_in_flat_queries(
     assert acting.count("Line manager: Manager 0") == 3
     assert acting.count("Line manager: Morgan Manager") == 1
     assert "Amy" not in acting
+
+
+def test_what_a_seniors_managers_await_is_sent_with_the_manager_alone_as_a_parameter(
+    client, auth, people, make_record
+):
+    """Issue 14: the states awaiting sign-off are written into the statement's SQL and only the
+    manager is sent: with the states sent too, PostgreSQL planned it on every request
+    (core/planning.py)."""
+    from sqlalchemy import event
+
+    _submit_one(make_record, people["practitioner"])
+    auth.login(people["senior"])
+    sent = []
+
+    def note(connection, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    event.listen(db.engine, "after_cursor_execute", note)
+    try:
+        html = client.get("/supervision").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "after_cursor_execute", note)
+    assert "Pat Practitioner" in html.split("Awaiting sign-off by your managers")[1]
+    acting = [(s, p) for s, p in sent if "review_submitted" in s and "line_manager_id" in s]
+    assert len(acting) == 1, sent
+    _, parameters = acting[0]
+    values = parameters.values() if isinstance(parameters, dict) else parameters
+    assert list(values) == [people["senior"].id] * len(values), parameters
