@@ -34,8 +34,9 @@ def written_in(number: int) -> sa.BindParameter[int]:
     more than plans made for them. For "LIMIT $1" it guesses a tenth of the rows, so the
     library's statements were planned again on every request (4 to 6 ms each, against 0.2 to 1
     ms to run them). With the number written in, each size and offset is a statement of its
-    own, prepared once. (Constants of other kinds written in did not help: tried, and the
-    library's count was planned every time instead.)"""
+    own, prepared once. (Some other values written in beside parameters left can make things
+    worse: the library's count was then planned every time. A statement built once per filter
+    has all its values written in instead: `core.planning.values_written_in`.)"""
     return sa.bindparam(None, number, type_=sa.Integer, literal_execute=True)
 
 

@@ -12,9 +12,12 @@ each set of values is then a statement of its own, compiled once by SQLAlchemy a
 on each connection. A module-level statement keeps its own parameters (`keep`) and has only its
 constants written in: the supervision overview's records awaiting a report's sign-off, sent with
 the two states as parameters beside the manager, was planned again on every request (0.9 ms to
-plan, 0.15 to run); with the states written in, PostgreSQL keeps one plan for every manager. The values are written in by SQLAlchemy, which quotes them for the database;
-only values the app chose (ids, states, dates, page numbers) or a search's words, which
-`library.search.search_words` keeps to letters and digits, are written in.
+plan, 0.15 to run); with the states written in, PostgreSQL keeps one plan for every manager.
+
+The values are written in by SQLAlchemy, which quotes them for the database. Only values the app
+chose (ids, states, dates, page numbers) or a search's words, which
+`library.search.search_words` keeps to letters and digits, are written in; text a person typed
+otherwise stays a parameter (the administration's people search).
 """
 
 from __future__ import annotations
