@@ -7,7 +7,8 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from core.clock import utcnow
 from core.database import db, enum_column
@@ -345,6 +346,9 @@ class Record(db.Model):
     events: Mapped[list[RecordEvent]] = relationship(
         back_populates="record", order_by="RecordEvent.id", cascade="all, delete-orphan"
     )
+    # Counted in SQL by lists that show only the number (`pledge_count_clause`): loading every
+    # entry of every record to count them was 40 % of My records' CPU. None when not asked for.
+    pledges_counted: Mapped[int | None] = query_expression()
 
     @property
     def label(self) -> str:
@@ -403,6 +407,8 @@ class Record(db.Model):
 
     @property
     def pledge_count(self) -> int:
+        if self.pledges_counted is not None:
+            return self.pledges_counted
         return sum(1 for entry in self.entries if entry.has_pledge)
 
     @property
@@ -421,6 +427,9 @@ class Record(db.Model):
 
 
 ENTRY_TEXT_FIELDS = ("good_practice", "pledge", "helps", "hinders", "signs_of_success")
+# What counts as blank around a pledge, the same in Python and in SQL (both databases' trim()
+# take the characters to remove), so a count made in SQL agrees with one made of the entries.
+BLANK_CHARACTERS = " \t\n\r\f\v"
 
 
 class Entry(db.Model):
@@ -536,9 +545,14 @@ class Entry(db.Model):
             return f"{self.key_point.number}) {self.key_point.title}"
         return self.finding_title
 
-    @property
+    @hybrid_property
     def has_pledge(self) -> bool:
-        return bool(self.pledge.strip())
+        return bool(self.pledge.strip(BLANK_CHARACTERS))
+
+    @has_pledge.inplace.expression
+    @classmethod
+    def _has_pledge_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.func.trim(cls.pledge, BLANK_CHARACTERS) != ""
 
     @property
     def is_blank(self) -> bool:
@@ -587,6 +601,17 @@ class Evidence(db.Model):
     @property
     def source_codes(self) -> str:
         return " / ".join(source.value for source in self.sources)
+
+
+def pledge_count_clause(record_id) -> sa.ScalarSelect[int]:
+    """How many of a record's entries hold a pledge, in SQL: `Record.pledge_count` without
+    loading the entries (give it to `with_expression(Record.pledges_counted, ...)`)."""
+    return (
+        sa.select(sa.func.count())
+        .select_from(Entry)
+        .where(Entry.record_id == record_id, Entry.has_pledge)
+        .scalar_subquery()
+    )
 
 
 class EntryAddendum(db.Model):

@@ -268,7 +268,7 @@ def pledges_without_evidence(record_ids: set[int]) -> dict[int, int]:
         sa.select(Entry.record_id, sa.func.count(Entry.id))
         .where(
             Entry.record_id.in_(record_ids),
-            sa.func.trim(Entry.pledge) != "",
+            Entry.has_pledge,
             ~has_evidence,
         )
         .group_by(Entry.record_id)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from core.database import db
 from core.errors import ActionRefused
-from pledges.models import RecordState
+from pledges.models import Entry, RecordState, pledge_count_clause
 from pledges.operations import (
     add_finding,
     remove_finding,
@@ -250,3 +251,25 @@ def test_record_details_can_be_changed_on_the_record_only(people, make_record):
         "telephone": {"from": "01629 000001", "to": "01234 567890"}
     }
     assert not update_record_details(record, practitioner, {"telephone": "01234 567890"})
+
+
+@pytest.mark.parametrize(
+    "pledges",
+    [
+        ["", "", ""],
+        ["Ask the child first", "", "   "],
+        [" I will ", "\n\t", "\r\n", "Three\nlines", "\f\v x"],
+    ],
+)
+def test_a_records_pledges_counted_in_sql_agree_with_its_entries(people, make_record, pledges):
+    """My records counts pledges in SQL (`pledge_count_clause`); the record page counts its
+    loaded entries. Text that is only blank characters is no pledge to either."""
+    record = make_record(people["practitioner"])
+    for entry, text in zip(record.entries, pledges, strict=False):
+        entry.pledge = text  # as stored, not as a save would strip it
+    db.session.commit()
+
+    from_entries = record.pledge_count
+    in_sql = db.session.scalar(sa.select(pledge_count_clause(record.id)))
+    assert in_sql == from_entries == sum(1 for text in pledges if text.strip())
+    assert db.session.scalar(sa.select(sa.func.count()).where(Entry.has_pledge)) == in_sql
