@@ -32,19 +32,46 @@ _WHO_IT_IS_FOR = (
 )
 
 
-# The record page: the record with every entry, each entry's evidence, and its sign-offs. (Not who
-# last saved each entry: only an entry's own page says so, and joining that person to every entry
-# cost about 0.6 ms of the page's 16. Not its earlier versions either: `load_earlier_versions`.)
-# An entry's evidence and addenda are joined to the entries' statement rather than read by two
-# statements of their own: a pledge has a few pieces of evidence and seldom an addendum, so the
-# rows hardly multiply, and the page's CPU fell by 0.8 ms of 10 (bench/README.md).
-_RECORD_PAGE = ById(
+# What the pages listing a record's entries show of each entry's key point (its number and
+# title, and its area to group by) and of whoever decided an entry or wrote an addendum (their
+# name). Rows of entries are repeated for each piece of evidence, and every column of every
+# joined row is read: the key points' JSON guidance and the deciders' twenty columns were read
+# for nothing (about 1 ms of the record page's 9 ms of CPU, bench/README.md).
+KEY_POINT_HEADING = (KeyPoint.number, KeyPoint.title, KeyPoint.area_id)
+PERSON_NAMED = (User.name,)
+
+
+# A record with every entry, each entry's evidence, and its sign-offs: what the pages that act
+# on the whole record (submit, reopen, the next cycle...) read. (Not who last saved each entry:
+# only an entry's own page says so, and joining that person to every entry cost about 0.6 ms of
+# the record page's 16. Not its earlier versions either: `load_earlier_versions`.) An entry's
+# evidence and addenda are joined to the entries' statement rather than read by two statements
+# of their own: a pledge has a few pieces of evidence and seldom an addendum, so the rows hardly
+# multiply, and the page's CPU fell by 0.8 ms of 10 (bench/README.md).
+_ENTRIES = selectinload(Record.entries)
+_RECORD_WITH_ENTRIES = ById(
     Record,
     *_WHO_IT_IS_FOR,
-    selectinload(Record.entries).joinedload(Entry.key_point).joinedload(KeyPoint.area),
-    selectinload(Record.entries).joinedload(Entry.decided_by),
-    selectinload(Record.entries).joinedload(Entry.evidence),
-    selectinload(Record.entries).joinedload(Entry.addenda).joinedload(EntryAddendum.author),
+    _ENTRIES.joinedload(Entry.key_point).joinedload(KeyPoint.area),
+    _ENTRIES.joinedload(Entry.decided_by),
+    _ENTRIES.joinedload(Entry.evidence),
+    _ENTRIES.joinedload(Entry.addenda).joinedload(EntryAddendum.author),
+    joinedload(Record.signed_off_by),
+)
+
+# The same for the pages that only show the record (the record page, its PDF): of each key point
+# only its heading, of each decider and author only the name, and not the text an entry had
+# when it was decided (only a supervision session's page compares it). A column left out is
+# read by a query of its own if something asks for it, so the pages that act on the record
+# load it whole.
+_RECORD_TO_READ = ById(
+    Record,
+    *_WHO_IT_IS_FOR,
+    _ENTRIES.defer(Entry.text_at_decision),
+    _ENTRIES.joinedload(Entry.key_point).load_only(*KEY_POINT_HEADING).joinedload(KeyPoint.area),
+    _ENTRIES.joinedload(Entry.decided_by).load_only(*PERSON_NAMED),
+    _ENTRIES.joinedload(Entry.evidence),
+    _ENTRIES.joinedload(Entry.addenda).joinedload(EntryAddendum.author).load_only(*PERSON_NAMED),
     joinedload(Record.signed_off_by),
 )
 
@@ -74,7 +101,13 @@ _RECORD_OF_AN_ENTRY = ById(Record, *_WHO_IT_IS_FOR, joinedload(Record.signed_off
 
 
 def load_record(record_id: int) -> Record | None:
-    return _RECORD_PAGE.load(record_id)
+    """A record with all its entries, for the pages that act on it."""
+    return _RECORD_WITH_ENTRIES.load(record_id)
+
+
+def load_record_to_read(record_id: int) -> Record | None:
+    """A record with all its entries as the record page and its PDF show them."""
+    return _RECORD_TO_READ.load(record_id)
 
 
 def load_record_alone(record_id: int) -> Record | None:

@@ -62,6 +62,7 @@ from pledges.queries import (
     load_earlier_versions,
     load_record,
     load_record_entry,
+    load_record_to_read,
     my_records_overview,
 )
 from pledges.review.operations import can_start_review
@@ -141,7 +142,7 @@ def _chosen_team(value: str | None):
 
 
 @bp.get("/records/<id:record_id>")
-@object_view(load_record, permission=can_read_record)
+@object_view(load_record_to_read, permission=can_read_record)
 def view_record(record):
     load_earlier_versions(record)
     return render_template(
@@ -398,7 +399,7 @@ def framework():
 
 
 @bp.get("/records/<id:record_id>/record.pdf")
-@object_view(load_record, permission=can_read_record)
+@object_view(load_record_to_read, permission=can_read_record)
 def record_pdf_download(record):
     """The record laid out like the paper tool, for whoever may see the record."""
     from pledges.pdf import record_pdf  # ReportLab: imported by this download only

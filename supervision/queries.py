@@ -12,6 +12,7 @@ from core.database import ById, db
 from core.planning import values_written_in
 from people.models import Team, TeamMembership, User
 from pledges.models import Entry, Record, RecordState
+from pledges.queries import KEY_POINT_HEADING, PERSON_NAMED
 from pledges.review.rules import review_timing
 from supervision.models import SessionRecord, SupervisionSession
 from supervision.permissions import can_view_session
@@ -267,8 +268,8 @@ _SESSION_PAGE = ById(
     *_SESSION_LINE,
     _DISCUSSED.joinedload(Record.owner).joinedload(User.line_manager),
     _DISCUSSED.joinedload(Record.team),
-    _DISCUSSED_ENTRIES.joinedload(Entry.key_point),
-    _DISCUSSED_ENTRIES.joinedload(Entry.decided_by),
+    _DISCUSSED_ENTRIES.joinedload(Entry.key_point).load_only(*KEY_POINT_HEADING),
+    _DISCUSSED_ENTRIES.joinedload(Entry.decided_by).load_only(*PERSON_NAMED),
     _DISCUSSED_ENTRIES.joinedload(Entry.evidence),
 )
 

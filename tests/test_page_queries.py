@@ -19,6 +19,7 @@ from core.database import db
 from people.models import Agency, District, Role
 from pledges.models import Entry, EvidenceSource
 from pledges.operations import (
+    add_addendum,
     add_finding,
     existing_record,
     reopen_record,
@@ -27,7 +28,7 @@ from pledges.operations import (
     submit_record,
 )
 from pledges.review.operations import add_evidence, start_review
-from supervision.operations import approve_all_remaining, start_session
+from supervision.operations import approve_all_remaining, return_entry, start_session
 
 SIGNED_OFF_ON = date(2026, 5, 20)
 SOURCES = [
@@ -169,6 +170,38 @@ def test_a_record_with_all_its_entries_costs_the_same_however_much_is_in_it(
     assert len(review_many) == len(review_few)
 
 
+def test_the_record_page_reads_only_what_it_shows_of_key_points_and_people(
+    people, auth, client, make_record, page_queries
+):
+    """Each row of a record's entries is repeated for each piece of evidence, so the page reads
+    of each key point only its heading and of the people who decided an entry or wrote an
+    addendum only their names: not the key points' guidance, the people's other columns or the
+    text an entry had when decided. What it shows of them is still there, with no query more."""
+    pat, morgan = people["practitioner"], people["manager"]
+    returned = make_record(pat)
+    _pledge(returned, pat, (0, 1))
+    submit_record(returned, pat)
+    return_entry(returned.entries[1], morgan, _session(morgan, returned), "Say how you will know")
+    db.session.commit()
+    auth.login(pat)
+    plain = page_queries(f"/records/{returned.id}")
+    assert "Comment from Morgan Manager" in client.get(f"/records/{returned.id}").get_data(
+        as_text=True
+    )
+
+    other = people["teammate"]
+    noted = signed_off(make_record(other), other, morgan)
+    add_addendum(noted.entries[0], other, "Now weekly")
+    db.session.commit()
+    auth.login(other)
+    statements = page_queries(f"/records/{noted.id}")
+    assert "Addendum by Terry Teammate" in client.get(f"/records/{noted.id}").get_data(as_text=True)
+    assert len(statements) == len(plain), statements
+    (entries,) = [statement for statement in statements if "FROM entries" in statement]
+    for unread in ("sub_points", "additional_detail", "password_hash", "text_at_decision"):
+        assert unread not in entries
+
+
 def test_a_reopened_record_costs_the_same_however_many_versions_it_has(
     people, auth, client, make_record, page_queries
 ):
@@ -248,9 +281,12 @@ def test_a_supervision_session_costs_the_same_however_many_entries(
     small = session_with(people["practitioner"], 0, (0,))
     big = session_with(people["teammate"], 4, tuple(range(18)))
     auth.login(morgan)
-    assert len(page_queries(f"/supervision/sessions/{big.id}")) == len(
-        page_queries(f"/supervision/sessions/{small.id}")
-    )
+    statements = page_queries(f"/supervision/sessions/{big.id}")
+    assert len(statements) == len(page_queries(f"/supervision/sessions/{small.id}"))
+    # Of each key point its heading, of the decider their name (the record page's reason).
+    (entries,) = [statement for statement in statements if "FROM entries" in statement]
+    for unread in ("sub_points", "additional_detail", "password_hash"):
+        assert unread not in entries
 
 
 def test_the_list_of_sessions_costs_the_same_however_many_sessions(
