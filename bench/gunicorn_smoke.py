@@ -39,6 +39,7 @@ TROUBLE = re.compile(
     r"was sent (?!SIGTERM)|exited with code|WORKER TIMEOUT|Fatal Python error|Segmentation fault"
 )
 BOOTED = re.compile(r"Booting worker with pid")
+PREPARED = re.compile(r"web worker prepared: \d+ templates compiled")
 
 
 def free_port() -> int:
@@ -146,6 +147,7 @@ def start_server(
     return subprocess.Popen(
         [
             *(sys.executable, "-X", "faulthandler", "-m", "gunicorn"),
+            *("--config", str(ROOT / "gunicorn.conf.py")),  # as the README deploys it
             *("--workers", str(workers), "--worker-class", "sync"),
             *("--bind", f"127.0.0.1:{port}", "--timeout", "60", "--graceful-timeout", "10"),
             *("--error-logfile", "-", "--log-level", "info"),
@@ -256,6 +258,9 @@ def run(
         problems.append(
             f"{booted} workers were started for {workers}: a worker died and was replaced"
         )
+    prepared = len(PREPARED.findall(log))
+    if prepared != workers:
+        problems.append(f"{prepared} workers of {workers} were prepared (gunicorn.conf.py)")
     if problems:
         print(log[-6000:], file=sys.stderr)
     return problems

@@ -286,16 +286,20 @@ def start_gunicorn(
         "SECRET_KEY": secret_key,
         "DATABASE_URL": url,
     }
+    # The checkout's own gunicorn settings (the web workers' start, core/worker_start.py), for
+    # the page and for bare Flask alike; a checkout from before them has none.
+    config = app_dir / "gunicorn.conf.py"
     return subprocess.Popen(
         [
             *(sys.executable, "-m", "gunicorn"),
+            *(("--config", str(config)) if config.exists() else ()),
             *("--workers", str(WORKERS), "--worker-class", WORKER_CLASS),
             *("--bind", f"127.0.0.1:{port}", "--timeout", "60", "--graceful-timeout", "5"),
             *("--error-logfile", "-", "--log-level", "warning"),
             *("--chdir", str(app_dir), "--pythonpath", str(app_dir)),
             target,
         ],
-        cwd=ROOT,
+        cwd=app_dir,
         env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,
