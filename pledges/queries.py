@@ -49,8 +49,7 @@ PERSON_NAMED = (User.name,)
 # of their own: a pledge has a few pieces of evidence and seldom an addendum, so the rows hardly
 # multiply, and the page's CPU fell by 0.8 ms of 10 (bench/README.md).
 _ENTRIES = selectinload(Record.entries)
-_RECORD_WITH_ENTRIES = ById(
-    Record,
+_WITH_ENTRIES = (
     *_WHO_IT_IS_FOR,
     _ENTRIES.joinedload(Entry.key_point).joinedload(KeyPoint.area),
     _ENTRIES.joinedload(Entry.decided_by),
@@ -58,21 +57,20 @@ _RECORD_WITH_ENTRIES = ById(
     _ENTRIES.joinedload(Entry.addenda).joinedload(EntryAddendum.author),
     joinedload(Record.signed_off_by),
 )
+_RECORD_WITH_ENTRIES = ById(Record, *_WITH_ENTRIES)
 
-# The same for the pages that only show the record (the record page, its PDF): of each key point
-# only its heading, of each decider and author only the name, and not the text an entry had
-# when it was decided (only a supervision session's page compares it). A column left out is
-# read by a query of its own if something asks for it, so the pages that act on the record
-# load it whole.
+# The same for the pages that only show the record (the record page, its PDF), less what they
+# do not show: of each key point only its heading, of each decider and author only the name,
+# and not the text an entry had when it was decided (only a supervision session's page compares
+# it). A column left out is read by a query of its own if something asks for it, so the pages
+# that act on the record load it whole.
 _RECORD_TO_READ = ById(
     Record,
-    *_WHO_IT_IS_FOR,
+    *_WITH_ENTRIES,
     _ENTRIES.defer(Entry.text_at_decision),
-    _ENTRIES.joinedload(Entry.key_point).load_only(*KEY_POINT_HEADING).joinedload(KeyPoint.area),
+    _ENTRIES.joinedload(Entry.key_point).load_only(*KEY_POINT_HEADING),
     _ENTRIES.joinedload(Entry.decided_by).load_only(*PERSON_NAMED),
-    _ENTRIES.joinedload(Entry.evidence),
     _ENTRIES.joinedload(Entry.addenda).joinedload(EntryAddendum.author).load_only(*PERSON_NAMED),
-    joinedload(Record.signed_off_by),
 )
 
 _SNAPSHOTS_OF_RECORD = (
