@@ -24,8 +24,7 @@ import os
 from flask import Flask, Response, template_rendered
 
 from app import create_app as create_the_app
-
-USER_AGENT = "bench-pages"  # as bench/pages.py signs the cookie in
+from bench.pages import USER_AGENT  # the browser bench/pages.py signs the cookie in for
 
 
 def create_app() -> Flask:
