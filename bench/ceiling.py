@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import shutil
 import statistics
 import sys
 import tempfile
@@ -39,16 +38,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.pages import (  # noqa: E402
-    COUNTY,
     WORKER_CLASS,
     WORKERS,
     _app,
+    add_load_arguments,
     check_page,
     drive,
     ensure_county,
     free_port,
     prepare_pages,
     refresh_summaries,
+    require_wrk,
     session_cookie,
     start_gunicorn,
     stop_gunicorn,
@@ -112,16 +112,9 @@ def best_share(floor: float, part: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=COUNTY)
-    parser.add_argument("--records", type=int, default=12_000)
-    parser.add_argument("--users", type=int, default=10_000)
-    parser.add_argument("--seconds", type=int, default=5, help="each wrk run")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--pages", nargs="*", help="only these pages (by name)")
+    add_load_arguments(parser, seconds=5)
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is missing: apt-get install wrk")
+    require_wrk()
 
     ensure_county(args.database_url, args.records, args.users)
     pages = [page for page in prepare_pages(args.database_url) if page.name not in NOT_PAGES]

@@ -368,16 +368,26 @@ def drive(port: int, path: str, cookie: str | None, seconds: int, connections: i
     return Run(requests / (microseconds / 1e6), p50 / 1000, p95 / 1000, bad, errors)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_load_arguments(parser: argparse.ArgumentParser, seconds: int) -> None:
+    """The county, the pages and wrk's runs: options this script and bench/ceiling.py share."""
     parser.add_argument("--database-url", default=COUNTY)
-    parser.add_argument("--small-database-url", default=SMALL_COUNTY)
     parser.add_argument("--records", type=int, default=12_000)
     parser.add_argument("--users", type=int, default=10_000)
-    parser.add_argument("--seconds", type=int, default=10, help="each wrk run")
+    parser.add_argument("--seconds", type=int, default=seconds, help="each wrk run")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--pages", nargs="*", help="only these pages (by name)")
+
+
+def require_wrk() -> None:
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install wrk")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_load_arguments(parser, seconds=10)
+    parser.add_argument("--small-database-url", default=SMALL_COUNTY)
     parser.add_argument("--no-query-counts", action="store_true")
     parser.add_argument(
         "--app-dir",
@@ -386,8 +396,7 @@ def main() -> None:
         help="serve the app from another checkout (a worktree of an older commit, say)",
     )
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is missing: apt-get install wrk")
+    require_wrk()
 
     ensure_county(args.database_url, args.records, args.users)
     pages = prepare_pages(args.database_url)
